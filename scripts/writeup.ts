@@ -1,0 +1,189 @@
+/**
+ * The course write-up: every notebook in numeric order as one self-contained HTML document under build/
+ * (narrative with math rendered by KaTeX at build time, KaTeX's fonts inlined, so it needs no network),
+ * figures and tables inline, code folded, shown or left out; and a PDF printed by Chromium when the
+ * machine has it.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import katex from "katex";
+import { marked } from "marked";
+import { writeFileAtomic } from "../src/report/files";
+import { cellSource, listNotebooks, type NotebookFile, type Output } from "./notebook-runner";
+
+export type CodeMode = "fold" | "hide" | "show";
+
+function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string,
+  );
+}
+
+/**
+ * Markdown to HTML with $...$ and $$...$$ rendered by KaTeX. The math is cut out before marked runs (so
+ * marked cannot read its underscores and asterisks as emphasis) and put back, rendered, afterwards.
+ */
+export function markdownToHtml(markdown: string): string {
+  const rendered: string[] = [];
+  const protect = (tex: string, displayMode: boolean): string => {
+    rendered.push(katex.renderToString(tex, { displayMode, throwOnError: true, output: "html" }));
+    return `KATEXPLACEHOLDER${rendered.length - 1}END`;
+  };
+  const cut = markdown
+    .replace(/\$\$([\s\S]+?)\$\$/g, (_, tex: string) => protect(tex, true))
+    .replace(/(?<![\\$])\$([^$\n]+?)\$/g, (_, tex: string) => protect(tex, false));
+  const html = marked.parse(cut, { async: false }) as string;
+  return html.replace(/KATEXPLACEHOLDER(\d+)END/g, (_, i: string) => rendered[Number(i)]);
+}
+
+function joined(value: string | string[]): string {
+  return Array.isArray(value) ? value.join("") : value;
+}
+
+function outputHtml(output: Output): string {
+  switch (output.output_type) {
+    case "stream":
+      return `<pre class="stream ${output.name}">${escapeHtml(joined(output.text))}</pre>`;
+    case "error":
+      return `<pre class="error">${escapeHtml(output.traceback.join("\n"))}</pre>`;
+    case "display_data": {
+      const data = output.data;
+      if (data["image/svg+xml"]) return `<div class="figure">${joined(data["image/svg+xml"])}</div>`;
+      if (data["text/html"]) return `<div class="html-output">${joined(data["text/html"])}</div>`;
+      if (data["image/png"])
+        return `<div class="figure"><img src="data:image/png;base64,${joined(data["image/png"])}"></div>`;
+      if (data["text/plain"]) return `<pre class="stream">${escapeHtml(joined(data["text/plain"]))}</pre>`;
+      return "";
+    }
+  }
+}
+
+/** KaTeX's stylesheet with its woff2 fonts inlined as data URLs (the other formats dropped). */
+function katexCss(): string {
+  const dist = path.dirname(require.resolve("katex/dist/katex.min.css"));
+  const css = fs.readFileSync(path.join(dist, "katex.min.css"), "utf8");
+  return css.replace(
+    /src:url\(fonts\/([^)]+?\.woff2)\) format\("woff2"\)(,url\([^)]*\) format\("[^"]*"\))*/g,
+    (_, font: string) => {
+      const data = fs.readFileSync(path.join(dist, "fonts", font)).toString("base64");
+      return `src:url(data:font/woff2;base64,${data}) format("woff2")`;
+    },
+  );
+}
+
+const STYLE = `
+body { font-family: "DejaVu Serif", Georgia, serif; max-width: 820px; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }
+h1, h2, h3 { font-family: "DejaVu Sans", sans-serif; line-height: 1.2; }
+section.notebook { border-top: 2px solid #ddd; margin-top: 3em; }
+pre { white-space: pre-wrap; word-break: break-word; font-size: 0.8em; background: #f6f6f6; padding: 0.5em; }
+pre.error { background: #fee; color: #900; }
+details summary { cursor: pointer; color: #666; font-size: 0.85em; }
+.figure { margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }
+.figure svg, .figure img { max-width: 100%; height: auto; }
+table.ntk-table { border-collapse: collapse; font-size: 0.8em; margin: 1em 0; font-family: "DejaVu Sans", sans-serif; break-inside: avoid; }
+table.ntk-table caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: 0.3em; }
+table.ntk-table th, table.ntk-table td { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
+.katex-display { overflow-x: auto; overflow-y: hidden; }
+@page { size: A4; margin: 14mm; }
+@media print { body { max-width: none; margin: 0; } section.notebook { break-before: page; border: none; } }
+`;
+
+function notebookHtml(file: string, code: CodeMode): string {
+  const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as NotebookFile;
+  const parts: string[] = [];
+  for (const cell of notebook.cells) {
+    const source = cellSource(cell);
+    if (cell.cell_type === "markdown") parts.push(markdownToHtml(source));
+    if (cell.cell_type !== "code") continue;
+    if (code === "show") parts.push(`<pre class="code"><code>${escapeHtml(source)}</code></pre>`);
+    if (code === "fold") {
+      parts.push(
+        `<details><summary>code</summary><pre class="code"><code>${escapeHtml(source)}</code></pre></details>`,
+      );
+    }
+    for (const output of cell.outputs ?? []) parts.push(outputHtml(output));
+  }
+  const id = path.basename(file, ".ipynb");
+  return `<section class="notebook" id="${id}">\n${parts.join("\n")}\n</section>`;
+}
+
+function findChromium(): string | null {
+  for (const name of ["chromium", "chromium-browser", "google-chrome"]) {
+    try {
+      return execFileSync("which", [name], { stdio: "pipe" }).toString().trim() || null;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+/** Prints the HTML to PDF with headless Chromium; returns the PDF's path, or null (with the reason printed). */
+function printPdf(html: string, pdf: string): string | null {
+  const chromium = findChromium();
+  if (!chromium) {
+    console.log("write-up: PDF skipped: no Chromium on this machine (Debian: apt-get install chromium)");
+    return null;
+  }
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "ntk-lab-chromium-"));
+  const tmp = `${pdf}.tmp-${process.pid}.pdf`;
+  try {
+    execFileSync(
+      chromium,
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        `--user-data-dir=${profile}`,
+        "--no-pdf-header-footer",
+        `--print-to-pdf=${tmp}`,
+        `file://${html}`,
+      ],
+      { stdio: "pipe", timeout: 120_000 },
+    );
+    fs.renameSync(tmp, pdf);
+    return pdf;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+export async function buildWriteup(
+  root: string,
+  { code = "fold" as CodeMode, pdf = true } = {},
+): Promise<{
+  html: string;
+  pdf: string | null;
+}> {
+  const files = listNotebooks(path.join(root, "notebooks"));
+  const toc = files
+    .map(
+      (f) =>
+        `<li><a href="#${path.basename(f, ".ipynb")}">${escapeHtml(path.basename(f, ".ipynb"))}</a></li>`,
+    )
+    .join("\n");
+  const body = files.map((f) => notebookHtml(f, code)).join("\n");
+  const document = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ntk-lab: the course write-up</title>
+<style>${katexCss()}</style><style>${STYLE}</style></head>
+<body>
+<h1>ntk-lab: the Neural Tangent Kernel and the spectral bias of neural networks</h1>
+<p>Every number and figure below was computed by the lab's <code>src/</code> when the notebooks last ran.</p>
+<ol class="toc">${toc}</ol>
+${body}
+</body></html>
+`;
+  const html = path.join(root, "build", "ntk-lab.html");
+  writeFileAtomic(html, document);
+  console.log(`write-up: ${path.relative(root, html)} (${files.length} notebooks, code ${code})`);
+  const printed = pdf ? printPdf(html, path.join(root, "build", "ntk-lab.pdf")) : null;
+  if (printed) console.log(`write-up: ${path.relative(root, printed)}`);
+  return { html, pdf: printed };
+}

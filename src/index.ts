@@ -1,0 +1,6 @@
+/**
+ * ntk-lab's public API: everything a notebook or a user imports, re-exported flat.
+ */
+export * from "./random";
+export * from "./inputs";
+export * from "./report";

@@ -1,0 +1,79 @@
+/**
+ * Input points for the experiments, one point per row of an ml-matrix Matrix.
+ */
+import { Matrix } from "ml-matrix";
+import { rngFrom, type Rng } from "./random";
+import { checkFinite, checkInteger } from "./validate";
+
+/**
+ * n points on the unit circle, x_i = (cos t_i, sin t_i).
+ * Equally spaced by default: t_i = 2 pi i / n for i = 0..n-1, with no repeated endpoint (a duplicated
+ * point t = 2 pi would make the kernel matrix singular and break its circulant structure; seed 000's
+ * public code had this bug through linspace(0, 2 pi, n)). With random: true the angles are uniform on
+ * [0, 2 pi) from the seed or generator.
+ */
+export function circlePoints(
+  n: number,
+  options: { random?: boolean; seed?: number; rng?: Rng } = {},
+): Matrix {
+  checkInteger("circlePoints", "n", n, 1);
+  const angles = circleAngles(n, options);
+  const X = new Matrix(n, 2);
+  for (let i = 0; i < n; i++) {
+    X.set(i, 0, Math.cos(angles[i]));
+    X.set(i, 1, Math.sin(angles[i]));
+  }
+  return X;
+}
+
+/** The angles t_i of circlePoints with the same arguments. */
+export function circleAngles(
+  n: number,
+  options: { random?: boolean; seed?: number; rng?: Rng } = {},
+): Float64Array {
+  checkInteger("circleAngles", "n", n, 1);
+  const t = new Float64Array(n);
+  if (options.random) {
+    const rng = rngFrom(options, "circlePoints (random: true)");
+    for (let i = 0; i < n; i++) t[i] = 2 * Math.PI * rng.uniform();
+  } else {
+    for (let i = 0; i < n; i++) t[i] = (2 * Math.PI * i) / n;
+  }
+  return t;
+}
+
+/** n equally spaced points on the segment [from, to], both ends included, as an n x 1 Matrix. */
+export function segmentPoints(n: number, { from = -1, to = 1 }: { from?: number; to?: number } = {}): Matrix {
+  checkInteger("segmentPoints", "n", n, 1);
+  checkFinite("segmentPoints", "from", from);
+  checkFinite("segmentPoints", "to", to);
+  if (!(to > from))
+    throw new Error(`segmentPoints: to must be greater than from, got from=${from}, to=${to}`);
+  if (n === 1) return new Matrix([[(from + to) / 2]]);
+  const X = new Matrix(n, 1);
+  for (let i = 0; i < n; i++) X.set(i, 0, from + ((to - from) * i) / (n - 1));
+  return X;
+}
+
+/** n points drawn uniformly on the unit sphere S^{d-1} in R^d (normalized Gaussian vectors). */
+export function spherePoints(n: number, d: number, options: { seed?: number; rng?: Rng }): Matrix {
+  checkInteger("spherePoints", "n", n, 1);
+  checkInteger("spherePoints", "d", d, 2);
+  const rng = rngFrom(options, "spherePoints");
+  const X = new Matrix(n, d);
+  for (let i = 0; i < n; i++) {
+    let norm2 = 0;
+    const row = new Float64Array(d);
+    // A zero vector has probability zero but is redrawn rather than divided by.
+    while (norm2 === 0) {
+      norm2 = 0;
+      for (let j = 0; j < d; j++) {
+        row[j] = rng.normal();
+        norm2 += row[j] * row[j];
+      }
+    }
+    const inv = 1 / Math.sqrt(norm2);
+    for (let j = 0; j < d; j++) X.set(i, j, row[j] * inv);
+  }
+  return X;
+}

@@ -1,0 +1,191 @@
+/**
+ * Figures: an Observable Plot chart composed with its title, legend and caption into one standalone SVG,
+ * so the inline output, figures/*.svg and figures/*.png all show the same thing.
+ *
+ * Plot puts legends and captions in an HTML <figure> around its <svg>, which a PNG rasterizer cannot draw,
+ * and its continuous legend needs a canvas, which Node lacks. So the chart is drawn without them and
+ * they are added here as SVG marks.
+ */
+import * as Plot from "@observablehq/plot";
+import { Resvg } from "@resvg/resvg-js";
+import { parseHTML } from "linkedom";
+import * as path from "path";
+
+export interface FigureText {
+  /** Bold line above the chart. */
+  title?: string;
+  /** What the reader should see in the figure; wrapped below the chart. */
+  caption: string;
+}
+
+const FONT = "DejaVu Sans, sans-serif";
+const TITLE_SIZE = 15;
+const TEXT_SIZE = 12;
+const PAD = 12;
+
+/** The document Plot draws into: linkedom is a light DOM (a few ms a plot) that serializes to SVG text. */
+function plotDocument(): Plot.PlotOptions["document"] {
+  return parseHTML("<!doctype html><html><body></body></html>")
+    .document as unknown as Plot.PlotOptions["document"];
+}
+
+function escapeXml(s: string): string {
+  return s.replace(
+    /[&<>"]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string,
+  );
+}
+
+/** Greedy word wrap by an average glyph width (DejaVu Sans is about 0.6 em wide on average). */
+function wrap(text: string, width: number, size: number): string[] {
+  const perLine = Math.max(10, Math.floor(width / (0.6 * size)));
+  const lines: string[] = [];
+  for (const paragraph of text.split("\n")) {
+    let line = "";
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      if (line && line.length + 1 + word.length > perLine) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? `${line} ${word}` : word;
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+interface ColorScale {
+  type: string;
+  domain: unknown[];
+  range?: string[];
+  label?: string;
+  apply(value: unknown): string;
+}
+
+/** The legend as SVG marks: swatches for categories, a gradient bar for a continuous scale. */
+function legendSvg(scale: ColorScale, width: number, top: number): { svg: string; height: number } {
+  const parts: string[] = [];
+  if (scale.type === "ordinal" || scale.type === "categorical" || scale.type === "threshold") {
+    let x = 0;
+    let y = 0;
+    for (const value of scale.domain) {
+      const label = String(value);
+      const w = 18 + 0.6 * TEXT_SIZE * label.length + 14;
+      if (x > 0 && x + w > width) {
+        x = 0;
+        y += TEXT_SIZE + 8;
+      }
+      parts.push(
+        `<rect x="${x}" y="${y}" width="12" height="12" fill="${scale.apply(value)}"/>` +
+          `<text x="${x + 17}" y="${y + 10}" font-size="${TEXT_SIZE}">${escapeXml(label)}</text>`,
+      );
+      x += w;
+    }
+    return {
+      svg: `<g transform="translate(${PAD},${top})">${parts.join("")}</g>`,
+      height: y + TEXT_SIZE + 6,
+    };
+  }
+  const [lo, hi] = [Number(scale.domain[0]), Number(scale.domain[scale.domain.length - 1])];
+  const stops = Array.from({ length: 17 }, (_, i) => {
+    const v = lo + ((hi - lo) * i) / 16;
+    return `<stop offset="${(i / 16) * 100}%" stop-color="${scale.apply(v)}"/>`;
+  }).join("");
+  const label = scale.label
+    ? `<text x="0" y="10" font-size="${TEXT_SIZE}">${escapeXml(scale.label)}</text>`
+    : "";
+  const svg =
+    `<g transform="translate(${PAD},${top})">${label}` +
+    `<defs><linearGradient id="legend-ramp">${stops}</linearGradient></defs>` +
+    `<rect x="0" y="16" width="240" height="10" fill="url(#legend-ramp)"/>` +
+    `<text x="0" y="40" font-size="${TEXT_SIZE - 1}">${lo.toPrecision(3)}</text>` +
+    `<text x="240" y="40" font-size="${TEXT_SIZE - 1}" text-anchor="end">${hi.toPrecision(3)}</text></g>`;
+  return { svg, height: 46 };
+}
+
+/**
+ * Draws a Plot chart and returns one standalone SVG document with the title above, then the color legend
+ * (when the options ask for one with color.legend), the chart, and the wrapped caption below.
+ */
+export function composeFigure(options: Plot.PlotOptions, text: FigureText): string {
+  const color = options.color as (Plot.ScaleOptions & { legend?: boolean }) | undefined;
+  const chart = Plot.plot({
+    ...options,
+    title: undefined,
+    subtitle: undefined,
+    caption: undefined,
+    color: color ? { ...color, legend: false } : undefined,
+    document: plotDocument(),
+  });
+  if (chart.tagName.toLowerCase() !== "svg") {
+    throw new Error("composeFigure: pass title, caption and legends to the figure, not as Plot marks");
+  }
+  const width = Number(chart.getAttribute("width"));
+  const height = Number(chart.getAttribute("height"));
+  let y = PAD;
+  const parts: string[] = [];
+  if (text.title) {
+    for (const line of wrap(text.title, width - 2 * PAD, TITLE_SIZE)) {
+      y += TITLE_SIZE;
+      parts.push(
+        `<text x="${PAD}" y="${y}" font-size="${TITLE_SIZE}" font-weight="bold">${escapeXml(line)}</text>`,
+      );
+      y += 4;
+    }
+    y += 6;
+  }
+  if (color?.legend) {
+    const scale = chart.scale("color") as ColorScale | undefined;
+    if (scale) {
+      const legend = legendSvg(
+        { ...scale, label: scale.label ?? color.label ?? undefined },
+        width - 2 * PAD,
+        y,
+      );
+      parts.push(legend.svg);
+      y += legend.height + 6;
+    }
+  }
+  chart.setAttribute("x", "0");
+  chart.setAttribute("y", String(y));
+  parts.push(chart.outerHTML);
+  y += height + 8;
+  for (const line of wrap(text.caption, width - 2 * PAD, TEXT_SIZE)) {
+    y += TEXT_SIZE + 3;
+    parts.push(`<text x="${PAD}" y="${y}" font-size="${TEXT_SIZE}" fill="#333">${escapeXml(line)}</text>`);
+  }
+  const total = Math.ceil(y + PAD);
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}" ` +
+    `font-family="${FONT}" text-anchor="start">` +
+    `<rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`
+  );
+}
+
+/** Adds a <metadata> element (JSON provenance) as the first child of a standalone SVG. */
+export function withMetadata(svg: string, metadata: unknown): string {
+  const json = escapeXml(JSON.stringify(metadata));
+  return svg.replace(/^(<svg[^>]*>)/, `$1<metadata>${json}</metadata>`);
+}
+
+/**
+ * PNG of a standalone SVG at twice its size. Fonts come from the dejavu-fonts-ttf package, not the system,
+ * so text renders the same on a machine with no fonts installed.
+ */
+export function rasterize(svg: string): Buffer {
+  const fontDir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: "zoom", value: 2 },
+    background: "white",
+    font: {
+      loadSystemFonts: false,
+      fontFiles: ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"].map((f) =>
+        path.join(fontDir, f),
+      ),
+      defaultFontFamily: "DejaVu Sans",
+      sansSerifFamily: "DejaVu Sans",
+    },
+  });
+  return resvg.render().asPng();
+}

@@ -1,0 +1,6 @@
+export { startNotebook, type Notebook } from "./notebook";
+export { composeFigure, rasterize, type FigureText } from "./figure";
+export { tableHtml, tableCsv, formatCell } from "./table";
+export { progress, type Progress } from "./progress";
+export { inKernel } from "./display";
+export { projectRoot, writeFileAtomic } from "./files";

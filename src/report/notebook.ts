@@ -1,0 +1,80 @@
+/**
+ * The notebook side of the lab: one call at the top of each notebook names it and records its
+ * parameters; figures and tables then go inline into the notebook and to figures/ and data/ with their
+ * provenance, whether the notebook runs in JupyterLab or under scripts/run-notebooks.ts.
+ */
+import type * as Plot from "@observablehq/plot";
+import type { DataFrame } from "danfojs-node";
+import * as path from "path";
+import { composeFigure, rasterize, withMetadata, type FigureText } from "./figure";
+import { kernelDisplay } from "./display";
+import { projectRoot, writeFileAtomic } from "./files";
+import { progress, type Progress } from "./progress";
+import { provenance } from "./provenance";
+import { tableCsv, tableHtml } from "./table";
+
+export interface Notebook {
+  /** e.g. "02-spectral-decay"; figures are named "02-<name>". */
+  readonly id: string;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** Shows the chart inline and writes figures/<nn>-<name>.svg, .png and .json (provenance). */
+  figure(name: string, options: Plot.PlotOptions, text: FigureText): { svg: string; files: string[] };
+  /** Shows the frame inline as an HTML table and writes data/<nn>-<name>.csv and .json (provenance). */
+  table(name: string, df: DataFrame, caption: string): { csv: string; files: string[] };
+  /** A progress display for a loop of `total` steps. */
+  progress(total: number, label: string): Progress;
+}
+
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+export function startNotebook(id: string, parameters: Record<string, unknown>): Notebook {
+  const match = /^(\d{2})-[a-z0-9-]+$/.exec(id);
+  if (!match)
+    throw new Error(`startNotebook: id must look like "02-spectral-decay", got ${JSON.stringify(id)}`);
+  const prefix = match[1];
+  const root = projectRoot();
+  // Tests point the outputs at a temporary folder; notebooks write into the lab's figures/ and data/.
+  const outputRoot = process.env.NTK_LAB_OUTPUT ?? root;
+  const artifactName = (kind: string, name: string): string => {
+    if (!NAME.test(name)) {
+      throw new Error(
+        `${kind}: name must be lower-case letters, digits and dashes, got ${JSON.stringify(name)}`,
+      );
+    }
+    return `${prefix}-${name}`;
+  };
+  const record = (file: string, artifact: string): string => {
+    const json = `${file}.json`;
+    writeFileAtomic(json, JSON.stringify(provenance(root, id, artifact, parameters), null, 2) + "\n");
+    return json;
+  };
+  return {
+    id,
+    parameters: Object.freeze({ ...parameters }),
+    figure(name, options, text) {
+      const base = artifactName("figure", name);
+      const svg = composeFigure(options, text);
+      const file = path.join(outputRoot, "figures", base);
+      const stamped = withMetadata(svg, provenance(root, id, base, parameters));
+      writeFileAtomic(`${file}.svg`, stamped);
+      writeFileAtomic(`${file}.png`, rasterize(svg));
+      const files = [`${file}.svg`, `${file}.png`, record(file, base)];
+      const display = kernelDisplay();
+      if (display) display.svg(svg);
+      else process.stdout.write(`figure ${base}: ${text.caption}\n`);
+      return { svg, files };
+    },
+    table(name, df, caption) {
+      const base = artifactName("table", name);
+      const csv = tableCsv(df);
+      const file = path.join(outputRoot, "data", base);
+      writeFileAtomic(`${file}.csv`, csv);
+      const files = [`${file}.csv`, record(file, base)];
+      const display = kernelDisplay();
+      if (display) display.html(tableHtml(df, caption));
+      else process.stdout.write(`table ${base}: ${caption}\n${csv}`);
+      return { csv, files };
+    },
+    progress,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Progress of a long loop: percent done and an estimate of the time left. Inside a tslab kernel it is one
+ * output updated in place; elsewhere it prints a single line when the loop ends (and in-place updates on
+ * a terminal).
+ */
+import { updatableDisplay } from "./display";
+
+export interface Progress {
+  /** Marks `count` more steps as done. */
+  tick(count?: number): void;
+  /** Marks the loop finished and prints the total time. */
+  done(): void;
+}
+
+function seconds(s: number): string {
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+export function progress(total: number, label: string): Progress {
+  if (!Number.isInteger(total) || total < 1) {
+    throw new Error(`progress: total must be an integer >= 1, got ${total}`);
+  }
+  const start = performance.now();
+  const display = updatableDisplay();
+  const tty = !display && process.stderr.isTTY;
+  let done = 0;
+  let lastShown = -Infinity;
+  const show = (final: boolean): void => {
+    const elapsed = (performance.now() - start) / 1000;
+    const line = final
+      ? `${label}: ${total}/${total} done in ${seconds(elapsed)}`
+      : done === 0
+        ? `${label}: starting (${total} steps)`
+        : `${label}: ${Math.floor((100 * done) / total)}% (${done}/${total}), about ${seconds(
+            (elapsed * (total - done)) / done,
+          )} left`;
+    if (display) display.text(line);
+    else if (tty) process.stderr.write(`\r${line}${final ? "\n" : ""}`);
+    else if (final) process.stdout.write(line + "\n");
+  };
+  return {
+    tick(count = 1) {
+      done = Math.min(total, done + count);
+      // Updating the notebook more than a few times a second only slows the loop.
+      const now = performance.now();
+      if (now - lastShown > 250) {
+        lastShown = now;
+        show(false);
+      }
+    },
+    done() {
+      done = total;
+      show(true);
+    },
+  };
+}
