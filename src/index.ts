@@ -3,4 +3,6 @@
  */
 export * from "./random";
 export * from "./inputs";
-export * from "./report";
+export * from "./report/index";
+export * from "./spectrum/index";
+export * from "./regression/index";

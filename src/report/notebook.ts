@@ -17,10 +17,13 @@ export interface Notebook {
   /** e.g. "02-spectral-decay"; figures are named "02-<name>". */
   readonly id: string;
   readonly parameters: Readonly<Record<string, unknown>>;
-  /** Shows the chart inline and writes figures/<nn>-<name>.svg, .png and .json (provenance). */
-  figure(name: string, options: Plot.PlotOptions, text: FigureText): { svg: string; files: string[] };
+  /**
+   * Shows the chart inline and writes figures/<nn>-<name>.svg, .png and .json (provenance). Returns
+   * nothing, so a figure call at the end of a cell does not also print a value.
+   */
+  figure(name: string, options: Plot.PlotOptions, text: FigureText): void;
   /** Shows the frame inline as an HTML table and writes data/<nn>-<name>.csv and .json (provenance). */
-  table(name: string, df: DataFrame, caption: string): { csv: string; files: string[] };
+  table(name: string, df: DataFrame, caption: string): void;
   /** A progress display for a loop of `total` steps. */
   progress(total: number, label: string): Progress;
 }
@@ -43,11 +46,8 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
     }
     return `${prefix}-${name}`;
   };
-  const record = (file: string, artifact: string): string => {
-    const json = `${file}.json`;
-    writeFileAtomic(json, JSON.stringify(provenance(root, id, artifact, parameters), null, 2) + "\n");
-    return json;
-  };
+  const record = (file: string, artifact: string): void =>
+    writeFileAtomic(`${file}.json`, JSON.stringify(provenance(root, id, artifact, parameters), null, 2) + "\n");
   return {
     id,
     parameters: Object.freeze({ ...parameters }),
@@ -58,22 +58,20 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
       const stamped = withMetadata(svg, provenance(root, id, base, parameters));
       writeFileAtomic(`${file}.svg`, stamped);
       writeFileAtomic(`${file}.png`, rasterize(svg));
-      const files = [`${file}.svg`, `${file}.png`, record(file, base)];
+      record(file, base);
       const display = kernelDisplay();
       if (display) display.svg(svg);
       else process.stdout.write(`figure ${base}: ${text.caption}\n`);
-      return { svg, files };
     },
     table(name, df, caption) {
       const base = artifactName("table", name);
       const csv = tableCsv(df);
       const file = path.join(outputRoot, "data", base);
       writeFileAtomic(`${file}.csv`, csv);
-      const files = [`${file}.csv`, record(file, base)];
+      record(file, base);
       const display = kernelDisplay();
       if (display) display.html(tableHtml(df, caption));
       else process.stdout.write(`table ${base}: ${caption}\n${csv}`);
-      return { csv, files };
     },
     progress,
   };

@@ -1,0 +1,129 @@
+/**
+ * The eigen-decay rate of a kernel matrix: the slope of log lambda_i against log i over a rank window,
+ * as in seed 000 ("Experiment 1": ranks 30..100, a least-squares line and the two-endpoint slope).
+ *
+ * A slope is only reported where every eigenvalue in the window is resolved: above the float64 floor
+ * n eps lambda_1 (the backward error of any stable symmetric eigensolver, Golub & Van Loan 8.1.2/8.3).
+ * Below it the "eigenvalues" are rounding noise, often negative, and a log-log fit through them is a
+ * number about the arithmetic, not the kernel (DESIGN.md: smooth kernels reach that floor by rank 14-42).
+ */
+import { SimpleLinearRegression } from "ml-regression-simple-linear";
+import { checkInteger } from "../validate";
+
+export type SlopeMethod = "lsq" | "endpoints";
+
+export interface DecaySlopeOptions {
+  /** First rank of the window, 1-based (default 30). */
+  from?: number;
+  /** Last rank of the window, inclusive (default 100). */
+  to?: number;
+  /** "lsq": least-squares line through (log i, log lambda_i); "endpoints": slope between the two ends. */
+  method?: SlopeMethod;
+  /** Matrix size for the resolution floor n eps lambda_1 (default: the number of eigenvalues given). */
+  n?: number;
+  /** Fit |lambda| sorted descending, for indefinite kernels (default false). */
+  magnitude?: boolean;
+}
+
+export interface DecaySlope {
+  /** Fitted slope, or null when the window is not resolved (see reason). */
+  slope: number | null;
+  /** Intercept of the line log lambda = slope log i + intercept, or null. */
+  intercept: number | null;
+  /** Coefficient of determination of the fitted line over the window, in log-log space, or null. */
+  r2: number | null;
+  from: number;
+  to: number;
+  method: SlopeMethod;
+  /** True when every eigenvalue in the window lies above the floor. */
+  meaningful: boolean;
+  /** Why the slope is null. */
+  reason?: string;
+  /** The floor n eps lambda_1 that was applied. */
+  floor: number;
+  /** True when |lambda| was fitted instead of lambda. */
+  magnitude: boolean;
+  note?: string;
+}
+
+const METHODS: readonly SlopeMethod[] = ["lsq", "endpoints"];
+
+/** Decay slope of a spectrum given in descending order (with magnitude: true, any order). */
+export function decaySlope(eigenvalues: ArrayLike<number>, options: DecaySlopeOptions = {}): DecaySlope {
+  const who = "decaySlope";
+  const { from = 30, to = 100, method = "lsq", magnitude = false } = options;
+  const len = eigenvalues.length;
+  if (!METHODS.includes(method)) {
+    throw new Error(`${who}: method must be "lsq" or "endpoints", got ${String(method)}`);
+  }
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to <= from || to > len) {
+    throw new Error(
+      `${who}: window from=${from}, to=${to} must be integers with 1 <= from < to <= ${len} ` +
+        `(the number of eigenvalues given)`,
+    );
+  }
+  const n = options.n ?? len;
+  checkInteger(who, "n", n, len);
+  for (let i = 0; i < len; i++) {
+    if (!Number.isFinite(eigenvalues[i])) {
+      throw new Error(`${who}: eigenvalues[${i}] must be finite, got ${eigenvalues[i]}`);
+    }
+  }
+  const values = magnitude
+    ? Float64Array.from(eigenvalues, Math.abs).sort().reverse()
+    : Float64Array.from(eigenvalues);
+  if (!magnitude) {
+    for (let i = 1; i < len; i++) {
+      if (values[i] > values[i - 1]) {
+        throw new Error(
+          `${who}: eigenvalues must be sorted descending (or pass magnitude: true); ` +
+            `eigenvalues[${i}] = ${values[i]} > eigenvalues[${i - 1}] = ${values[i - 1]}`,
+        );
+      }
+    }
+  }
+  const floor = n * Number.EPSILON * values[0];
+  const base = {
+    from,
+    to,
+    method,
+    floor,
+    magnitude,
+    ...(magnitude ? { note: "fitted |lambda| sorted descending: the kernel is indefinite or may be" } : {}),
+  };
+  for (let i = from - 1; i < to; i++) {
+    if (!(values[i] > floor)) {
+      const what = magnitude ? "|lambda|" : "lambda";
+      const reason =
+        `${what}_${i + 1} = ${values[i]} is at or below the float64 resolution floor n eps lambda_1 = ${floor} ` +
+        `(n = ${n}): the window ${from}..${to} holds rounding noise, not a power law`;
+      return { ...base, slope: null, intercept: null, r2: null, meaningful: false, reason };
+    }
+  }
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = from; i <= to; i++) {
+    x.push(Math.log(i));
+    y.push(Math.log(values[i - 1]));
+  }
+  const { slope, intercept } = method === "lsq" ? new SimpleLinearRegression(x, y) : endpointLine(x, y);
+  return { ...base, slope, intercept, r2: rSquared(x, y, slope, intercept), meaningful: true };
+}
+
+/** The line through the first and last points. */
+function endpointLine(x: number[], y: number[]): { slope: number; intercept: number } {
+  const last = x.length - 1;
+  const slope = (y[last] - y[0]) / (x[last] - x[0]);
+  return { slope, intercept: y[0] - slope * x[0] };
+}
+
+function rSquared(x: number[], y: number[], slope: number, intercept: number): number {
+  const mean = y.reduce((s, v) => s + v, 0) / y.length;
+  let residual = 0;
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    residual += (y[i] - slope * x[i] - intercept) ** 2;
+    total += (y[i] - mean) ** 2;
+  }
+  return total === 0 ? 1 : 1 - residual / total;
+}

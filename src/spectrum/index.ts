@@ -1,0 +1,20 @@
+/** The spectrum module's public API: eigen solvers, decay fits, per-frequency spectra, the theory's rates. */
+export { eigenvalues, eigh, type EigenMethod, type EigenOptions, type Eigensystem } from "./eigen";
+export { circulantSpectrum, type CirculantOptions } from "./circulant";
+export { decaySlope, type DecaySlope, type DecaySlopeOptions, type SlopeMethod } from "./decay";
+export {
+  frequencySpectrum,
+  circulantFrequencySpectrum,
+  aliasedEigenvalues,
+  type FrequencySpectrum,
+  type FrequencySpectrumOptions,
+  type CirculantFrequencySpectrum,
+} from "./frequency";
+export {
+  expectedDecay,
+  rankSlopeFromFrequencyExponent,
+  type ExpectedDecay,
+  type KernelFamily,
+} from "./theory";
+export { fft } from "./fft";
+export type { SymmetricInput } from "./symmetric";
