@@ -3,6 +3,7 @@
  */
 export * from "./random";
 export * from "./inputs";
+export * from "./kernels/index";
 export * from "./report/index";
 export * from "./spectrum/index";
 export * from "./regression/index";

@@ -103,7 +103,11 @@ describe("startNotebook", () => {
     try {
       const lab = startNotebook("05-test", { width: 10, seed: 3 });
       lab.figure("dots", { marks: [Plot.dot(data, { x: "rank", y: "value" })] }, { caption: "c" });
-      assert.deepEqual(fs.readdirSync(path.join(dir, "figures")).sort(), ["05-dots.json", "05-dots.png", "05-dots.svg"]);
+      assert.deepEqual(fs.readdirSync(path.join(dir, "figures")).sort(), [
+        "05-dots.json",
+        "05-dots.png",
+        "05-dots.svg",
+      ]);
       const svg = fs.readFileSync(path.join(dir, "figures/05-dots.svg"), "utf8");
       assert.match(svg, /<metadata>\{&quot;notebook&quot;:&quot;05-test&quot;/);
       const record = JSON.parse(fs.readFileSync(path.join(dir, "figures/05-dots.json"), "utf8"));

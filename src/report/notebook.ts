@@ -47,7 +47,10 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
     return `${prefix}-${name}`;
   };
   const record = (file: string, artifact: string): void =>
-    writeFileAtomic(`${file}.json`, JSON.stringify(provenance(root, id, artifact, parameters), null, 2) + "\n");
+    writeFileAtomic(
+      `${file}.json`,
+      JSON.stringify(provenance(root, id, artifact, parameters), null, 2) + "\n",
+    );
   return {
     id,
     parameters: Object.freeze({ ...parameters }),

@@ -1,0 +1,85 @@
+/**
+ * Comparison kernels of seed 000, functions of the distance r = |x - y| only. r is summed from the
+ * coordinate differences directly (not |x|^2 + |y|^2 - 2 x.y, which cancels for close points).
+ */
+import { Matrix } from "ml-matrix";
+import { checkInRange, checkPositive } from "../validate";
+import { assembleKernel } from "./assemble";
+import { readPair, type PointsInput } from "./points";
+
+function distanceKernel(
+  who: string,
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  profile: (r2: number) => number,
+): Matrix {
+  const { x, y, symmetric } = readPair(who, X, Y);
+  const d = x.d;
+  const dx = x.data;
+  const dy = y.data;
+  return assembleKernel(x.n, y.n, symmetric, (i, j) => {
+    let r2 = 0;
+    for (let k = 0; k < d; k++) {
+      const t = dx[i * d + k] - dy[j * d + k];
+      r2 += t * t;
+    }
+    return profile(r2);
+  });
+}
+
+/** Laplace kernel exp(-|x - y| / sigma), sigma > 0 (default 1). n x m Matrix; Y omitted = K(X, X). */
+export function laplaceKernel(
+  X: PointsInput,
+  Y?: PointsInput,
+  { sigma = 1 }: { sigma?: number } = {},
+): Matrix {
+  checkPositive("laplaceKernel", "sigma", sigma);
+  return distanceKernel("laplaceKernel", X, Y, (r2) => Math.exp(-Math.sqrt(r2) / sigma));
+}
+
+/** Gaussian kernel exp(-|x - y|^2 / (2 sigma^2)), sigma > 0 (default 1). */
+export function gaussianKernel(
+  X: PointsInput,
+  Y?: PointsInput,
+  { sigma = 1 }: { sigma?: number } = {},
+): Matrix {
+  checkPositive("gaussianKernel", "sigma", sigma);
+  const scale = 2 * sigma * sigma;
+  return distanceKernel("gaussianKernel", X, Y, (r2) => Math.exp(-r2 / scale));
+}
+
+/**
+ * Gamma-exponential ("pseudo-Laplacian" of seed 000) exp(-|x - y|^alpha / sigma), 0 < alpha <= 2
+ * (positive definite exactly there), sigma > 0 (default 1). alpha = 1 is laplaceKernel.
+ */
+export function gammaExponentialKernel(
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  { alpha, sigma = 1 }: { alpha: number; sigma?: number },
+): Matrix {
+  checkInRange("gammaExponentialKernel", "alpha", alpha, 0, 2);
+  checkPositive("gammaExponentialKernel", "sigma", sigma);
+  const half = alpha / 2;
+  return distanceKernel("gammaExponentialKernel", X, Y, (r2) => Math.exp(-Math.pow(r2, half) / sigma));
+}
+
+/**
+ * Seed 000's extended kernel exp(-|x - y|^alpha) |x - y|^beta, 0 < alpha <= 2, beta >= 0. For beta > 0
+ * it vanishes on the diagonal and is not positive semidefinite (DESIGN.md); beta = 0 gives 1 there.
+ */
+export function extendedLaplaceKernel(
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  { alpha, beta }: { alpha: number; beta: number },
+): Matrix {
+  checkInRange("extendedLaplaceKernel", "alpha", alpha, 0, 2);
+  checkInRange("extendedLaplaceKernel", "beta", beta, 0, Infinity, { loInclusive: true, hiInclusive: false });
+  const halfA = alpha / 2;
+  const halfB = beta / 2;
+  return distanceKernel(
+    "extendedLaplaceKernel",
+    X,
+    Y,
+    (r2) => Math.exp(-Math.pow(r2, halfA)) * Math.pow(r2, halfB),
+  );
+}

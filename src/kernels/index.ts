@@ -1,0 +1,26 @@
+/** The kernel library: analytic, Monte Carlo, empirical and comparison kernels, and the finite MLP. */
+export {
+  activation,
+  cos,
+  erf,
+  identity,
+  quadratureDual,
+  relu,
+  reluPower,
+  sin,
+  DEFAULT_QUADRATURE_POINTS,
+} from "../activations";
+export type { Activation, Dual } from "../activations";
+export { mlp } from "./architecture";
+export type { Architecture, MlpOptions } from "./architecture";
+export { ntk, nngp } from "./ntk";
+export { monteCarloNtk, monteCarloNngp, monteCarloNtkWithError, monteCarloNngpWithError } from "./montecarlo";
+export type { MonteCarloOptions, MonteCarloResult } from "./montecarlo";
+export { laplaceKernel, gaussianKernel, gammaExponentialKernel, extendedLaplaceKernel } from "./classic";
+export { empiricalNtk } from "./empirical";
+export { network, Network } from "../network";
+export type { NetworkOptions, Parameterization, Trace } from "../network";
+export { gaussHermite, gaussLegendre } from "./quadrature";
+export type { QuadratureRule } from "./quadrature";
+export { erf as erfFunction } from "./erf";
+export type { PointsInput } from "./points";

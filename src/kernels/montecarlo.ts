@@ -1,0 +1,301 @@
+/**
+ * Monte Carlo NTK and NNGP: the expectations of the layer recursion (ntk.ts) replaced by averages over
+ * `samples` random hidden units per layer, drawn as the hidden layers of network(arch, { width: samples }).
+ * With features G_l = sqrt(c_l/m) s_l(h_l) and derivative features D_l = sqrt(c_l/m) s_l'(h_l),
+ *   Sigma^_l = ws_{l+1}^2 G_l G_l^T + bs_{l+1}^2,  dSigma^_l = ws_{l+1}^2 D_l D_l^T,  Theta^_l = Theta^_{l-1} dSigma^_l + Sigma^_l.
+ * For one hidden layer each entry is a mean of m independent terms and its standard error is exact;
+ * for deeper nets it is the error of the last layer's average given the earlier layers (a lower bound).
+ *
+ * Two forms, as in seed 000: "features" builds the n x m feature matrices and takes products;
+ * "entrywise" sums over units pair by pair. Both add the same products in the same order, so for one
+ * seed they agree exactly: a test of both.
+ */
+import { Matrix } from "ml-matrix";
+import { network } from "../network";
+import type { Rng } from "../random";
+import { checkInteger } from "../validate";
+import type { Architecture } from "./architecture";
+import { assembleKernel } from "./assemble";
+import { readPair, type Points, type PointsInput } from "./points";
+
+export interface MonteCarloOptions {
+  /** Hidden units drawn per layer (an integer >= 1; >= 2 for a standard error). */
+  samples: number;
+  seed?: number;
+  rng?: Rng;
+  method?: "features" | "entrywise";
+}
+
+export interface MonteCarloResult {
+  mean: Matrix;
+  /** Per-entry standard error of the last layer's average over units (NaN for samples = 1). */
+  stdError: Matrix;
+}
+
+type Output = "ntk" | "nngp";
+
+/** Row-major n x m feature matrices per hidden layer: G_l and D_l. */
+interface Features {
+  readonly G: Float64Array[];
+  readonly D: Float64Array[];
+}
+
+function features(arch: Architecture, p: Points, options: MonteCarloOptions): Features {
+  const m = options.samples;
+  const net = network(arch, { inputDim: p.d, width: m, seed: options.seed, rng: options.rng });
+  const L = arch.activations.length;
+  const G = Array.from({ length: L }, () => new Float64Array(p.n * m));
+  const D = Array.from({ length: L }, () => new Float64Array(p.n * m));
+  for (let i = 0; i < p.n; i++) {
+    const trace = net.trace(p.data.subarray(i * p.d, (i + 1) * p.d));
+    for (let l = 0; l < L; l++) {
+      const ds = arch.activations[l].derivative;
+      const scale = net.featureScale[l];
+      const h = trace.preActivations[l];
+      G[l].set(trace.features[l], i * m);
+      for (let r = 0; r < m; r++) D[l][i * m + r] = scale * ds(h[r]);
+    }
+  }
+  return { G, D };
+}
+
+/** A B^T for row-major A (n x m) and B (n' x m); each entry accumulates r = 0, 1, ... in order. */
+function gram(
+  A: Float64Array,
+  B: Float64Array,
+  n: number,
+  nb: number,
+  m: number,
+  symmetric: boolean,
+): Float64Array {
+  const Bt = new Float64Array(m * nb);
+  for (let j = 0; j < nb; j++) for (let r = 0; r < m; r++) Bt[r * nb + j] = B[j * m + r];
+  const out = new Float64Array(n * nb);
+  const block = 32; // rows of out kept in cache while B^T streams past
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const i1 = Math.min(n, i0 + block);
+    for (let r = 0; r < m; r++) {
+      const bRow = r * nb;
+      for (let i = i0; i < i1; i++) {
+        const a = A[i * m + r];
+        const oRow = i * nb;
+        for (let j = symmetric ? i : 0; j < nb; j++) out[oRow + j] += a * Bt[bRow + j];
+      }
+    }
+  }
+  return out;
+}
+
+function squared(A: Float64Array): Float64Array {
+  return A.map((v) => v * v);
+}
+
+function product(A: Float64Array, B: Float64Array): Float64Array {
+  return A.map((v, k) => v * B[k]);
+}
+
+/**
+ * One layer of the recursion from accumulated sums; shared by both forms so that they round alike.
+ * Returns [Sigma^, Theta^] through out.
+ */
+function layer(theta: number, gg: number, dd: number, alpha: number, beta: number, out: Float64Array): void {
+  out[0] = alpha * gg + beta;
+  out[1] = theta * (alpha * dd) + out[0];
+}
+
+/**
+ * Standard error of the mean of the last layer's per-unit terms t_r = alpha m (theta D_ir D_jr + G_ir G_jr)
+ * (theta = 0 for the NNGP) from the sums of G G', D D', their squares and cross products.
+ */
+function standardError(
+  m: number,
+  alpha: number,
+  theta: number,
+  gg: number,
+  dd: number,
+  g2: number,
+  d2: number,
+  dg: number,
+): number {
+  if (m < 2) return NaN;
+  const mean = alpha * (theta * dd + gg);
+  const meanSquare = alpha * alpha * m * (theta * theta * d2 + 2 * theta * dg + g2);
+  return Math.sqrt(Math.max(0, (meanSquare - mean * mean) / (m - 1)));
+}
+
+function monteCarlo(
+  who: string,
+  output: Output,
+  withError: boolean,
+  arch: Architecture,
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  options: MonteCarloOptions,
+): { mean: Matrix; stdError?: Matrix } {
+  if (!options || typeof options !== "object")
+    throw new Error(`${who}: options { samples, seed } are required, got ${String(options)}`);
+  checkInteger(who, "samples", options.samples, 1);
+  const method = options.method ?? "features";
+  if (method !== "features" && method !== "entrywise") {
+    throw new Error(`${who}: method must be "features" or "entrywise", got ${String(method)}`);
+  }
+  const { x, y, symmetric } = readPair(who, X, Y);
+  const m = options.samples;
+  const L = arch.activations.length;
+  // One network for X and Y together: both sets must see the same random units.
+  const both: Points = symmetric
+    ? x
+    : { n: x.n + y.n, d: x.d, data: Float64Array.from([...x.data, ...y.data]) };
+  const f = features(arch, both, options);
+  const yOffset = symmetric ? 0 : x.n;
+  const alphas = Float64Array.from({ length: L }, (_, l) => arch.weightStd[l + 1] ** 2);
+  const betas = Float64Array.from({ length: L }, (_, l) => (l + 1 < L ? arch.biasStd[l + 1] ** 2 : 0));
+  const ws = arch.weightStd[0];
+  const bs = arch.biasStd[0];
+  const d = x.d;
+  const input = (i: number, j: number): number => {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += x.data[i * d + k] * y.data[j * d + k];
+    return ws * ws * s + bs * bs;
+  };
+  const scratch = new Float64Array(2);
+  const last = L - 1;
+  // Per pair: run the layers from the per-layer sums given by `sums`, then the last layer's standard error.
+  const entry = (
+    i: number,
+    j: number,
+    sums: (l: number, which: number) => number,
+    error: boolean,
+  ): number => {
+    let theta = input(i, j);
+    let sigma = theta;
+    let thetaBefore = theta;
+    for (let l = 0; l < L; l++) {
+      thetaBefore = theta;
+      layer(theta, sums(l, 0), sums(l, 1), alphas[l], betas[l], scratch);
+      sigma = scratch[0];
+      theta = scratch[1];
+    }
+    if (!error) return output === "ntk" ? theta : sigma;
+    const t = output === "ntk" ? thetaBefore : 0;
+    return standardError(
+      m,
+      alphas[last],
+      t,
+      sums(last, 0),
+      sums(last, 1),
+      sums(last, 2),
+      sums(last, 3),
+      sums(last, 4),
+    );
+  };
+
+  if (method === "entrywise") {
+    const acc = new Float64Array(5 * L);
+    const sums = (l: number, which: number): number => acc[5 * l + which];
+    const fill = (i: number, j: number): void => {
+      const jj = j + yOffset;
+      for (let l = 0; l < L; l++) {
+        const G = f.G[l];
+        const D = f.D[l];
+        let gg = 0;
+        let dd = 0;
+        let g2 = 0;
+        let d2 = 0;
+        let dg = 0;
+        for (let r = 0; r < m; r++) {
+          const gi = G[i * m + r];
+          const gj = G[jj * m + r];
+          const di = D[i * m + r];
+          const dj = D[jj * m + r];
+          gg += gi * gj;
+          dd += di * dj;
+          g2 += gi * gi * (gj * gj);
+          d2 += di * di * (dj * dj);
+          dg += di * gi * (dj * gj);
+        }
+        acc[5 * l] = gg;
+        acc[5 * l + 1] = dd;
+        acc[5 * l + 2] = g2;
+        acc[5 * l + 3] = d2;
+        acc[5 * l + 4] = dg;
+      }
+    };
+    const at =
+      (error: boolean) =>
+      (i: number, j: number): number => {
+        fill(i, j);
+        return entry(i, j, sums, error);
+      };
+    const mean = assembleKernel(x.n, y.n, symmetric, at(false));
+    return withError ? { mean, stdError: assembleKernel(x.n, y.n, symmetric, at(true)) } : { mean };
+  }
+
+  // Features form: Gram matrices per layer (and, for the last layer, of squares and cross products).
+  const rowsOf = (A: Float64Array, from: number, count: number): Float64Array =>
+    A.subarray(from * m, (from + count) * m);
+  const grams: Float64Array[][] = [];
+  for (let l = 0; l < L; l++) {
+    const G = f.G[l];
+    const D = f.D[l];
+    const pair = (A: Float64Array): Float64Array =>
+      gram(rowsOf(A, 0, x.n), rowsOf(A, yOffset, y.n), x.n, y.n, m, symmetric);
+    const list = [pair(G), pair(D)];
+    if (withError && l === last) list.push(pair(squared(G)), pair(squared(D)), pair(product(D, G)));
+    grams.push(list);
+  }
+  let row = 0;
+  let col = 0;
+  const sums = (l: number, which: number): number => grams[l][which][row * y.n + col];
+  const at =
+    (error: boolean) =>
+    (i: number, j: number): number => {
+      row = i;
+      col = j;
+      return entry(i, j, sums, error);
+    };
+  const mean = assembleKernel(x.n, y.n, symmetric, at(false));
+  return withError ? { mean, stdError: assembleKernel(x.n, y.n, symmetric, at(true)) } : { mean };
+}
+
+/** Monte Carlo NTK (n x m Matrix) from `samples` random units per hidden layer, seeded. */
+export function monteCarloNtk(
+  arch: Architecture,
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  options: MonteCarloOptions,
+): Matrix {
+  return monteCarlo("monteCarloNtk", "ntk", false, arch, X, Y, options).mean;
+}
+
+/** Monte Carlo NNGP (n x m Matrix). */
+export function monteCarloNngp(
+  arch: Architecture,
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  options: MonteCarloOptions,
+): Matrix {
+  return monteCarlo("monteCarloNngp", "nngp", false, arch, X, Y, options).mean;
+}
+
+/** Monte Carlo NTK with each entry's standard error. */
+export function monteCarloNtkWithError(
+  arch: Architecture,
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  options: MonteCarloOptions,
+): MonteCarloResult {
+  const { mean, stdError } = monteCarlo("monteCarloNtkWithError", "ntk", true, arch, X, Y, options);
+  return { mean, stdError: stdError as Matrix };
+}
+
+/** Monte Carlo NNGP with each entry's standard error. */
+export function monteCarloNngpWithError(
+  arch: Architecture,
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  options: MonteCarloOptions,
+): MonteCarloResult {
+  const { mean, stdError } = monteCarlo("monteCarloNngpWithError", "nngp", true, arch, X, Y, options);
+  return { mean, stdError: stdError as Matrix };
+}

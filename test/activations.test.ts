@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  activation,
+  cos,
+  erf,
+  identity,
+  quadratureDual,
+  relu,
+  reluPower,
+  sin,
+  type Activation,
+} from "../src/activations";
+import { gaussLegendre } from "../src/kernels/quadrature";
+
+const covariances: [number, number, number][] = [
+  [1, 1, 0.5],
+  [0.7, 1.9, -0.6],
+  [2.5, 0.4, 0.9],
+  [1.2, 1.2, -1.1],
+];
+
+function dualOf(act: Activation, a: number, b: number, c: number): Float64Array {
+  const out = new Float64Array(4);
+  const r = Math.sqrt(a * b);
+  act.dual(a, b, c, r - c, r + c, out);
+  return out;
+}
+
+test("smooth closed-form duals agree with 2-D Gauss-Hermite quadrature to 1e-9", () => {
+  for (const act of [sin, cos, erf, identity]) {
+    // erf' = e^{-z^2} is narrow against the Gaussian weight at variance 2.5: 100 nodes resolve it.
+    const quad = activation({
+      name: `${act.name} by quadrature`,
+      fn: act.fn,
+      derivative: act.derivative,
+      quadraturePoints: 100,
+    });
+    for (const [a, b, c] of covariances) {
+      const exact = dualOf(act, a, b, c);
+      const approx = dualOf(quad, a, b, c);
+      assert.ok(
+        Math.abs(exact[0] - approx[0]) < 1e-9,
+        `${act.name} E[s s] at ${[a, b, c]}: ${exact[0]} vs ${approx[0]}`,
+      );
+      assert.ok(
+        Math.abs(exact[1] - approx[1]) < 1e-9,
+        `${act.name} E[s' s'] at ${[a, b, c]}: ${exact[1]} vs ${approx[1]}`,
+      );
+    }
+    assert.ok(Math.abs(quad.scale - act.scale) < 1e-9 * act.scale);
+  }
+});
+
+/** E[max(0,u)^k max(0,v)^k] from polar coordinates: (ab)^{k/2} (2^k k! / 2pi) int over the wedge, high-order Gauss-Legendre. */
+function wedgeExpectation(k: number, a: number, b: number, c: number): number {
+  if (k === 0) return (Math.PI - Math.acos(c / Math.sqrt(a * b))) / (2 * Math.PI);
+  const theta = Math.acos(c / Math.sqrt(a * b));
+  const { nodes, weights } = gaussLegendre(80);
+  // Both positive for directions t in (theta - pi/2, pi/2): integrate cos^k(t) cos^k(theta - t) there.
+  const lo = theta - Math.PI / 2;
+  const hi = Math.PI / 2;
+  let s = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const t = (lo + hi) / 2 + ((hi - lo) / 2) * nodes[i];
+    s += weights[i] * (Math.cos(t) * Math.cos(theta - t)) ** k;
+  }
+  let fact = 1;
+  for (let i = 2; i <= k; i++) fact *= i;
+  return (Math.sqrt(a * b) ** k * 2 ** k * fact * ((hi - lo) / 2) * s) / (2 * Math.PI);
+}
+
+test("relu^k arc-cosine duals agree with a polar-coordinate quadrature for k = 1..5 and general norms", () => {
+  for (let k = 1; k <= 5; k++) {
+    const act = reluPower(k);
+    for (const [a, b, c] of covariances) {
+      const out = dualOf(act, a, b, c);
+      const scale = Math.sqrt(a * b) ** k;
+      assert.ok(
+        Math.abs(out[0] - wedgeExpectation(k, a, b, c)) < 1e-12 * scale,
+        `k=${k} E[s s] at ${[a, b, c]}`,
+      );
+      const dScale = k * k * Math.sqrt(a * b) ** (k - 1);
+      assert.ok(
+        Math.abs(out[1] - k * k * wedgeExpectation(k - 1, a, b, c)) < 1e-12 * dScale,
+        `k=${k} E[s' s']`,
+      );
+    }
+  }
+});
+
+test("relu's closed form and Gauss-Hermite quadrature of the same function converge to each other", () => {
+  const errors = [16, 128].map((points) => {
+    const quad = activation({
+      name: "relu by quadrature",
+      fn: relu.fn,
+      derivative: relu.derivative,
+      quadraturePoints: points,
+    });
+    return Math.abs(dualOf(quad, 1, 1, 0.3)[0] - dualOf(relu, 1, 1, 0.3)[0]);
+  });
+  assert.ok(errors[1] < errors[0] / 4 && errors[1] < 1e-3, `errors ${errors}`);
+});
+
+test("c_s matches the reference conventions: 2/(2k-1)!!, 2/(1-e^-2), 2/(1+e^-2), 1/((2/pi) asin(2/3))", () => {
+  const close = (x: number, y: number) => assert.ok(Math.abs(x - y) < 1e-14 * y, `${x} vs ${y}`);
+  close(relu.scale, 2);
+  close(reluPower(2).scale, 2 / 3);
+  close(reluPower(5).scale, 2 / 945);
+  close(sin.scale, 2 / (1 - Math.exp(-2)));
+  close(cos.scale, 2 / (1 + Math.exp(-2)));
+  close(erf.scale, 1 / ((2 / Math.PI) * Math.asin(2 / 3)));
+  close(identity.scale, 1);
+});
+
+test("relu^2 is max(0, z)^2, not z^2: zero for negative z and zero correlation for antipodal inputs", () => {
+  const r2 = reluPower(2);
+  assert.equal(r2.fn(-2), 0);
+  assert.equal(r2.fn(3), 9);
+  assert.equal(r2.derivative(-1), 0);
+  // u = -v: max(0,u)^2 max(0,-u)^2 = 0 always; z^2 would give E[u^4] = 3.
+  assert.ok(Math.abs(dualOf(r2, 1, 1, -1)[0]) < 1e-15);
+  assert.ok(Math.abs(dualOf(r2, 1, 1, 1)[0] - 1.5) < 1e-15);
+});
+
+test("homogeneity: relu^k duals at norms (a, b) are (ab)^{k/2} times the unit-norm dual (seed 004 problem 1)", () => {
+  for (let k = 1; k <= 3; k++) {
+    const act = reluPower(k);
+    const unit = dualOf(act, 1, 1, 0.2);
+    const scaled = dualOf(act, 4, 9, 0.2 * 6);
+    assert.ok(Math.abs(scaled[0] - 6 ** k * unit[0]) < 1e-13 * 6 ** k);
+  }
+});
+
+test("the erf function is accurate against known values", () => {
+  const f = erf.fn;
+  assert.ok(Math.abs(f(0.5) - 0.5204998778130465) < 1e-15);
+  assert.ok(Math.abs(f(-2) + 0.9953222650189527) < 1e-15);
+  assert.ok(Math.abs(f(3.5) - 0.9999992569016276) < 1e-15);
+  assert.equal(f(7), 1);
+});
+
+test("bad activation input throws naming parameter, value and range", () => {
+  assert.throws(() => reluPower(0), /reluPower: k must be an integer >= 1, got 0/);
+  assert.throws(() => reluPower(1.5), /reluPower: k must be an integer >= 1, got 1.5/);
+  assert.throws(() => reluPower(-2), /k must be an integer >= 1, got -2/);
+  assert.throws(
+    () => activation({ name: "x", fn: Math.tanh, derivative: undefined as never }),
+    /derivative must be a function/,
+  );
+  assert.throws(
+    () => activation({ name: "zero", fn: () => 0, derivative: () => 0 }),
+    /E\[s\(z\)\^2\] must be finite and > 0/,
+  );
+  assert.throws(() => quadratureDual(Math.sin, Math.cos, 0), /points must be an integer >= 1, got 0/);
+});
