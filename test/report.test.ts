@@ -47,6 +47,29 @@ describe("figures", () => {
     assert.ok(lines.length >= 8, `${lines.length} caption lines`);
   });
 
+  it("rasterize line markers (no CSS variables left) and keep ids distinct between figures", () => {
+    const options = (k: number): Plot.PlotOptions => ({
+      marks: [
+        Plot.line(
+          data.filter((_, i) => i % 2 === k),
+          { x: "rank", y: "value", marker: "circle" },
+        ),
+      ],
+    });
+    const a = composeFigure(options(0), { caption: "a" });
+    const b = composeFigure(options(1), { caption: "b" });
+    assert.doesNotMatch(a, /var\(/);
+    assert.equal(rasterize(a).subarray(1, 4).toString("ascii"), "PNG");
+    const ids = (svg: string) => [...svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(ids(a).length > 0);
+    assert.deepEqual(
+      ids(a).filter((id) => ids(b).includes(id)),
+      [],
+    );
+    for (const id of ids(a))
+      assert.ok(a.includes(`url(#${id})`) || a.includes(`href="#${id}"`), `${id} is used`);
+  });
+
   it("draw a continuous color legend as a gradient, not with a canvas", () => {
     const svg = composeFigure(
       {

@@ -8,6 +8,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { Resvg } from "@resvg/resvg-js";
+import { createHash } from "crypto";
 import { parseHTML } from "linkedom";
 import * as path from "path";
 
@@ -156,11 +157,27 @@ export function composeFigure(options: Plot.PlotOptions, text: FigureText): stri
     parts.push(`<text x="${PAD}" y="${y}" font-size="${TEXT_SIZE}" fill="#333">${escapeXml(line)}</text>`);
   }
   const total = Math.ceil(y + PAD);
-  return (
+  return standalone(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}" ` +
-    `font-family="${FONT}" text-anchor="start">` +
-    `<rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`
+      `font-family="${FONT}" text-anchor="start">` +
+      `<rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`,
   );
+}
+
+/**
+ * Makes a standalone SVG safe to inline beside others and to rasterize: every id (Plot numbers its markers
+ * and clip paths from 1 in each chart, and the legend's gradient has a fixed id) gets a prefix derived from
+ * the figure's content, so two figures in one HTML page never resolve each other's url(#id); and CSS
+ * variables, which resvg cannot resolve (it panics on Plot's marker stroke var(--plot-background)), are
+ * replaced by their value.
+ */
+function standalone(svg: string): string {
+  const prefix = `f${createHash("sha1").update(svg).digest("hex").slice(0, 8)}-`;
+  return svg
+    .replace(/var\(--plot-background\)/g, "white")
+    .replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
+    .replace(/href="#([^"]+)"/g, `href="#${prefix}$1"`);
 }
 
 /** Adds a <metadata> element (JSON provenance) as the first child of a standalone SVG. */
