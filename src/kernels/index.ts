@@ -24,3 +24,7 @@ export { gaussHermite, gaussLegendre } from "./quadrature";
 export type { QuadratureRule } from "./quadrature";
 export { erf as erfFunction } from "./erf";
 export type { PointsInput } from "./points";
+export { relativeError, rootMeanSquare, logLogSlope, outputBlock } from "./convergence";
+export type { ErrorNorm, LogLogFit } from "./convergence";
+export { referenceKernel, checkReferenceValues } from "./reference";
+export type { ReferencePair, ReferenceKind, ReferenceKernel, ReferenceCheck } from "./reference";
