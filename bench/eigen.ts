@@ -8,14 +8,12 @@
  *   npx tsx bench/eigen.ts          a readable table
  *   npx tsx bench/eigen.ts --json   one JSON object, times in milliseconds
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Matrix } from "ml-matrix";
 import { Rng } from "../src/random";
 import { eigenvalues } from "../src/spectrum";
 import { circleMatrix, gridMatrix, reluNtk } from "../test/circle-kernels";
+import { hasNumpy, printTable, runNumpy, scratchDir, writeFloat64 } from "./python";
 
 interface Row {
   work: string;
@@ -40,21 +38,12 @@ for _ in range(3 if n <= 1000 else 1):
 print(json.dumps({"ms": best * 1000}))
 `;
 
-function hasNumpy(): boolean {
-  return spawnSync("python3", ["-c", "import numpy"], { encoding: "utf8" }).status === 0;
-}
-
 /** numpy's time (best of up to three runs) on the same matrix, one BLAS thread. */
 function numpyTime(K: Matrix, kind: "eigvalsh" | "fft", dir: string): number {
   const n = K.rows;
   const path = join(dir, `K${n}.bin`);
-  const data = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) data.set(K.getRow(i), i * n);
-  writeFileSync(path, Buffer.from(data.buffer));
-  const env = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-  const run = spawnSync("python3", ["-c", NUMPY_SCRIPT, path, String(n), kind], { encoding: "utf8", env });
-  if (run.status !== 0) throw new Error(`bench: numpy run failed: ${run.stderr}`);
-  return JSON.parse(run.stdout).ms;
+  writeFloat64(path, K);
+  return runNumpy<{ ms: number }>(NUMPY_SCRIPT, [path, String(n), kind]).ms;
 }
 
 /** Best of `repeats` runs, in milliseconds. */
@@ -71,7 +60,7 @@ function time(fn: () => unknown, repeats: number): number {
 function main(): void {
   const json = process.argv.includes("--json");
   const numpy = hasNumpy();
-  const dir = mkdtempSync(join(tmpdir(), "ntk-bench-"));
+  const { dir, cleanup } = scratchDir();
   const rows: Row[] = [];
   const randomMatrix = (n: number): Matrix => {
     const rng = new Rng(n);
@@ -108,7 +97,7 @@ function main(): void {
       numpyWork: "fft of first row",
     });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
   }
   const withRatio = rows.map((r) => ({ ...r, ratio: r.numpyMs === null ? null : r.jsMs / r.numpyMs }));
   if (json) {
@@ -124,11 +113,7 @@ function main(): void {
     r.numpyWork,
     r.ratio === null ? "-" : r.ratio.toFixed(1),
   ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
-  const line = (row: string[]): string => row.map((v, c) => v.padEnd(widths[c])).join("  ");
-  console.log(line(header));
-  console.log(line(widths.map((w) => "-".repeat(w))));
-  for (const row of cells) console.log(line(row));
+  printTable(header, cells);
   if (!numpy) console.log("(python3 with numpy not found: js times only)");
 }
 

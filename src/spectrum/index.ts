@@ -18,3 +18,16 @@ export {
 } from "./theory";
 export { fft } from "./fft";
 export type { SymmetricInput } from "./symmetric";
+export {
+  rankByFrequency,
+  mercerRanks,
+  localExponent,
+  rankedDecaySlope,
+  precisionRank,
+  circleProfile,
+  slopeRows,
+  type RankedSpectrum,
+  type RankOptions,
+  type SlopeRow,
+} from "./ranked";
+export { aliasedEigenvaluesWithTail, type AliasTail, type AliasTailOptions } from "./alias-tail";
