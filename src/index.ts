@@ -7,3 +7,5 @@ export * from "./kernels/index";
 export * from "./report/index";
 export * from "./spectrum/index";
 export * from "./regression/index";
+export * from "./linalg/index";
+export * from "./training/index";

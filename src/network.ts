@@ -12,10 +12,24 @@
  */
 import type { Architecture } from "./kernels/architecture";
 import { rngFrom, type Rng } from "./random";
+import { gemm, mat } from "./linalg/gemm";
 import { checkInteger } from "./validate";
 
-/** How parameters are scaled and drawn. Further parameterizations ("standard", "default") extend this union. */
-export type Parameterization = "ntk";
+/**
+ * How parameters are scaled and drawn (weightStd_l = sigma_w,l, biasStd_l = sigma_b,l, c_l = activation l's scale):
+ * - "ntk": W, b ~ N(0, 1), weightScale = sigma_w, biasScale = sigma_b, featureScale = sqrt(c_l / d_l)
+ *   (Jacot et al. 2018): training follows the analytic NTK as the width grows.
+ * - "standard": the same draws folded into the weights, no explicit scaling: W_1 ~ N(0, sigma_w,1^2),
+ *   W_{l+1} ~ N(0, sigma_w,l+1^2 c_l / d_l) (= N(0, c_l / fan_in) for sigma_w = 1), b_l ~ N(0, sigma_b,l^2).
+ *   For one seed it is the same function as "ntk" at initialization, with different gradients
+ *   (seed 000 calls it "NTK initialization").
+ * - "default": the usual framework default (PyTorch nn.Linear): W, b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+ *   no scaling; a hidden layer has a bias only where biasStd_l > 0, and weightStd is not used (seed 000's
+ *   "standard").
+ */
+export type Parameterization = "ntk" | "standard" | "default";
+
+const PARAMETERIZATIONS: readonly Parameterization[] = ["ntk", "standard", "default"];
 
 export interface NetworkOptions {
   inputDim: number;
@@ -26,6 +40,18 @@ export interface NetworkOptions {
   seed?: number;
   rng?: Rng;
   parameterization?: Parameterization;
+}
+
+/**
+ * The batched forward pass over n points at once: row i of each matrix belongs to point i (row-major
+ * n x width); output is n x outputs.
+ */
+export interface BatchTrace {
+  readonly n: number;
+  readonly input: Float64Array;
+  readonly preActivations: Float64Array[];
+  readonly features: Float64Array[];
+  readonly output: Float64Array;
 }
 
 /** What a forward pass keeps for the backward pass: per hidden layer the pre-activations h_l and features g_l. */
@@ -52,6 +78,9 @@ export class Network {
   readonly biasScale: Float64Array;
   readonly featureScale: Float64Array;
   private readonly sizes: number[];
+  /** Offsets of weights[l] and biases[l] in params. */
+  private readonly offsets: number[];
+  private readonly biasOffsets: number[];
 
   constructor(arch: Architecture, options: NetworkOptions) {
     const L = arch.activations.length;
@@ -67,8 +96,10 @@ export class Network {
     const outputs = options.outputs ?? 1;
     checkInteger("network", "outputs", outputs, 1);
     const parameterization = options.parameterization ?? "ntk";
-    if (parameterization !== "ntk") {
-      throw new Error(`network: parameterization must be "ntk", got ${String(parameterization)}`);
+    if (!PARAMETERIZATIONS.includes(parameterization)) {
+      throw new Error(
+        `network: parameterization must be "ntk", "standard" or "default", got ${String(parameterization)}`,
+      );
     }
     const rng = rngFrom(options, "network");
     this.architecture = arch;
@@ -92,11 +123,46 @@ export class Network {
         offset += this.sizes[l + 1];
       }
     }
+    this.offsets = this.weights.map((w) => (w.byteOffset - this.params.byteOffset) / 8);
+    this.biasOffsets = this.biases.map((b) => (b.byteOffset - this.params.byteOffset) / 8);
     // Drawn layer by layer, weights before biases: the order the Monte Carlo kernels rely on too.
-    for (let i = 0; i < count; i++) this.params[i] = rng.normal();
-    this.weightScale = Float64Array.from(arch.weightStd);
-    this.biasScale = Float64Array.from(arch.biasStd);
-    this.featureScale = Float64Array.from(widths, (w, l) => Math.sqrt(arch.activations[l].scale / w));
+    if (parameterization === "default") {
+      for (let l = 0; l <= L; l++) {
+        const bound = 1 / Math.sqrt(this.sizes[l]);
+        const W = this.weights[l];
+        for (let i = 0; i < W.length; i++) W[i] = rng.uniformIn(-bound, bound);
+        if (l < L) {
+          const b = this.biases[l];
+          for (let i = 0; i < b.length; i++) b[i] = rng.uniformIn(-bound, bound);
+        }
+      }
+    } else {
+      for (let i = 0; i < count; i++) this.params[i] = rng.normal();
+    }
+    const ntkFeatureScale = Float64Array.from(widths, (w, l) => Math.sqrt(arch.activations[l].scale / w));
+    if (parameterization === "ntk") {
+      this.weightScale = Float64Array.from(arch.weightStd);
+      this.biasScale = Float64Array.from(arch.biasStd);
+      this.featureScale = ntkFeatureScale;
+    } else {
+      this.weightScale = new Float64Array(L + 1).fill(1);
+      this.biasScale = Float64Array.from(arch.biasStd, (bs) => (bs > 0 ? 1 : 0));
+      this.featureScale = new Float64Array(L).fill(1);
+      if (parameterization === "standard") {
+        // Fold the NTK scales into the N(0, 1) draws: the same function, weight by weight.
+        for (let l = 0; l <= L; l++) {
+          const s = arch.weightStd[l] * (l === 0 ? 1 : ntkFeatureScale[l - 1]);
+          const W = this.weights[l];
+          for (let i = 0; i < W.length; i++) W[i] *= s;
+          if (l < L) {
+            const b = this.biases[l];
+            for (let i = 0; i < b.length; i++) b[i] *= arch.biasStd[l];
+          }
+        }
+      } else {
+        for (let l = 0; l < L; l++) if (arch.biasStd[l] === 0) this.biases[l].fill(0);
+      }
+    }
   }
 
   get parameterCount(): number {
@@ -215,6 +281,128 @@ export class Network {
         const bs = this.biasScale[l];
         for (let r = 0; r < delta.length; r++) grad[offset + r] += bs * delta[r];
         offset += delta.length;
+      }
+    }
+  }
+
+  /**
+   * Forward pass of n points at once (X row-major n x inputDim), layer by layer as matrix products:
+   * H_l = weightScale_l G_{l-1} W_l^T + biasScale_l 1 b_l^T, G_l = featureScale_l s_l(H_l). Same values as
+   * trace() point by point, up to the summation order of the products.
+   */
+  forwardBatch(X: Float64Array, n: number): BatchTrace {
+    checkInteger("Network.forwardBatch", "n", n, 1);
+    if (X.length !== n * this.inputDim) {
+      throw new Error(
+        `Network.forwardBatch: X must hold n x inputDim = ${n} x ${this.inputDim} = ${n * this.inputDim} numbers, got ${X.length}`,
+      );
+    }
+    const L = this.widths.length;
+    const preActivations: Float64Array[] = [];
+    const features: Float64Array[] = [];
+    let g = X;
+    for (let l = 0; l <= L; l++) {
+      const fanIn = this.sizes[l];
+      const fanOut = this.sizes[l + 1];
+      const h = new Float64Array(n * fanOut);
+      gemm(mat(n, fanIn, g), mat(fanOut, fanIn, this.weights[l]), mat(n, fanOut, h), {
+        transB: true,
+        alpha: this.weightScale[l],
+      });
+      if (l === L) return { n, input: X, preActivations, features, output: h };
+      const bs = this.biasScale[l];
+      if (bs !== 0) {
+        const b = this.biases[l];
+        for (let i = 0; i < n; i++) {
+          const row = i * fanOut;
+          for (let r = 0; r < fanOut; r++) h[row + r] += bs * b[r];
+        }
+      }
+      const s = this.architecture.activations[l].fn;
+      const scale = this.featureScale[l];
+      const next = new Float64Array(n * fanOut);
+      for (let k = 0; k < next.length; k++) next[k] = scale * s(h[k]);
+      preActivations.push(h);
+      features.push(next);
+      g = next;
+    }
+    throw new Error("unreachable");
+  }
+
+  /** The outputs of n points (X row-major n x inputDim) as an n x outputs row-major array. */
+  predict(X: Float64Array, n: number): Float64Array {
+    return this.forwardBatch(X, n).output;
+  }
+
+  /**
+   * Batched deltas: row i of out[l] is d(seeds_i . f(x_i))/dh_{l+1}(x_i) for l = 0 .. L (out[L] = seeds,
+   * n x outputs). Since f(x_i) depends only on point i, one pass gives every point's deltas.
+   */
+  deltasBatch(trace: BatchTrace, seeds: Float64Array): Float64Array[] {
+    const n = trace.n;
+    if (seeds.length !== n * this.outputs) {
+      throw new Error(
+        `Network.deltasBatch: seeds must hold n x outputs = ${n * this.outputs} numbers, got ${seeds.length}`,
+      );
+    }
+    const L = this.widths.length;
+    const out: Float64Array[] = new Array(L + 1);
+    out[L] = seeds;
+    for (let l = L - 1; l >= 0; l--) {
+      const fanIn = this.sizes[l + 1];
+      const fanOut = this.sizes[l + 2];
+      const delta = new Float64Array(n * fanIn);
+      gemm(mat(n, fanOut, out[l + 1]), mat(fanOut, fanIn, this.weights[l + 1]), mat(n, fanIn, delta), {
+        alpha: this.weightScale[l + 1],
+      });
+      const ds = this.architecture.activations[l].derivative;
+      const scale = this.featureScale[l];
+      const h = trace.preActivations[l];
+      for (let k = 0; k < delta.length; k++) delta[k] *= scale * ds(h[k]);
+      out[l] = delta;
+    }
+    return out;
+  }
+
+  /**
+   * Adds the gradient of sum_i seeds_i . f(x_i) into grad (layout of params): dW_l = weightScale_l
+   * Delta_l^T G_{l-1}, db_l = biasScale_l Delta_l^T 1. A trainer passes seeds = dLoss/df per point.
+   * With accumulate = false grad is overwritten instead (saves a pass over it).
+   */
+  backwardBatch(trace: BatchTrace, seeds: Float64Array, grad: Float64Array, accumulate = true): void {
+    if (grad.length !== this.params.length) {
+      throw new Error(
+        `Network.backwardBatch: grad must have parameterCount = ${this.params.length} entries, got ${grad.length}`,
+      );
+    }
+    const n = trace.n;
+    const deltas = this.deltasBatch(trace, seeds);
+    const L = this.widths.length;
+    for (let l = 0; l <= L; l++) {
+      const fanIn = this.sizes[l];
+      const fanOut = this.sizes[l + 1];
+      const g = l === 0 ? trace.input : trace.features[l - 1];
+      const off = this.offsets[l];
+      gemm(
+        mat(n, fanOut, deltas[l]),
+        mat(n, fanIn, g),
+        mat(fanOut, fanIn, grad.subarray(off, off + fanOut * fanIn)),
+        {
+          transA: true,
+          alpha: this.weightScale[l],
+          beta: accumulate ? 1 : 0,
+        },
+      );
+      if (l < L) {
+        const bs = this.biasScale[l];
+        const bo = this.biasOffsets[l];
+        if (!accumulate) grad.fill(0, bo, bo + fanOut);
+        if (bs === 0) continue;
+        const delta = deltas[l];
+        for (let i = 0; i < n; i++) {
+          const row = i * fanOut;
+          for (let r = 0; r < fanOut; r++) grad[bo + r] += bs * delta[row + r];
+        }
       }
     }
   }

@@ -11,6 +11,7 @@
  * seed they agree exactly: a test of both.
  */
 import { Matrix } from "ml-matrix";
+import { gemm, mat } from "../linalg/gemm";
 import { network } from "../network";
 import type { Rng } from "../random";
 import { checkInteger } from "../validate";
@@ -59,7 +60,12 @@ function features(arch: Architecture, p: Points, options: MonteCarloOptions): Fe
   return { G, D };
 }
 
-/** A B^T for row-major A (n x m) and B (n' x m); each entry accumulates r = 0, 1, ... in order. */
+/**
+ * A B^T for row-major A (n x m) and B (n' x m) by the blocked, packed WebAssembly gemm (linalg/gemm.ts),
+ * which sums each entry over r = 0, 1, ... in order from 0 like the entry-wise form, so the two forms
+ * still agree exactly. In the symmetric case only entries j >= i are read (assembleKernel), and only
+ * those are computed (half the work).
+ */
 function gram(
   A: Float64Array,
   B: Float64Array,
@@ -68,21 +74,8 @@ function gram(
   m: number,
   symmetric: boolean,
 ): Float64Array {
-  const Bt = new Float64Array(m * nb);
-  for (let j = 0; j < nb; j++) for (let r = 0; r < m; r++) Bt[r * nb + j] = B[j * m + r];
   const out = new Float64Array(n * nb);
-  const block = 32; // rows of out kept in cache while B^T streams past
-  for (let i0 = 0; i0 < n; i0 += block) {
-    const i1 = Math.min(n, i0 + block);
-    for (let r = 0; r < m; r++) {
-      const bRow = r * nb;
-      for (let i = i0; i < i1; i++) {
-        const a = A[i * m + r];
-        const oRow = i * nb;
-        for (let j = symmetric ? i : 0; j < nb; j++) out[oRow + j] += a * Bt[bRow + j];
-      }
-    }
-  }
+  gemm(mat(n, m, A), mat(nb, m, B), mat(n, nb, out), { transB: true, upper: symmetric });
   return out;
 }
 

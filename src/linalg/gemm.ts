@@ -1,0 +1,531 @@
+/**
+ * General matrix product C <- alpha op(A) op(B) + beta C on row-major Float64Arrays, op(X) = X or X^T.
+ *
+ * How it is fast (measured on this 2-core AMD EPYC (Zen 4), Node 20, while other jobs shared the cores):
+ * - the BLIS/Goto structure: op(B) is packed in blocks of kc rows into 4-column micro-panels, op(A) in
+ *   blocks of mc x kc into 4-row micro-panels, so that the micro-kernel reads both contiguously; the A
+ *   block stays in L2 while one B micro-panel (kc x 4 doubles) stays in L1;
+ * - a 4 x 4 register-tiled micro-kernel in WebAssembly SIMD (f64x2), emitted by wasm.ts: 22-23 GFlop/s
+ *   alone (200 x 500 x 252), against 2.6-4.2 GFlop/s for the same packed algorithm with a plain-JS
+ *   4 x 4 kernel (V8 keeps the 16 accumulators in registers but issues scalar double ops), and
+ *   ~0.7 GFlop/s for the blocked loop montecarlo.ts had before. Larger tiles (5-7 x 4) and unrolling k
+ *   measured slower (V8 spills), see wasm.ts. No FMA: WebAssembly's fused multiply-add is relaxed SIMD
+ *   (not on by default in Node 20), and separate mul and add keep results exact (below);
+ * - both cores: worker threads running the same kernel on the same shared WebAssembly memory, taking
+ *   column tiles from a shared counter (pool.ts).
+ * Packing: A and B are copied into the module's memory (one memcpy each) and packed there by the
+ * module's `pack` function; only ragged edge panels are packed in JS. That took a 200 x 500 x 500
+ * product from ~5.1 to ~4.7 ms on one thread (JS packing was ~12% of it). The final alpha/beta update
+ * is plain JS: O(mn) against O(mnk) multiply-adds.
+ *
+ * Every backend (plain loops for small products, the JS micro-kernel, WebAssembly on one or several
+ * threads) sums each entry of op(A) op(B) over k = 0, 1, ..., K-1 in order starting from 0, with
+ * separate multiplies and adds. Results are therefore identical bit for bit across backends and
+ * thread counts, and equal to the textbook loop (gemmReference) when alpha = 1 and beta = 0.
+ */
+import { availableParallelism } from "node:os";
+import { KernelPool, type Kernel } from "./pool";
+import { wasmApi, type WasmMemory } from "./wasm-api";
+import { K_STEP, kernelModuleBytes, MAX_PAGES, wasmSimdSupported } from "./wasm";
+
+/** A dense row-major matrix: entry (i, j) is data[i * cols + j]. */
+export interface Mat {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+}
+
+export interface GemmOptions {
+  /** Use A^T (A stored K x M) instead of A (M x K). */
+  transA?: boolean;
+  /** Use B^T (B stored N x K) instead of B (K x N). */
+  transB?: boolean;
+  /** Default 1. */
+  alpha?: number;
+  /** Default 0; with beta = 0 the old contents of C are ignored (even NaN). */
+  beta?: number;
+  /**
+   * Only the upper triangle is wanted (square C, e.g. a Gram matrix A A^T): entries with j >= i are
+   * computed as usual, entries below the diagonal are left untouched. About half the work.
+   */
+  upper?: boolean;
+}
+
+/** A rows x cols matrix over data (a fresh zero array when omitted). */
+export function mat(rows: number, cols: number, data?: Float64Array): Mat {
+  if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
+    throw new Error(`mat: rows and cols must be integers >= 0, got ${rows} x ${cols}`);
+  }
+  const d = data ?? new Float64Array(rows * cols);
+  if (d.length !== rows * cols) {
+    throw new Error(`mat: data must have rows * cols = ${rows * cols} entries, got ${d.length}`);
+  }
+  return { rows, cols, data: d };
+}
+
+// Blocking: kc x 4 B panels (<= 8 KiB) stay in L1, mc x kc A blocks (<= 512 KiB) in the 2 MiB L2.
+const KC = 256;
+const MC = 256;
+/** Below this many multiply-adds packing does not pay: plain loops. */
+const SMALL = 48 * 48 * 48;
+
+type Backend = "wasm" | "js";
+
+interface Engine {
+  backend: Backend;
+  memory: WasmMemory | null;
+  f64: Float64Array;
+  kernel: Kernel;
+  pool: KernelPool | null;
+  threads: number;
+  /** The module's panel-packing function (wasm.ts), null for the JS backend. */
+  pack: PackFn | null;
+}
+
+type PackFn = (src: number, dst: number, panels: number, kLen: number, step: number, stride: number) => void;
+
+let engine: Engine | null = null;
+let requestedBackend: Backend | "auto" = "auto";
+let requestedThreads = defaultThreads();
+
+function defaultThreads(): number {
+  const env = Number(process.env.NTK_THREADS);
+  if (Number.isInteger(env) && env >= 1) return env;
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/**
+ * Chooses gemm's backend: "wasm" (WebAssembly SIMD, the default where supported), "js" (the same
+ * packed algorithm with a plain-JS micro-kernel) and the number of threads (>= 1; workers are used with
+ * wasm only). Defaults: wasm, min(2, cores) threads, or NTK_THREADS from the environment.
+ */
+export function setGemmBackend(options: { backend?: Backend | "auto"; threads?: number }): void {
+  if (options.backend !== undefined && !["wasm", "js", "auto"].includes(options.backend)) {
+    throw new Error(`setGemmBackend: backend must be "wasm", "js" or "auto", got ${String(options.backend)}`);
+  }
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new Error(`setGemmBackend: threads must be an integer >= 1, got ${options.threads}`);
+  }
+  const backend = options.backend ?? requestedBackend;
+  requestedThreads = options.threads ?? requestedThreads;
+  if (engine && backend === requestedBackend && engine.pool && requestedThreads - 1 <= engine.pool.size) {
+    // Fewer (or as many) threads than the running pool has: use part of it, no restart.
+    engine.pool.active = requestedThreads - 1;
+    engine.threads = requestedThreads;
+    return;
+  }
+  requestedBackend = backend;
+  if (engine) {
+    engine.pool?.close();
+    engine = null;
+  }
+}
+
+/**
+ * Resolves when every worker thread has started (at most timeoutMs), with the number of threads that
+ * will take part in the next product. Workers start in the background; until they are up, products run
+ * on the calling thread alone, so waiting is only needed to measure.
+ */
+export async function gemmReady(timeoutMs = 5000): Promise<number> {
+  const e = getEngine(0);
+  const start = Date.now();
+  while (e.pool && e.pool.readyWorkers() < e.threads - 1 && Date.now() - start < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return 1 + (e.pool ? e.pool.readyWorkers() : 0);
+}
+
+/** The backend and thread count gemm uses now (starting it if needed). */
+export function gemmBackend(): { backend: Backend; threads: number } {
+  const e = getEngine(0);
+  return { backend: e.backend, threads: e.threads };
+}
+
+function jsKernelFor(view: () => Float64Array): Kernel {
+  return (pa, pb, pc, kc, ldc, mTiles, jt0, jt1, load, tri, rowTile0) => {
+    const f = view();
+    const ld = ldc >> 3;
+    for (let jt = jt0; jt < jt1; jt++) {
+      const bPanel = (pb >> 3) + jt * kc * 4;
+      const itEnd = tri ? Math.min(mTiles, jt - rowTile0 + 1) : mTiles;
+      for (let it = 0; it < itEnd; it++) {
+        let a = (pa >> 3) + it * kc * 4;
+        let b = bPanel;
+        const c = (pc >> 3) + 4 * it * ld + 4 * jt;
+        if (!load) for (let r = 0; r < 4; r++) f.fill(0, c + r * ld, c + r * ld + 4);
+        let c00 = f[c], c01 = f[c + 1], c02 = f[c + 2], c03 = f[c + 3]; // prettier-ignore
+        let c10 = f[c + ld], c11 = f[c + ld + 1], c12 = f[c + ld + 2], c13 = f[c + ld + 3]; // prettier-ignore
+        let c20 = f[c + 2 * ld], c21 = f[c + 2 * ld + 1], c22 = f[c + 2 * ld + 2], c23 = f[c + 2 * ld + 3]; // prettier-ignore
+        let c30 = f[c + 3 * ld], c31 = f[c + 3 * ld + 1], c32 = f[c + 3 * ld + 2], c33 = f[c + 3 * ld + 3]; // prettier-ignore
+        for (let k = 0; k < kc; k++, a += 4, b += 4) {
+          const b0 = f[b], b1 = f[b + 1], b2 = f[b + 2], b3 = f[b + 3]; // prettier-ignore
+          const a0 = f[a], a1 = f[a + 1], a2 = f[a + 2], a3 = f[a + 3]; // prettier-ignore
+          c00 += a0 * b0;
+          c01 += a0 * b1;
+          c02 += a0 * b2;
+          c03 += a0 * b3; // prettier-ignore
+          c10 += a1 * b0;
+          c11 += a1 * b1;
+          c12 += a1 * b2;
+          c13 += a1 * b3; // prettier-ignore
+          c20 += a2 * b0;
+          c21 += a2 * b1;
+          c22 += a2 * b2;
+          c23 += a2 * b3; // prettier-ignore
+          c30 += a3 * b0;
+          c31 += a3 * b1;
+          c32 += a3 * b2;
+          c33 += a3 * b3; // prettier-ignore
+        }
+        f[c] = c00;
+        f[c + 1] = c01;
+        f[c + 2] = c02;
+        f[c + 3] = c03; // prettier-ignore
+        f[c + ld] = c10;
+        f[c + ld + 1] = c11;
+        f[c + ld + 2] = c12;
+        f[c + ld + 3] = c13; // prettier-ignore
+        f[c + 2 * ld] = c20;
+        f[c + 2 * ld + 1] = c21;
+        f[c + 2 * ld + 2] = c22;
+        f[c + 2 * ld + 3] = c23; // prettier-ignore
+        f[c + 3 * ld] = c30;
+        f[c + 3 * ld + 1] = c31;
+        f[c + 3 * ld + 2] = c32;
+        f[c + 3 * ld + 3] = c33; // prettier-ignore
+      }
+    }
+  };
+}
+
+/** The engine with room for `bytes` bytes of work space. */
+function getEngine(bytes: number): Engine {
+  if (!engine) {
+    const useWasm = requestedBackend !== "js" && wasmSimdSupported(requestedThreads > 1);
+    if (useWasm) {
+      const shared = requestedThreads > 1;
+      const wasm = wasmApi as NonNullable<typeof wasmApi>;
+      const memory = new wasm.Memory(
+        shared ? { initial: 16, maximum: MAX_PAGES, shared: true } : { initial: 16 },
+      );
+      const module = new wasm.Module(kernelModuleBytes(shared));
+      const instanceExports = new wasm.Instance(module, { env: { memory } }).exports;
+      const kernel = instanceExports.kernel as Kernel;
+      let pool: KernelPool | null = null;
+      if (shared) {
+        try {
+          pool = new KernelPool(memory, module, kernel, requestedThreads - 1);
+        } catch {
+          pool = null; // no worker threads here: one thread
+        }
+      }
+      engine = {
+        backend: "wasm",
+        memory,
+        f64: new Float64Array(memory.buffer),
+        kernel,
+        pool,
+        threads: pool ? requestedThreads : 1,
+        pack: instanceExports.pack as PackFn,
+      };
+    } else {
+      const e: Engine = {
+        backend: "js",
+        memory: null,
+        f64: new Float64Array(1 << 16),
+        kernel: () => undefined,
+        pool: null,
+        threads: 1,
+        pack: null,
+      };
+      e.kernel = jsKernelFor(() => e.f64);
+      engine = e;
+    }
+  }
+  const e = engine;
+  if (e.f64.byteLength < bytes) {
+    if (e.memory) {
+      const pages = Math.ceil((bytes - e.memory.buffer.byteLength) / 65536);
+      if (e.memory.buffer.byteLength / 65536 + pages > MAX_PAGES) {
+        throw new Error(
+          `gemm: the product needs ${bytes} bytes of work space, more than ${MAX_PAGES * 65536}`,
+        );
+      }
+      e.memory.grow(pages);
+      e.f64 = new Float64Array(e.memory.buffer);
+    } else {
+      e.f64 = new Float64Array(Math.ceil(bytes / 8) * 2);
+    }
+  } else if (e.memory && e.f64.buffer !== e.memory.buffer) {
+    e.f64 = new Float64Array(e.memory.buffer); // grown elsewhere
+  }
+  return e;
+}
+
+function checkDims(A: Mat, B: Mat, C: Mat, transA: boolean, transB: boolean): [number, number, number] {
+  for (const [nm, X] of [
+    ["A", A],
+    ["B", B],
+    ["C", C],
+  ] as const) {
+    if (!X || !(X.data instanceof Float64Array) || X.data.length !== X.rows * X.cols) {
+      throw new Error(`gemm: ${nm} must be a Mat { rows, cols, data: Float64Array of rows * cols }`);
+    }
+  }
+  const M = transA ? A.cols : A.rows;
+  const K = transA ? A.rows : A.cols;
+  const Kb = transB ? B.cols : B.rows;
+  const N = transB ? B.rows : B.cols;
+  if (K !== Kb) {
+    throw new Error(
+      `gemm: inner dimensions differ: op(A) is ${M} x ${K}, op(B) is ${Kb} x ${N} (transA ${transA}, transB ${transB})`,
+    );
+  }
+  if (C.rows !== M || C.cols !== N) {
+    throw new Error(`gemm: C must be ${M} x ${N} = op(A) op(B), got ${C.rows} x ${C.cols}`);
+  }
+  return [M, N, K];
+}
+
+/** C <- alpha op(A) op(B) + beta C (see the file comment). Returns C. */
+export function gemm(A: Mat, B: Mat, C: Mat, options: GemmOptions = {}): Mat {
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  const alpha = options.alpha ?? 1;
+  const beta = options.beta ?? 0;
+  const upper = options.upper ?? false;
+  const [M, N, K] = checkDims(A, B, C, transA, transB);
+  if (upper && M !== N) throw new Error(`gemm: upper needs a square C, got ${M} x ${N}`);
+  if (M === 0 || N === 0) return C;
+  if (upper && (K === 0 || alpha === 0 || M * N * K < SMALL || M < 4)) {
+    // Rare and small: the full product into a copy, then its upper triangle.
+    const full = mat(M, N, Float64Array.from(C.data));
+    gemm(A, B, full, { transA, transB, alpha, beta });
+    for (let i = 0; i < M; i++) C.data.set(full.data.subarray(i * N + i, (i + 1) * N), i * N + i);
+    return C;
+  }
+  if (K === 0 || alpha === 0) {
+    scaleInto(C.data, beta);
+    return C;
+  }
+  if (M * N * K < SMALL || M < 4 || N < 4) {
+    small(A.data, B.data, C.data, M, N, K, transA, transB, alpha, beta);
+    return C;
+  }
+  packed(A.data, B.data, C.data, M, N, K, transA, transB, alpha, beta, upper);
+  return C;
+}
+
+function scaleInto(c: Float64Array, beta: number): void {
+  if (beta === 0) c.fill(0);
+  else if (beta !== 1) for (let i = 0; i < c.length; i++) c[i] *= beta;
+}
+
+function finish(c: Float64Array, index: number, sum: number, alpha: number, beta: number): void {
+  const v = alpha === 1 ? sum : alpha * sum;
+  c[index] = beta === 0 ? v : v + beta * c[index];
+}
+
+function small(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  M: number,
+  N: number,
+  K: number,
+  transA: boolean,
+  transB: boolean,
+  alpha: number,
+  beta: number,
+): void {
+  // op(A)(i, k) = a[i * ai + k * ak], op(B)(k, j) = b[k * bk + j * bj]
+  const ai = transA ? 1 : K;
+  const ak = transA ? M : 1;
+  const bk = transB ? 1 : N;
+  const bj = transB ? K : 1;
+  if (K === 1) {
+    // Outer product: each entry is the single product 0 + a b = a b.
+    for (let i = 0; i < M; i++) {
+      const x = a[i * ai];
+      const row = i * N;
+      if (alpha === 1 && beta === 0 && bj === 1) for (let j = 0; j < N; j++) c[row + j] = x * b[j];
+      else if (beta === 0) for (let j = 0; j < N; j++) c[row + j] = alpha * (x * b[j * bj]);
+      else for (let j = 0; j < N; j++) c[row + j] = alpha * (x * b[j * bj]) + beta * c[row + j];
+    }
+    return;
+  }
+  if (N === 1) {
+    // Matrix-vector (op(B) is a column, b[k] either way), k ascending per entry.
+    const acc = new Float64Array(M);
+    if (transA) {
+      for (let k = 0; k < K; k++) {
+        const y = b[k];
+        const off = k * M;
+        for (let i = 0; i < M; i++) acc[i] += a[off + i] * y;
+      }
+    } else {
+      for (let i = 0; i < M; i++) {
+        let s = 0;
+        const off = i * K;
+        for (let k = 0; k < K; k++) s += a[off + k] * b[k];
+        acc[i] = s;
+      }
+    }
+    for (let i = 0; i < M; i++) finish(c, i, acc[i], alpha, beta);
+    return;
+  }
+  if (!transB && N > 1) {
+    // Row of C at a time, streaming rows of B: same per-entry order (k ascending from 0).
+    const row = new Float64Array(N);
+    for (let i = 0; i < M; i++) {
+      row.fill(0);
+      for (let k = 0; k < K; k++) {
+        const x = a[i * ai + k * ak];
+        const off = k * bk;
+        for (let j = 0; j < N; j++) row[j] += x * b[off + j];
+      }
+      for (let j = 0; j < N; j++) finish(c, i * N + j, row[j], alpha, beta);
+    }
+    return;
+  }
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a[i * ai + k * ak] * b[k * bk + j * bj];
+      finish(c, i * N + j, s, alpha, beta);
+    }
+  }
+}
+
+function packed(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  M: number,
+  N: number,
+  K: number,
+  transA: boolean,
+  transB: boolean,
+  alpha: number,
+  beta: number,
+  upper: boolean,
+): void {
+  const Mp = (M + 3) & ~3;
+  const Np = (N + 3) & ~3;
+  // Balanced blocks: K = 500 gives two blocks of 252, not 256 + 244.
+  const kBlocks = Math.ceil(K / KC);
+  const kc = Math.ceil(Math.ceil(K / kBlocks) / K_STEP) * K_STEP; // a multiple of the kernel's k step
+  const mBlocks = Math.ceil(Mp / MC);
+  const mc = ((Math.ceil(Mp / mBlocks) + 3) >> 2) << 2;
+  // Work space (doubles): C (Mp x Np) | packed B (kc x Np) | packed A (mc x kc) | with the wasm
+  // packer, copies of a and b (one memcpy each; the packer then reads them from the module's memory).
+  const cOff = 0;
+  const bOff = Mp * Np;
+  const aOff = bOff + kc * Np;
+  const aSrc = aOff + mc * kc;
+  const same = a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.length === b.length;
+  const bSrc = same ? aSrc : aSrc + a.length;
+  const wasmPack = requestedBackend !== "js" && K_STEP === 1;
+  const e = getEngine(8 * (wasmPack ? aSrc + a.length + (same ? 0 : b.length) : aSrc));
+  const f = e.f64;
+  const pack = wasmPack ? e.pack : null;
+  if (pack) {
+    f.set(a, aSrc);
+    if (!same) f.set(b, bSrc);
+  }
+  const ai = transA ? 1 : K;
+  const ak = transA ? M : 1;
+  const bk = transB ? 1 : N;
+  const bj = transB ? K : 1;
+  const nTiles = Np >> 2;
+  for (let p0 = 0; p0 < K; p0 += kc) {
+    const kLen = Math.min(kc, K - p0);
+    const kPad = Math.ceil(kLen / K_STEP) * K_STEP;
+    // op(B)[p0 .. p0 + kLen, :] into 4-column panels of kPad rows (zero rows up to a multiple of K_STEP);
+    // full panels by the wasm packer when there is one, the ragged last panel here.
+    const fullB = pack ? N >> 2 : 0;
+    if (pack) pack(8 * (bSrc + p0 * bk), 8 * bOff, fullB, kLen, 8 * bj, 8 * bk);
+    packPanels(f, b, p0 * bk, bOff, fullB, nTiles, kLen, kPad, bj, bk, N);
+    for (let i0 = 0; i0 < Mp; i0 += mc) {
+      const mLen = Math.min(mc, Mp - i0);
+      const mTiles = mLen >> 2;
+      // op(A)[i0 .. i0 + mLen, p0 .. p0 + kLen] into 4-row panels.
+      const fullA = pack ? Math.min(mTiles, (M - i0) >> 2) : 0;
+      const aBase = i0 * ai + p0 * ak;
+      if (pack) pack(8 * (aSrc + aBase), 8 * aOff, fullA, kLen, 8 * ai, 8 * ak);
+      packPanels(f, a, aBase, aOff, fullA, mTiles, kLen, kPad, ai, ak, M - i0);
+      const pc = 8 * (cOff + i0 * Np);
+      const load = p0 === 0 ? 0 : 1;
+      const tri = upper ? 1 : 0;
+      if (e.pool) e.pool.run(8 * aOff, 8 * bOff, pc, kPad, 8 * Np, mTiles, nTiles, load, tri, i0 >> 2);
+      else e.kernel(8 * aOff, 8 * bOff, pc, kPad, 8 * Np, mTiles, 0, nTiles, load, tri, i0 >> 2);
+    }
+  }
+  for (let i = 0; i < M; i++) {
+    const j0 = upper ? i : 0;
+    const src = cOff + i * Np;
+    const dst = i * N;
+    if (alpha === 1 && beta === 0) c.set(f.subarray(src + j0, src + N), dst + j0);
+    else if (beta === 0) for (let j = j0; j < N; j++) c[dst + j] = alpha * f[src + j];
+    else if (alpha === 1 && beta === 1) for (let j = j0; j < N; j++) c[dst + j] += f[src + j];
+    else for (let j = j0; j < N; j++) c[dst + j] = alpha * f[src + j] + beta * c[dst + j];
+  }
+}
+
+/**
+ * Packs panels p in [from, to) of a strided matrix: panel p holds, for k < kLen, the 4 values
+ * src[base + (4 p + q) step + k stride] (q = 0..3; 0 where 4 p + q >= limit), then kPad - kLen zero rows.
+ */
+function packPanels(
+  f: Float64Array,
+  src: Float64Array,
+  base: number,
+  dstOff: number,
+  from: number,
+  to: number,
+  kLen: number,
+  kPad: number,
+  step: number,
+  stride: number,
+  limit: number,
+): void {
+  for (let p = from; p < to; p++) {
+    let dst = dstOff + p * kPad * 4;
+    const valid = Math.min(4, limit - 4 * p);
+    const start = base + 4 * p * step;
+    for (let k = 0; k < kLen; k++, dst += 4) {
+      const at = start + k * stride;
+      if (valid === 4) {
+        f[dst] = src[at];
+        f[dst + 1] = src[at + step];
+        f[dst + 2] = src[at + 2 * step];
+        f[dst + 3] = src[at + 3 * step];
+      } else {
+        for (let q = 0; q < 4; q++) f[dst + q] = q < valid ? src[at + q * step] : 0;
+      }
+    }
+    if (kPad > kLen) f.fill(0, dst, dstOff + (p + 1) * kPad * 4);
+  }
+}
+
+/** The textbook triple loop (k ascending from 0 per entry): the reference gemm is tested against. */
+export function gemmReference(A: Mat, B: Mat, C: Mat, options: GemmOptions = {}): Mat {
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  const alpha = options.alpha ?? 1;
+  const beta = options.beta ?? 0;
+  const [M, N, K] = checkDims(A, B, C, transA, transB);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) {
+        const x = transA ? A.data[k * M + i] : A.data[i * K + k];
+        const y = transB ? B.data[j * K + k] : B.data[k * N + j];
+        s += x * y;
+      }
+      const v = alpha * s;
+      C.data[i * N + j] = beta === 0 ? v : v + beta * C.data[i * N + j];
+    }
+  }
+  return C;
+}

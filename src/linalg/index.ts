@@ -1,0 +1,2 @@
+export { gemm, gemmReference, mat, setGemmBackend, gemmBackend, gemmReady } from "./gemm";
+export type { Mat, GemmOptions } from "./gemm";

@@ -1,0 +1,198 @@
+/**
+ * Worker threads for gemm's micro-kernel: each worker instantiates the same WebAssembly module on the
+ * same shared memory and waits on a shared Int32Array; a job is a call kernel(pa, pb, pc, kc, ldc,
+ * mTiles, jt0, jt1) over column tiles that the main thread and the workers take in chunks from a shared
+ * counter (dynamic balancing: on a 2-core machine the other core is often busy with something else).
+ * Every C tile is computed by exactly one thread with the same summation order, so results do not depend
+ * on the number of threads.
+ *
+ * Synchronization is Atomics.wait/notify (blocking on the main thread is allowed in Node). The main
+ * thread only hands work to a worker that has signalled it is ready, and never waits on one that has
+ * not, so a slow worker start-up cannot dead-lock it.
+ */
+import { Worker } from "node:worker_threads";
+import type { WasmMemory, WasmModule } from "./wasm-api";
+
+// Control words.
+const GEN = 0;
+const DONE = 1;
+const ARGS = 2; // pa, pb, pc, kc, ldc, mTiles, nTiles, chunk, load, tri, rowTile0: words 2..12
+const NEXT = 13;
+const QUIT = 14;
+const READY = 15;
+const WORDS = 16;
+/** Jobs run alone after workers were found preempted (about 20 training steps of a 500-wide MLP). */
+const SOLO_JOBS = 64;
+
+const workerSource = `
+const { workerData } = require("node:worker_threads");
+const { memory, module, control, index } = workerData;
+const ctl = new Int32Array(control, index * ${WORDS * 4}, ${WORDS});
+const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports.kernel;
+Atomics.store(ctl, ${READY}, 1);
+let seen = Atomics.load(ctl, ${GEN});
+for (;;) {
+  Atomics.wait(ctl, ${GEN}, seen);
+  const gen = Atomics.load(ctl, ${GEN});
+  if (gen === seen) continue;
+  seen = gen;
+  if (Atomics.load(ctl, ${QUIT})) break;
+  const pa = ctl[2], pb = ctl[3], pc = ctl[4], kc = ctl[5], ldc = ctl[6], mTiles = ctl[7], nTiles = ctl[8], chunk = ctl[9], load = ctl[10], tri = ctl[11], row0 = ctl[12];
+  const next = new Int32Array(control, 0, ${WORDS});
+  for (;;) {
+    const j = Atomics.add(next, ${NEXT}, chunk);
+    if (j >= nTiles) break;
+    kernel(pa, pb, pc, kc, ldc, mTiles, j, Math.min(nTiles, j + chunk), load, tri, row0);
+  }
+  Atomics.store(ctl, ${DONE}, gen);
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
+export type Kernel = (
+  pa: number,
+  pb: number,
+  pc: number,
+  kc: number,
+  ldc: number,
+  mTiles: number,
+  jt0: number,
+  jt1: number,
+  load: number,
+  tri: number,
+  rowTile0: number,
+) => void;
+
+export class KernelPool {
+  private readonly control: SharedArrayBuffer;
+  /** Block 0 holds the shared tile counter; block i >= 1 is worker i - 1's mailbox. */
+  private readonly blocks: Int32Array[];
+  private readonly workers: Worker[] = [];
+  private gen = 0;
+  /** Jobs left to run on the calling thread alone, and recent jobs that waited long for workers. */
+  private solo = 0;
+  private strikes = 0;
+  /** How many of the workers take part (setGemmBackend({ threads }) changes it without restarting them). */
+  active: number;
+  readonly size: number;
+
+  constructor(
+    memory: WasmMemory,
+    module: WasmModule,
+    private readonly kernel: Kernel,
+    workers: number,
+  ) {
+    this.size = workers;
+    this.active = workers;
+    this.control = new SharedArrayBuffer((workers + 1) * WORDS * 4);
+    this.blocks = Array.from(
+      { length: workers + 1 },
+      (_, i) => new Int32Array(this.control, i * WORDS * 4, WORDS),
+    );
+    for (let w = 0; w < workers; w++) {
+      const worker = new Worker(workerSource, {
+        eval: true,
+        workerData: { memory, module, control: this.control, index: w + 1 },
+      });
+      worker.unref();
+      worker.on("error", () => {
+        // A failed worker never signals ready: its mailbox stays unused.
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  /** Workers that have started and can take jobs now. */
+  readyWorkers(): number {
+    let n = 0;
+    for (let w = 1; w < this.blocks.length; w++) if (Atomics.load(this.blocks[w], READY) === 1) n++;
+    return Math.min(n, this.active);
+  }
+
+  /** Runs kernel over column tiles [0, nTiles) on this thread and every ready worker. */
+  run(
+    pa: number,
+    pb: number,
+    pc: number,
+    kc: number,
+    ldc: number,
+    mTiles: number,
+    nTiles: number,
+    load: number,
+    tri: number,
+    rowTile0: number,
+  ): void {
+    const counter = this.blocks[0];
+    // Small chunks (about 32 per thread): a thread preempted by other work on the machine holds up the
+    // others for one chunk at most.
+    const chunk = Math.max(1, Math.ceil(nTiles / (32 * this.blocks.length)));
+    const ready: Int32Array[] = [];
+    for (let w = 1; w < this.blocks.length && ready.length < this.active; w++) {
+      if (Atomics.load(this.blocks[w], READY) === 1) ready.push(this.blocks[w]);
+    }
+    if (ready.length === 0 || nTiles < 2 || this.solo > 0) {
+      if (this.solo > 0) this.solo--;
+      this.kernel(pa, pb, pc, kc, ldc, mTiles, 0, nTiles, load, tri, rowTile0);
+      return;
+    }
+    Atomics.store(counter, NEXT, 0);
+    const gen = ++this.gen;
+    for (const ctl of ready) {
+      ctl[ARGS] = pa;
+      ctl[ARGS + 1] = pb;
+      ctl[ARGS + 2] = pc;
+      ctl[ARGS + 3] = kc;
+      ctl[ARGS + 4] = ldc;
+      ctl[ARGS + 5] = mTiles;
+      ctl[ARGS + 6] = nTiles;
+      ctl[ARGS + 7] = chunk;
+      ctl[ARGS + 8] = load;
+      ctl[ARGS + 9] = tri;
+      ctl[ARGS + 10] = rowTile0;
+      Atomics.store(ctl, GEN, gen);
+      Atomics.notify(ctl, GEN);
+    }
+    const t0 = performance.now();
+    for (;;) {
+      const j = Atomics.add(counter, NEXT, chunk);
+      if (j >= nTiles) break;
+      this.kernel(pa, pb, pc, kc, ldc, mTiles, j, Math.min(nTiles, j + chunk), load, tri, rowTile0);
+    }
+    const t1 = performance.now();
+    const started = Date.now();
+    for (const ctl of ready) {
+      for (;;) {
+        const done = Atomics.load(ctl, DONE);
+        if (done === gen) break;
+        Atomics.wait(ctl, DONE, done, 1000);
+        if (Date.now() - started > 60_000) {
+          throw new Error(
+            "gemm: a worker thread stopped answering; call setGemmBackend({ threads: 1 }) to work without workers",
+          );
+        }
+      }
+    }
+    // Waiting long for the workers' last chunks means other work on the machine preempts them; then
+    // one thread alone is faster (measured: 2 threads 25-40 steps/s against 31-43 alone under such load,
+    // 62 against 48 when the second core is free). Three such jobs in a row: go alone, then try again.
+    const waited = performance.now() - t1;
+    if (waited > 0.5 * (t1 - t0)) {
+      if (++this.strikes >= 3) {
+        this.solo = SOLO_JOBS;
+        this.strikes = 0;
+      }
+    } else {
+      this.strikes = 0;
+    }
+  }
+
+  /** Stops the workers (they are unref'd, so a process may also just exit). */
+  close(): void {
+    for (let w = 1; w < this.blocks.length; w++) {
+      Atomics.store(this.blocks[w], QUIT, 1);
+      Atomics.store(this.blocks[w], GEN, ++this.gen);
+      Atomics.notify(this.blocks[w], GEN);
+    }
+    for (const worker of this.workers) void worker.terminate();
+  }
+}

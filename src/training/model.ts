@@ -1,0 +1,71 @@
+/**
+ * Building a trainable MLP from names: `mlpNetwork({ activations: ["relu", "sin"], width: 500, ... })`
+ * resolves each activation name, builds the architecture (kernels/architecture.ts) and the network
+ * (network.ts) in one of the three parameterizations, with errors that name the bad parameter.
+ */
+import { cos, erf, identity, relu, reluPower, sin, type Activation } from "../activations";
+import { mlp } from "../kernels/architecture";
+import { network, type Network, type Parameterization } from "../network";
+import type { Rng } from "../random";
+
+/** Activation names mlpNetwork understands ("relu2", "relu3", ... are ReLU^k). */
+export const ACTIVATION_NAMES = ["relu", "sin", "cos", "erf", "identity", "relu2", "relu3"] as const;
+
+/** The activation called `name` (one of ACTIVATION_NAMES, or "reluK" for ReLU^K). */
+export function activationByName(name: string, who = "activationByName", param = "name"): Activation {
+  switch (name) {
+    case "relu":
+      return relu;
+    case "sin":
+      return sin;
+    case "cos":
+      return cos;
+    case "erf":
+      return erf;
+    case "identity":
+      return identity;
+  }
+  const power = typeof name === "string" ? /^relu([1-9])$/.exec(name) : null;
+  if (power) return reluPower(Number(power[1]));
+  throw new Error(
+    `${who}: ${param} must be one of ${ACTIVATION_NAMES.join(", ")} (or reluK for ReLU^K) or an Activation, got ${JSON.stringify(name)}`,
+  );
+}
+
+export interface MlpNetworkOptions {
+  /** One activation (name or Activation object) per hidden layer. */
+  activations: readonly (string | Activation)[];
+  /** Hidden width: one number or one per hidden layer (integers >= 1). */
+  width: number | readonly number[];
+  /** Input dimension; default 1. */
+  inputDim?: number;
+  outputs?: number;
+  parameterization?: Parameterization;
+  /** sigma_w per layer (L + 1 values) or one number; default 1. */
+  weightStd?: number | readonly number[];
+  /** sigma_b per hidden layer or one number; default 0 (no bias). */
+  biasStd?: number | readonly number[];
+  seed?: number;
+  rng?: Rng;
+}
+
+/** A seeded MLP in the chosen parameterization (see Parameterization in network.ts). */
+export function mlpNetwork(options: MlpNetworkOptions): Network {
+  if (!options || !Array.isArray(options.activations) || options.activations.length < 1) {
+    throw new Error(
+      `mlpNetwork: activations must be a non-empty array of names (${ACTIVATION_NAMES.join(", ")}) or Activations, one per hidden layer, got ${String(options?.activations)}`,
+    );
+  }
+  const acts = options.activations.map((a, l) =>
+    typeof a === "string" ? activationByName(a, "mlpNetwork", `activations[${l}]`) : a,
+  );
+  const arch = mlp(acts, { weightStd: options.weightStd, biasStd: options.biasStd });
+  return network(arch, {
+    inputDim: options.inputDim ?? 1,
+    width: options.width,
+    outputs: options.outputs,
+    parameterization: options.parameterization,
+    seed: options.seed,
+    rng: options.rng,
+  });
+}

@@ -1,0 +1,248 @@
+/**
+ * Full-batch training of a Network on L = (1/(2n)) sum_i |f(x_i) - y_i|^2: gradient descent
+ * (p <- p - eta grad L) or Adam (Kingma & Ba 2015, with bias correction). Every step is one batched
+ * forward and backward pass (network.ts, matrix products by linalg/gemm.ts). The network's parameters
+ * are updated in place.
+ *
+ * Records: the loss at every step (losses[t] = loss after t updates) and, at chosen steps, the
+ * predictions on the training inputs (and on extra evaluation points). Stops on a target loss or the step
+ * budget. The learning-rate guard computes the bound 2 n / lambda_max of the empirical NTK (guard.ts) and
+ * warns above it; a run whose loss turns NaN or grows past `divergenceFactor` times its initial value
+ * stops with a message saying so (and the bound) instead of filling the records with NaN. Between the bound
+ * and a few times it, ReLU networks often survive after a loss spike (the "catapult" phase, Lewkowycz et al.
+ * 2020: the spike shrinks the kernel until the rate is stable): the warning still holds, the kernel regime
+ * does not.
+ */
+import type { Network } from "../network";
+import { progress as startProgress, type Progress } from "../report/progress";
+import { checkInteger, checkPositive } from "../validate";
+import { readDataset, readInputs, type InputsLike, type TargetsLike } from "./data";
+import { batchLossAndGradient, mseLoss } from "./gradient";
+import { boundFor } from "./guard";
+
+export interface AdamOptions {
+  /** Default 0.9. */
+  beta1?: number;
+  /** Default 0.999. */
+  beta2?: number;
+  /** Default 1e-8. */
+  epsilon?: number;
+}
+
+export interface TrainOptions {
+  /** Step budget: at most this many updates (an integer >= 0). */
+  steps: number;
+  /** eta > 0. */
+  learningRate: number;
+  /** "gd" (default) or "adam". */
+  optimizer?: "gd" | "adam";
+  adam?: AdamOptions;
+  /** Stop as soon as the loss is <= targetLoss. */
+  targetLoss?: number;
+  /**
+   * Steps at which to record predictions: a list of steps, or { every: k } (0, k, 2k, ...). Default:
+   * step 0 only. The last step of the run is always recorded.
+   */
+  record?: readonly number[] | { every: number };
+  /** Extra points whose predictions are recorded too (e.g. a fine grid for plotting the fitted function). */
+  evalPoints?: InputsLike;
+  /**
+   * "warn" (default for gd): compute 2 n / lambda_max of the empirical NTK at initialization and warn when
+   * learningRate is above it; "error": throw instead; "off": skip (default for adam, where it does not apply).
+   */
+  learningRateCheck?: "warn" | "error" | "off";
+  /** Stop when the loss exceeds this factor times the initial loss (default 100) or is not finite. */
+  divergenceFactor?: number;
+  /**
+   * Progress display: true, false, a label, or "auto" (default: shown when the run is estimated to take
+   * over 3 s).
+   */
+  progress?: boolean | string;
+  /** Where warnings go; default console.warn. */
+  warn?: (message: string) => void;
+}
+
+export interface TrainRecord {
+  step: number;
+  loss: number;
+  /** Predictions on the training inputs, n x outputs. */
+  predictions: Float64Array;
+  /** Predictions on evalPoints (when given), m x outputs. */
+  evalPredictions?: Float64Array;
+}
+
+export type StopReason = "budget" | "target" | "diverged";
+
+export interface TrainResult {
+  /** losses[t]: the loss after t updates, t = 0 .. steps (finite values only). */
+  losses: Float64Array;
+  records: TrainRecord[];
+  /** Updates applied (for a diverged run including the one that made the loss blow up). */
+  steps: number;
+  stopReason: StopReason;
+  /** One sentence on why the run stopped. */
+  message: string;
+  /** lambda_max of the empirical NTK at initialization and 2 n / lambda_max (null when not checked). */
+  lambdaMax: number | null;
+  maxStableLearningRate: number | null;
+  warnings: string[];
+  seconds: number;
+}
+
+function recordSteps(who: string, record: TrainOptions["record"], steps: number): Set<number> {
+  const out = new Set<number>([0]);
+  if (record === undefined) return out;
+  if (Array.isArray(record)) {
+    record.forEach((s, i) => checkInteger(who, `record[${i}]`, s, 0));
+    return new Set(record);
+  }
+  const every = (record as { every: number }).every;
+  checkInteger(who, "record.every", every, 1);
+  for (let s = 0; s <= steps; s += every) out.add(s);
+  return out;
+}
+
+/** Trains net in place on (X, y); see the file comment and TrainOptions. */
+export function train(net: Network, X: InputsLike, y: TargetsLike, options: TrainOptions): TrainResult {
+  const who = "train";
+  if (!options || typeof options !== "object") {
+    throw new Error(`${who}: options { steps, learningRate } are required, got ${String(options)}`);
+  }
+  checkInteger(who, "steps", options.steps, 0);
+  checkPositive(who, "learningRate", options.learningRate);
+  const optimizer = options.optimizer ?? "gd";
+  if (optimizer !== "gd" && optimizer !== "adam") {
+    throw new Error(`${who}: optimizer must be "gd" or "adam", got ${String(optimizer)}`);
+  }
+  const check = options.learningRateCheck ?? (optimizer === "gd" ? "warn" : "off");
+  if (!["warn", "error", "off"].includes(check)) {
+    throw new Error(`${who}: learningRateCheck must be "warn", "error" or "off", got ${String(check)}`);
+  }
+  const factor = options.divergenceFactor ?? 100;
+  if (!(factor > 1)) throw new Error(`${who}: divergenceFactor must be a number > 1, got ${factor}`);
+  if (options.targetLoss !== undefined && !(options.targetLoss >= 0)) {
+    throw new Error(`${who}: targetLoss must be a number >= 0, got ${options.targetLoss}`);
+  }
+  const beta1 = options.adam?.beta1 ?? 0.9;
+  const beta2 = options.adam?.beta2 ?? 0.999;
+  const epsilon = options.adam?.epsilon ?? 1e-8;
+  if (!(beta1 >= 0 && beta1 < 1)) throw new Error(`${who}: adam.beta1 must lie in [0, 1), got ${beta1}`);
+  if (!(beta2 >= 0 && beta2 < 1)) throw new Error(`${who}: adam.beta2 must lie in [0, 1), got ${beta2}`);
+  checkPositive(who, "adam.epsilon", epsilon);
+  const data = readDataset(who, net, X, y);
+  const evalX =
+    options.evalPoints === undefined ? null : readInputs(who, "evalPoints", net, options.evalPoints);
+  const evalN = evalX ? evalX.length / net.inputDim : 0;
+  const toRecord = recordSteps(who, options.record, options.steps);
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  const eta = options.learningRate;
+  const start = performance.now();
+  const warnings: string[] = [];
+
+  let lambdaMax: number | null = null;
+  let maxRate: number | null = null;
+  if (check !== "off") {
+    const bound = boundFor(net, data.X, data.n);
+    lambdaMax = bound.lambdaMax;
+    maxRate = bound.maxLearningRate;
+    if (eta >= maxRate) {
+      const message = `${who}: learningRate ${eta} is above the kernel-regime stability bound 2n/lambda_max = ${maxRate.toPrecision(
+        4,
+      )} (n = ${data.n}, lambda_max of the empirical NTK = ${lambdaMax.toPrecision(4)}); gradient descent will likely diverge`;
+      if (check === "error") throw new Error(message);
+      warnings.push(message);
+      warn(message);
+    }
+  }
+  const boundText =
+    maxRate === null ? "" : ` (the stability bound 2n/lambda_max is ${maxRate.toPrecision(4)})`;
+
+  const P = net.params;
+  const grad = new Float64Array(P.length);
+  const m1 = optimizer === "adam" ? new Float64Array(P.length) : null;
+  const m2 = optimizer === "adam" ? new Float64Array(P.length) : null;
+  const losses: number[] = [];
+  const records: TrainRecord[] = [];
+  let stopReason: StopReason = "budget";
+  let message = "";
+  let bar: Progress | null = null;
+  const label = typeof options.progress === "string" ? options.progress : "training";
+  const showProgress = options.progress ?? "auto";
+  if (showProgress === true || typeof showProgress === "string") {
+    if (options.steps >= 1) bar = startProgress(options.steps, label);
+  }
+  let initial = NaN;
+  let t = 0;
+  const loopStart = performance.now();
+  for (;;) {
+    const trace = net.forwardBatch(data.X, data.n);
+    const last = t === options.steps;
+    // Gradient only when an update follows.
+    const { loss, predictions } = last
+      ? { loss: mseLoss(trace.output, data.Y, data.n), predictions: trace.output }
+      : batchLossAndGradient(net, data, grad, trace);
+    if (t === 0) initial = loss;
+    if (!Number.isFinite(loss) || loss > factor * initial) {
+      stopReason = "diverged";
+      message = `${who}: diverged at step ${t}: loss ${loss} ${
+        Number.isFinite(loss) ? `> ${factor} x the initial loss ${initial.toPrecision(4)}` : "is not finite"
+      } with learningRate ${eta}${boundText}; stopped${t > 0 ? `, records end at step ${t - 1}` : ""}`;
+      warnings.push(message);
+      warn(message);
+      break;
+    }
+    losses.push(loss);
+    const reached = options.targetLoss !== undefined && loss <= options.targetLoss;
+    if (toRecord.has(t) || last || reached) {
+      records.push({
+        step: t,
+        loss,
+        predictions: Float64Array.from(predictions),
+        evalPredictions: evalX ? net.predict(evalX, evalN) : undefined,
+      });
+    }
+    if (reached) {
+      stopReason = "target";
+      message = `${who}: reached the target loss ${options.targetLoss} at step ${t} (loss ${loss.toPrecision(4)})`;
+      break;
+    }
+    if (last) {
+      message = `${who}: ran the budget of ${options.steps} steps; final loss ${loss.toPrecision(4)}`;
+      break;
+    }
+    if (m1 && m2) {
+      const c1 = 1 - beta1 ** (t + 1);
+      const c2 = 1 - beta2 ** (t + 1);
+      for (let k = 0; k < P.length; k++) {
+        const g = grad[k];
+        m1[k] = beta1 * m1[k] + (1 - beta1) * g;
+        m2[k] = beta2 * m2[k] + (1 - beta2) * g * g;
+        P[k] -= (eta * (m1[k] / c1)) / (Math.sqrt(m2[k] / c2) + epsilon);
+      }
+    } else {
+      for (let k = 0; k < P.length; k++) P[k] -= eta * grad[k];
+    }
+    t++;
+    if (bar) bar.tick();
+    else if (showProgress === "auto" && t === 5) {
+      const perStep = (performance.now() - loopStart) / 5;
+      if (perStep * options.steps > 3000) {
+        bar = startProgress(options.steps, label);
+        bar.tick(t);
+      }
+    }
+  }
+  // An early stop (target, divergence) leaves the display where it stopped; the message says why.
+  if (bar && stopReason === "budget") bar.done();
+  return {
+    losses: Float64Array.from(losses),
+    records,
+    steps: t,
+    stopReason,
+    message,
+    lambdaMax,
+    maxStableLearningRate: maxRate,
+    warnings,
+    seconds: (performance.now() - start) / 1000,
+  };
+}

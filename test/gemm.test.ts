@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import ts from "typescript";
+import {
+  gemm,
+  gemmBackend,
+  gemmReady,
+  gemmReference,
+  mat,
+  setGemmBackend,
+  type Mat,
+} from "../src/linalg/gemm";
+import { Rng } from "../src/random";
+
+function random(rows: number, cols: number, rng: Rng): Mat {
+  return mat(
+    rows,
+    cols,
+    Float64Array.from({ length: rows * cols }, () => rng.normal()),
+  );
+}
+
+// Shapes that hit every path: small loops, ragged tiles, several k blocks (K > 256), several m blocks (M > 256).
+const shapes: [number, number, number][] = [
+  [3, 5, 7],
+  [37, 45, 61],
+  [261, 70, 530],
+  [64, 301, 9],
+];
+const transposes: [boolean, boolean][] = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+];
+
+function operands(M: number, N: number, K: number, transA: boolean, transB: boolean, seed: number) {
+  const rng = new Rng(seed);
+  return {
+    A: transA ? random(K, M, rng) : random(M, K, rng),
+    B: transB ? random(N, K, rng) : random(K, N, rng),
+    rng,
+  };
+}
+
+test("gemm equals the textbook triple loop bit for bit (alpha 1, beta 0) for every shape and transpose", () => {
+  for (const [M, N, K] of shapes) {
+    for (const [transA, transB] of transposes) {
+      const { A, B } = operands(M, N, K, transA, transB, M + N + K);
+      const fast = gemm(A, B, mat(M, N), { transA, transB });
+      const ref = gemmReference(A, B, mat(M, N), { transA, transB });
+      assert.deepEqual(fast.data, ref.data, `${M}x${N}x${K} transA ${transA} transB ${transB}`);
+    }
+  }
+});
+
+test("alpha and beta: C <- alpha op(A) op(B) + beta C, and beta = 0 ignores NaN in C", () => {
+  for (const [M, N, K] of shapes) {
+    const { A, B, rng } = operands(M, N, K, true, false, 5);
+    const C0 = random(M, N, rng);
+    const fast = gemm(A, B, mat(M, N, Float64Array.from(C0.data)), { transA: true, alpha: -0.7, beta: 1.3 });
+    const ref = gemmReference(A, B, mat(M, N, Float64Array.from(C0.data)), {
+      transA: true,
+      alpha: -0.7,
+      beta: 1.3,
+    });
+    for (let i = 0; i < fast.data.length; i++) {
+      assert.ok(Math.abs(fast.data[i] - ref.data[i]) <= 1e-12 * (1 + Math.abs(ref.data[i])));
+    }
+    const nan = mat(M, N, new Float64Array(M * N).fill(NaN));
+    gemm(A, B, nan, { transA: true });
+    assert.ok(nan.data.every(Number.isFinite));
+  }
+  const empty = mat(2, 3, new Float64Array(6).fill(2));
+  gemm(mat(2, 0), mat(0, 3), empty, { beta: 0.5 });
+  assert.deepEqual([...empty.data], [1, 1, 1, 1, 1, 1]);
+});
+
+test("the JS micro-kernel, WebAssembly on one thread and on two threads give identical results", async () => {
+  const { A, B } = operands(300, 290, 520, false, true, 9);
+  const results: Float64Array[] = [];
+  const used: string[] = [];
+  for (const [backend, threads] of [
+    ["js", 1],
+    ["wasm", 1],
+    ["wasm", 2],
+  ] as const) {
+    setGemmBackend({ backend, threads });
+    const ready = await gemmReady();
+    used.push(`${gemmBackend().backend}/${ready}`);
+    results.push(gemm(A, B, mat(300, 290), { transB: true }).data);
+  }
+  setGemmBackend({ backend: "auto", threads: 2 });
+  assert.deepEqual(results[1], results[0]);
+  assert.deepEqual(results[2], results[0]);
+  assert.deepEqual(used, ["js/1", "wasm/1", "wasm/2"]);
+});
+
+test("upper computes the upper triangle exactly and leaves the entries below the diagonal untouched", async () => {
+  for (const threads of [1, 2]) {
+    setGemmBackend({ threads });
+    await gemmReady();
+    for (const [n, k] of [
+      [5, 3],
+      [263, 300],
+      [300, 40],
+    ]) {
+      const rng = new Rng(n + k);
+      const A = random(n, k, rng);
+      const ref = gemmReference(A, A, mat(n, n), { transB: true });
+      const C = mat(n, n, new Float64Array(n * n).fill(-5));
+      gemm(A, A, C, { transB: true, upper: true });
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) assert.equal(C.data[i * n + j], j >= i ? ref.data[i * n + j] : -5);
+      }
+    }
+  }
+  setGemmBackend({ threads: 2 });
+  assert.throws(
+    () => gemm(mat(2, 3), mat(3, 4), mat(2, 4), { upper: true }),
+    /upper needs a square C, got 2 x 4/,
+  );
+});
+
+test("bad shapes throw naming the dimensions", () => {
+  assert.throws(
+    () => gemm(mat(2, 3), mat(4, 5), mat(2, 5)),
+    /inner dimensions differ: op\(A\) is 2 x 3, op\(B\) is 4 x 5/,
+  );
+  assert.throws(() => gemm(mat(2, 3), mat(3, 5), mat(5, 2)), /C must be 2 x 5/);
+  assert.throws(() => mat(2, 2, new Float64Array(3)), /data must have rows \* cols = 4 entries, got 3/);
+  assert.throws(() => setGemmBackend({ threads: 0 }), /threads must be an integer >= 1, got 0/);
+});
+
+test("the wasm module builds under tslab's CommonJS emit too (no local named exports shadows the module's)", () => {
+  // TypeScript's CommonJS output reads exported constants as exports.NAME; a local `const exports` made
+  // kernelModuleBytes throw inside tslab (and gemm silently fall back to plain JS) while tsx worked.
+  const dir = path.join(__dirname, "..", "src");
+  const walk = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith(".ts") ? [path.join(d, e.name)] : [],
+    );
+  for (const file of walk(dir)) {
+    assert.doesNotMatch(readFileSync(file, "utf8"), /\b(const|let|var)\s+exports\b/, file);
+  }
+  const load = (name: string, required: Record<string, unknown>): Record<string, unknown> => {
+    const source = readFileSync(path.join(dir, "linalg", `${name}.ts`), "utf8");
+    const js = ts.transpileModule(source, {
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+      },
+    }).outputText;
+    const exported: Record<string, unknown> = {};
+    new Function("exports", "require", js)(exported, (m: string) => required[m] ?? require(m));
+    return exported;
+  };
+  const wasm = load("wasm", { "./wasm-api": load("wasm-api", {}) });
+  const bytes = (wasm.kernelModuleBytes as (shared: boolean) => Uint8Array)(true);
+  assert.ok(
+    (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(
+      bytes,
+    ),
+  );
+});
