@@ -9,3 +9,4 @@ export * from "./spectrum/index";
 export * from "./regression/index";
 export * from "./linalg/index";
 export * from "./training/index";
+export * from "./optimize";

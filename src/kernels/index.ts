@@ -28,3 +28,5 @@ export { relativeError, rootMeanSquare, logLogSlope, outputBlock } from "./conve
 export type { ErrorNorm, LogLogFit } from "./convergence";
 export { referenceKernel, checkReferenceValues } from "./reference";
 export type { ReferencePair, ReferenceKind, ReferenceKernel, ReferenceCheck } from "./reference";
+export { maternKernel, maternCorrelation, maternExpectedDecay, besselK, MATERN_MAX_NU } from "./matern";
+export type { MaternOptions, MaternDecay } from "./matern";
