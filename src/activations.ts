@@ -164,33 +164,53 @@ export function reluPower(k: number): Activation {
 export const relu: Activation = reluPower(1);
 
 /**
- * sin(z + shift). With sin(u+s) sin(v+s) = [cos(u - v) - cos(u + v + 2s)] / 2 and E[cos(u -+ v)] =
- * e^{-(a + b -+ 2c)/2}:  E[s(u)s(v)] = e^{-(a+b)/2} [(1 - cos 2s) cosh c + (1 + cos 2s) sinh c] / 2,
- * and the derivative cos(z + s) swaps the signs of cos 2s. shift 0 gives e^{-(a+b)/2} sinh c, shift pi/2
- * (cos) gives e^{-(a+b)/2} cosh c (DESIGN.md).
+ * sin z (sign = 1) or cos z (sign = -1). With E[cos(u -+ v)] = e^{-(a + b -+ 2c)/2}:
+ *   E[sin u sin v] = e^{-(a+b)/2} sinh c,  E[cos u cos v] = e^{-(a+b)/2} cosh c  (DESIGN.md),
+ * and the derivative of each is the other up to sign. E[sin^2 u] = e^{-a} sinh a, E[cos^2 u] = e^{-a} cosh a.
+ *
+ * The gaps out[2], out[3] (see Dual) are written without cancellation, so a ReLU layer after sin or cos keeps
+ * full precision for nearly parallel and antipodal pairs. With m = sqrt(ab), f = sinh (sin) or cosh (cos):
+ *   sqrt(f(a) f(b)) -+ f(c) = [sqrt(f(a) f(b)) - f(m)] + [f(m) -+ f(c)],
+ * where f(m) -+ f(c) comes from g = m - c and h = m + c by the sum-to-product identities, and
+ *   f(a) f(b) - f(m)^2 = sinh((a+b)/2 + m) sinh((sqrt a - sqrt b)^2 / 2) -+ sinh^2((a - b)/2)
+ * (minus for sinh, plus for cosh) is small to second order in a - b and computed without cancellation.
  */
-function shiftedSine(name: string, shift: number): Activation {
-  const k = Math.cos(2 * shift);
+function sineOrCosine(name: string, sign: 1 | -1): Activation {
+  const f = sign === 1 ? Math.sinh : Math.cosh;
+  const fPrime = sign === 1 ? Math.cosh : Math.sinh;
   return activation({
     name,
-    fn: (z) => Math.sin(z + shift),
-    derivative: (z) => Math.cos(z + shift),
-    dual: (a, b, c, _g, _h, out) => {
+    fn: sign === 1 ? Math.sin : Math.cos,
+    derivative: sign === 1 ? Math.cos : (z) => -Math.sin(z),
+    dual: (a, b, c, g, h, out) => {
       const damp = Math.exp(-(a + b) / 2);
-      const ch = Math.cosh(c);
-      const sh = Math.sinh(c);
-      out[0] = (damp * ((1 - k) * ch + (1 + k) * sh)) / 2;
-      out[1] = (damp * ((1 + k) * ch + (1 - k) * sh)) / 2;
-      out[2] = NaN;
-      out[3] = NaN;
+      out[0] = damp * f(c);
+      out[1] = damp * fPrime(c);
+      const m = Math.sqrt(a * b);
+      const root = Math.sqrt(f(a) * f(b));
+      // sqrt a - sqrt b as (a - b) / (sqrt a + sqrt b): a - b is exact when a and b are close (Sterbenz),
+      // while the difference of the two rounded roots would keep only its last bits.
+      const rootGap = (a - b) / (Math.sqrt(a) + Math.sqrt(b) || 1);
+      const squares =
+        Math.sinh((a + b) / 2 + m) * Math.sinh(rootGap ** 2 / 2) - sign * Math.sinh((a - b) / 2) ** 2;
+      const offDiagonal = squares / (root + f(m)); // sqrt(f(a) f(b)) - f(m)
+      // sinh m - sinh c = 2 cosh(h/2) sinh(g/2), sinh m + sinh c = 2 sinh(h/2) cosh(g/2);
+      // cosh m - cosh c = 2 sinh(h/2) sinh(g/2), cosh m + cosh c = 2 cosh(h/2) cosh(g/2).
+      const minus =
+        sign === 1 ? 2 * Math.cosh(h / 2) * Math.sinh(g / 2) : 2 * Math.sinh(h / 2) * Math.sinh(g / 2);
+      const plus =
+        sign === 1 ? 2 * Math.sinh(h / 2) * Math.cosh(g / 2) : 2 * Math.cosh(h / 2) * Math.cosh(g / 2);
+      // Both gaps are >= 0 by Cauchy-Schwarz; rounding can leave one a few ulps of 1e-33 below it.
+      out[2] = Math.max(0, damp * (offDiagonal + minus));
+      out[3] = Math.max(0, damp * (offDiagonal + plus));
     },
   });
 }
 
 /** sin z; c_s = 2 / (1 - e^{-2}). */
-export const sin: Activation = shiftedSine("sin", 0);
-/** cos z = sin(z + pi/2); c_s = 2 / (1 + e^{-2}). */
-export const cos: Activation = shiftedSine("cos", Math.PI / 2);
+export const sin: Activation = sineOrCosine("sin", 1);
+/** cos z; c_s = 2 / (1 + e^{-2}). */
+export const cos: Activation = sineOrCosine("cos", -1);
 
 /**
  * erf z. Williams (1997): E[erf(u) erf(v)] = (2/pi) asin(2c / sqrt((1 + 2a)(1 + 2b))); the derivative

@@ -12,6 +12,9 @@ import {
   type Activation,
 } from "../src/activations";
 import { gaussLegendre } from "../src/kernels/quadrature";
+import { mlp } from "../src/kernels/architecture";
+import { ntk } from "../src/kernels/ntk";
+import { circlePoints } from "../src/inputs";
 
 const covariances: [number, number, number][] = [
   [1, 1, 0.5],
@@ -153,4 +156,61 @@ test("bad activation input throws naming parameter, value and range", () => {
     /E\[s\(z\)\^2\] must be finite and > 0/,
   );
   assert.throws(() => quadratureDual(Math.sin, Math.cos, 0), /points must be an integer >= 1, got 0/);
+});
+
+test("sin and cos give the gaps sqrt(E s(u)^2 E s(v)^2) -+ E s(u)s(v) without cancellation", () => {
+  const out = new Float64Array(4);
+  const call = (act: typeof sin, a: number, b: number, c: number) => {
+    const m = Math.sqrt(a * b);
+    act.dual(a, b, c, m - c, m + c, out);
+    return Array.from(out);
+  };
+  // Away from cancellation the gaps equal the plain subtraction.
+  for (const [act, f] of [
+    [sin, Math.sinh],
+    [cos, Math.cosh],
+  ] as const) {
+    const [, , minus, plus] = call(act, 0.7, 1.9, 0.3);
+    const root = Math.exp(-(0.7 + 1.9) / 2) * Math.sqrt(f(0.7) * f(1.9));
+    const value = Math.exp(-(0.7 + 1.9) / 2) * f(0.3);
+    assert.ok(Math.abs(minus - (root - value)) < 1e-14 * root);
+    assert.ok(Math.abs(plus - (root + value)) < 1e-14 * root);
+  }
+  // Nearly parallel equal-norm inputs: a = b = 1, c = 1 - d. sinh 1 - sinh(1 - d) and cosh 1 - cosh(1 - d) by
+  // their Taylor series in d, which the subtraction would get only to about 1e-16 / d relative.
+  // d is the exact difference 1 - c of the float c = 1 - 1e-9 (Sterbenz), the input the dual really sees.
+  const d = 1 - (1 - 1e-9);
+  const taylor = (f0: number, f1: number) => f1 * d - (f0 * d * d) / 2 + (f1 * d ** 3) / 6;
+  const [, , sinGap] = call(sin, 1, 1, 1 - d);
+  assert.ok(Math.abs(sinGap / (Math.exp(-1) * taylor(Math.sinh(1), Math.cosh(1))) - 1) < 1e-13);
+  const [, , cosGap] = call(cos, 1, 1, 1 - d);
+  assert.ok(Math.abs(cosGap / (Math.exp(-1) * taylor(Math.cosh(1), Math.sinh(1))) - 1) < 1e-13);
+  // Antipodal for cos: E cos u cos v -> E cos^2 u again, so the minus gap vanishes as it does for parallel inputs.
+  const [, , cosMinus] = call(cos, 1, 1, -1 + d);
+  assert.ok(Math.abs(cosMinus / (Math.exp(-1) * taylor(Math.cosh(1), Math.sinh(1))) - 1) < 1e-13);
+});
+
+test("a ReLU layer after sin keeps the NTK's diagonal constant on the circle to full precision", () => {
+  const X = circlePoints(64);
+  for (const acts of [
+    [sin, relu],
+    [cos, relu],
+  ]) {
+    const K = ntk(mlp(acts, { biasStd: 1 }), X);
+    const diagonal = Array.from({ length: 64 }, (_, i) => K.get(i, i));
+    const spread = (Math.max(...diagonal) - Math.min(...diagonal)) / diagonal[0];
+    assert.ok(spread < 1e-14, `${acts.map((a) => a.name).join("->")}: diagonal spread ${spread}`);
+  }
+});
+
+test("sin then ReLU stays finite at antipodal points whose norms differ by rounding", () => {
+  // Rows 773 and 1773 of 2000 circle points are antipodal with norms 1 +- 2e-16: the ReLU layer then sees a
+  // cogap of order 1e-33, which must not come out a hair below zero.
+  const X = circlePoints(2000);
+  for (const second of [relu, reluPower(2)]) {
+    const value = ntk(mlp([sin, second]), [X.getRow(773)], [X.getRow(1773)]).get(0, 0);
+    const exact = ntk(mlp([sin, second]), [[1, 0]], [[-1, 0]]).get(0, 0);
+    const scale = ntk(mlp([sin, second]), [[1, 0]]).get(0, 0);
+    assert.ok(Math.abs(value - exact) <= 1e-12 * scale, `${second.name}: ${value} vs ${exact}`);
+  }
 });
