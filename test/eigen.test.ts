@@ -4,6 +4,13 @@ import { Matrix } from "ml-matrix";
 import { eigenvalues, eigh, fft } from "../src/spectrum";
 import { Rng } from "../src/random";
 import { circleMatrix, gridMatrix, reluNtk, laplace } from "./circle-kernels";
+import {
+  denseEigensystem,
+  ritzValuesAndTails,
+  tridiagonalize,
+  tridiagonalizePlain,
+  tridiagonalQL,
+} from "../src/spectrum/dense";
 
 const EPS = Number.EPSILON;
 
@@ -153,6 +160,40 @@ test("fft matches the naive DFT for power-of-two and other lengths (Bluestein)",
         si += x[m] * Math.sin(a) + y[m] * Math.cos(a);
       }
       assert.ok(Math.abs(re[j] - sr) + Math.abs(im[j] - si) <= 1e-12 * n, `n=${n} j=${j}`);
+    }
+  }
+});
+
+test("the WebAssembly tridiagonalization agrees with the plain-JS loops (odd and even sizes)", () => {
+  for (const n of [49, 64, 131]) {
+    const K = randomSymmetric(n, 100 + n);
+    const a = Float64Array.from(K.to1DArray());
+    const b = a.slice();
+    const fast = tridiagonalize(a, n);
+    const plain = tridiagonalizePlain(b, n);
+    for (let i = 0; i < n; i++) {
+      assert.ok(Math.abs(fast.d[i] - plain.d[i]) <= 1e-12 * n, `n=${n} d[${i}]`);
+      assert.ok(Math.abs(fast.off[i] - plain.off[i]) <= 1e-12 * n, `n=${n} off[${i}]`);
+    }
+    tridiagonalQL(fast.d, fast.off, null);
+    tridiagonalQL(plain.d, plain.off, null);
+    const sortDesc = (x: Float64Array) => x.slice().sort().reverse();
+    assertAgree(sortDesc(fast.d), sortDesc(plain.d), n, `wasm vs js n=${n}`);
+  }
+});
+
+test("ritzValuesAndTails gives the eigenvalues and the tail entries of the full eigensystem", () => {
+  const n = 70;
+  const K = randomSymmetric(n, 9);
+  const a = Float64Array.from(K.to1DArray());
+  const { values, tails } = ritzValuesAndTails(a, n, n, n - 5);
+  const full = denseEigensystem(a.slice(), n);
+  for (let i = 0; i < n; i++) {
+    assert.ok(Math.abs(values[i] - full.values[i]) <= 100 * n * EPS * 10, `value ${i}`);
+    for (let c = 0; c < 5; c++) {
+      const x = tails[i * 5 + c];
+      const y = full.vectorRows[i * n + n - 5 + c];
+      assert.ok(Math.abs(x - y) <= 1e-10, `tail ${i} ${c}: ${x} vs ${y}`);
     }
   }
 });

@@ -158,7 +158,10 @@ test("the wasm module builds under tslab's CommonJS emit too (no local named exp
     new Function("exports", "require", js)(exported, (m: string) => required[m] ?? require(m));
     return exported;
   };
-  const wasm = load("wasm", { "./wasm-api": load("wasm-api", {}) });
+  const wasm = load("wasm", {
+    "./wasm-api": load("wasm-api", {}),
+    "./wasm-encoding": load("wasm-encoding", {}),
+  });
   const bytes = (wasm.kernelModuleBytes as (shared: boolean) => Uint8Array)(true);
   assert.ok(
     (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(

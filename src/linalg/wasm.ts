@@ -18,49 +18,9 @@
  */
 
 import { wasmApi } from "./wasm-api";
-
-const SIMD = 0xfd;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(s: string): number[] {
-  const bytes = [...Buffer.from(s, "utf8")];
-  return [...uleb(bytes.length), ...bytes];
-}
+import { get, i32, I32, name, section, set, simd, uleb, V128, vec } from "./wasm-encoding";
 
 // Value types and opcodes used below.
-const I32 = 0x7f;
-const V128 = 0x7b;
 const op = {
   block: 0x02,
   if: 0x04,
@@ -82,10 +42,6 @@ const op = {
   i32Mul: 0x6c,
   i32Shl: 0x74,
 };
-const get = (i: number): number[] => [op.localGet, ...uleb(i)];
-const set = (i: number): number[] => [op.localSet, ...uleb(i)];
-const i32 = (v: number): number[] => [op.i32Const, ...sleb(v)];
-const simd = (code: number, ...imm: number[]): number[] => [SIMD, ...uleb(code), ...imm];
 /** memarg: alignment log2 and a byte offset. */
 const vload = (offset: number): number[] => simd(0x00, 4, ...uleb(offset));
 const vstore = (offset: number): number[] => simd(0x0b, 4, ...uleb(offset));

@@ -9,26 +9,75 @@
  * Gram-Schmidt applied twice, "twice is enough": Giraud, Langou & Rozloznik 2005) keeps the basis
  * orthonormal to rounding, so no spurious copies of converged Ritz values appear.
  *
- * Stopping rule: for a Ritz pair (theta, y = Q s) the residual A y - theta y equals R s_last, where R is the
- * block that the next Lanczos step orthogonalizes and s_last the last b entries of s; its norm bounds
+ * Why the block is at least PRODUCT_BLOCK wide (whatever smaller blockSize is asked for): the cost is
+ * reading the matrix. One vector at a time reads all n^2 entries per basis vector (n = 2000: 32 MB,
+ * 12-15 ms per product in plain JS); a block of b vectors is one matrix product (linalg's gemm,
+ * WebAssembly SIMD on both cores) that reads the matrix once per block: measured at n = 2000 about
+ * 10-12 ms for b = 8, 12-20 ms for b = 16 and 20-28 ms for b = 32, i.e. 0.7-1.2 ms per basis vector.
+ * A wider block needs a somewhat larger basis for the same accuracy (block Krylov spaces grow b
+ * dimensions per degree), so b = 16 is the compromise. The reorthogonalization is done blockwise too:
+ * C = Q W^T, W -= C^T Q, twice, four gemm calls per block instead of 2 m dot products and axpys per
+ * vector. The basis is kept as the rows of one Float64Array so that these are plain gemm calls.
+ * gemm sums every entry in a fixed order on any number of threads, so results are deterministic.
+ *
+ * Stopping rule: for a Ritz pair (theta, y = Q s) the residual A y - theta y equals W^T s_last, where W is
+ * the block that the next Lanczos step orthogonalizes and s_last the last b entries of s; its norm bounds
  * |theta - lambda| for some eigenvalue lambda (Parlett, The Symmetric Eigenvalue Problem, theorem 4.5.1).
- * Iteration stops when every wanted residual is <= RELATIVE_TOLERANCE |theta| + n eps |theta_1|.
+ * Iteration stops when every wanted eigenvalue is within RELATIVE_TOLERANCE |theta| + n eps |theta_1| by
+ * that bound or, for eigenvalues only, by the quadratic bound r^2 / gap (ritzConverged below).
+ * The check needs only the Ritz values and the last b entries of each wanted Ritz vector (dense.ts
+ * ritzValuesAndTails: O(m^2 b) besides the O(m^3) tridiagonalization), the full Ritz vectors only at the
+ * end and only when eigenvectors are asked for.
  */
+import { gemm, mat, type Mat } from "../linalg/index";
 import { Rng } from "../random";
-import { denseEigensystem } from "./dense";
+import { denseEigensystem, ritzValuesAndTails } from "./dense";
 
 const EPS = Number.EPSILON;
 const RELATIVE_TOLERANCE = 1e-11;
 /** A new vector whose norm falls below this fraction of its norm before orthogonalization is dependent. */
 const DEPENDENCE_THRESHOLD = 1e-12;
+/** Below this fraction of its norm a new vector lost too much to cancellation: one more full pass. */
+const CANCELLATION = 0.5;
 /** Rayleigh-Ritz is repeated when the basis has grown by this factor, keeping its cost a small fraction. */
 const CHECK_GROWTH = 1.2;
+/** Smallest block used for the products (see the file comment); never more than k or n. */
+const PRODUCT_BLOCK = 16;
 
 export interface TopKOptions {
-  /** Block size b: at least the largest eigenvalue multiplicity that matters (default 4). */
+  /**
+   * Block size b: at least the largest eigenvalue multiplicity that matters (default 4). The solver uses
+   * max(b, min(16, k)) (at most n): wider blocks only add directions and make the products cheaper.
+   */
   blockSize?: number;
   /** Seed of the random starting block (default 1): the result is deterministic. */
   seed?: number;
+}
+
+/** Growable row-major storage of basis vectors (rows of length n). */
+class Rows {
+  data: Float64Array;
+  count = 0;
+  constructor(
+    readonly n: number,
+    capacity: number,
+  ) {
+    this.data = new Float64Array(capacity * n);
+  }
+  reserve(rows: number): void {
+    if (rows * this.n <= this.data.length) return;
+    const cap = Math.max(rows, 2 * (this.data.length / this.n));
+    const next = new Float64Array(cap * this.n);
+    next.set(this.data.subarray(0, this.count * this.n));
+    this.data = next;
+  }
+  /** Rows [from, to) as a Mat over the same memory. */
+  view(from: number, to: number): Mat {
+    return mat(to - from, this.n, this.data.subarray(from * this.n, to * this.n));
+  }
+  row(i: number): Float64Array {
+    return this.data.subarray(i * this.n, (i + 1) * this.n);
+  }
 }
 
 /**
@@ -42,93 +91,145 @@ export function topEigensystem(
   wantVectors: boolean,
   { blockSize = 4, seed = 1 }: TopKOptions = {},
 ): { values: Float64Array; vectorRows: Float64Array | null } {
-  const b = Math.min(blockSize, n);
+  const b = Math.min(n, Math.max(blockSize, Math.min(PRODUCT_BLOCK, k)));
   const rng = new Rng(seed);
-  const q: Float64Array[] = []; // orthonormal basis vectors
-  const aq: Float64Array[] = []; // A times each basis vector
-  const t: Float64Array[] = []; // rows of the projected matrix Q^T A Q (row r has length n)
-  let m = 0;
-  m = appendOrthonormal(q, n, randomBlock(rng, b, n), rng);
+  const A = mat(n, n, a);
+  const q = new Rows(n, Math.min(n, k + 4 * b));
+  // Projected matrix T = Q A Q^T, kept as a (cap x cap) row-major array that grows with the basis.
+  let tCap = Math.min(n, k + 4 * b);
+  let t = new Float64Array(tCap * tCap);
+  appendOrthonormal(q, randomBlock(rng, b, n), b, null, rng);
   let done = 0; // basis vectors whose products A q are known
   let nextCheck = Math.min(n, k + 2 * b);
   for (;;) {
-    // Products for the newest block, and the new rows/columns of T.
-    for (let c = done; c < m; c++) {
-      aq.push(multiply(a, n, q[c]));
-      t.push(new Float64Array(n));
+    const m = q.count;
+    const blockStart = done;
+    const width = m - blockStart;
+    done = m;
+    if (m > tCap) {
+      const cap = Math.min(n, Math.max(m, Math.ceil(tCap * 1.5)));
+      const grown = new Float64Array(cap * cap);
+      for (let r = 0; r < blockStart; r++) grown.set(t.subarray(r * tCap, r * tCap + blockStart), r * cap);
+      t = grown;
+      tCap = cap;
     }
-    for (let c = done; c < m; c++) {
-      for (let r = 0; r <= c; r++) {
-        const v = dot(q[r], aq[c], n);
-        t[r][c] = v;
-        t[c][r] = v;
+    // W = Q_new A (= (A Q_new^T)^T, A symmetric): one pass over the matrix for the whole block.
+    const W = gemm(q.view(blockStart, m), A, mat(width, n));
+    const norms = new Float64Array(width);
+    for (let c = 0; c < width; c++) {
+      const row = W.data.subarray(c * n, (c + 1) * n);
+      norms[c] = Math.sqrt(dot(row, row, n));
+    }
+    // First Gram-Schmidt pass; its coefficients C = Q W^T are the new columns of T = Q A Q^T.
+    const Q = q.view(0, m);
+    const C = gemm(Q, W, mat(m, width), { transB: true });
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c < width; c++) {
+        const v = C.data[r * width + c];
+        const col = blockStart + c;
+        if (r < blockStart) {
+          t[r * tCap + col] = v;
+          t[col * tCap + r] = v;
+        } else if (r <= col) {
+          // Inside the new diagonal block both C[r][c] and C[c][r] exist: their mean is symmetric.
+          const w = 0.5 * (v + C.data[col * width + (r - blockStart)]);
+          t[r * tCap + col] = w;
+          t[col * tCap + r] = w;
+        }
       }
     }
-    const blockStart = done;
-    done = m;
-    // The next block: A Q_last orthogonalized against the basis (its norm gives the residuals).
-    const width = m - blockStart;
-    const next = aq.slice(blockStart, m).map((row) => row.slice());
-    for (const v of next) {
-      orthogonalizeAgainst(q, v, n);
-      orthogonalizeAgainst(q, v, n);
-    }
+    // W -= C^T Q, then the second pass ("twice is enough").
+    gemm(C, Q, W, { transA: true, alpha: -1, beta: 1 });
+    const C2 = gemm(Q, W, mat(m, width), { transB: true });
+    gemm(C2, Q, W, { transA: true, alpha: -1, beta: 1 });
     if (m >= nextCheck || m + width > n) {
-      const ritz = rayleighRitz(t, m);
+      const ritz = ritzValuesAndTails(t, tCap, m, blockStart);
       const order = descendingOrder(ritz.values);
       const wanted = Math.min(k, m);
       const scale = Math.abs(ritz.values[order[0]]);
-      let converged = wanted === k;
-      for (let i = 0; i < wanted && converged; i++) {
-        const row = order[i] * m;
-        const residual = blockResidual(next, n, ritz.vectorRows, row + blockStart);
-        const theta = ritz.values[order[i]];
-        converged = residual <= RELATIVE_TOLERANCE * Math.abs(theta) + n * EPS * scale;
-      }
-      if (converged || m === n) return finish(ritz, order, k, q, m, n, wantVectors);
+      const converged = wanted === k && ritzConverged(ritz, order, k, W.data, width, n, scale, !wantVectors);
+      if (converged || m === n) return finish(t, tCap, m, order, k, q, wantVectors, ritz.values);
       nextCheck = Math.min(n, Math.ceil(m * CHECK_GROWTH));
     }
-    m = appendOrthonormal(q, n, next, rng);
+    appendOrthonormal(q, W.data, width, norms, rng);
   }
+}
+
+/**
+ * Whether the k largest Ritz values are within tol_i = RELATIVE_TOLERANCE |theta_i| + n eps |theta_1| of
+ * eigenvalues. Two bounds, for the Ritz pair (theta_i, y_i) with residual r_i = ||A y_i - theta_i y_i||:
+ * - |theta_i - lambda| <= r_i for some eigenvalue lambda (Parlett, theorem 4.5.1);
+ * - the quadratic (Kato-Temple) bound |theta_i - lambda| <= r_i^2 / delta_i when no other eigenvalue lies
+ *   within delta_i of theta_i (Parlett, theorem 11.7.1). delta_i is taken as
+ *   min_j (|theta_i - theta_j| - r_j) over the other Ritz values j among the first k + 1: every one of them
+ *   has an eigenvalue within r_j, so this is a distance to the eigenvalues those Ritz values stand for.
+ *   Only with delta_i > 2 r_i (a Ritz value well separated from its neighbours).
+ * The second is what makes the window cheap: a Ritz value converges in r^2, so requiring r itself to reach
+ * n eps ||A|| (about 1e-13 relative) needed a basis of 336 vectors for the top 100 at n = 2000 where the
+ * quadratic bound is met with far fewer. Multiple or clustered eigenvalues have delta_i ~ 0 and fall back
+ * to the first bound.
+ */
+function ritzConverged(
+  ritz: { values: Float64Array; tails: Float64Array },
+  order: Int32Array,
+  k: number,
+  w: Float64Array,
+  width: number,
+  n: number,
+  scale: number,
+  quadratic: boolean,
+): boolean {
+  const count = Math.min(k + 1, order.length);
+  const theta = new Float64Array(count);
+  const r = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    theta[i] = ritz.values[order[i]];
+    r[i] = blockResidual(w, width, n, ritz.tails, order[i] * width);
+  }
+  for (let i = 0; i < k; i++) {
+    const tol = RELATIVE_TOLERANCE * Math.abs(theta[i]) + n * EPS * scale;
+    if (r[i] <= tol) continue;
+    if (!quadratic) return false;
+    let delta = Infinity;
+    for (let j = 0; j < count; j++) {
+      if (j !== i) delta = Math.min(delta, Math.abs(theta[i] - theta[j]) - r[j]);
+    }
+    if (!(delta > 2 * r[i] && (r[i] * r[i]) / delta <= tol)) return false;
+  }
+  return true;
 }
 
 function finish(
-  ritz: { values: Float64Array; vectorRows: Float64Array },
+  t: Float64Array,
+  tCap: number,
+  m: number,
   order: Int32Array,
   k: number,
-  q: Float64Array[],
-  m: number,
-  n: number,
+  q: Rows,
   wantVectors: boolean,
+  ritzValues: Float64Array,
 ): { values: Float64Array; vectorRows: Float64Array | null } {
+  const n = q.n;
   const values = new Float64Array(k);
-  for (let i = 0; i < k; i++) values[i] = ritz.values[order[i]];
+  for (let i = 0; i < k; i++) values[i] = ritzValues[order[i]];
   if (!wantVectors) return { values, vectorRows: null };
-  // Ritz vector y_i = Q^T s_i (the basis is stored as rows).
-  const rows = new Float64Array(k * n);
-  for (let i = 0; i < k; i++) {
-    const so = order[i] * m;
-    for (let r = 0; r < m; r++) {
-      const coef = ritz.vectorRows[so + r];
-      const qr = q[r];
-      for (let j = 0; j < n; j++) rows[i * n + j] += coef * qr[j];
-    }
-  }
-  return { values, vectorRows: rows };
-}
-
-function rayleighRitz(t: Float64Array[], m: number): { values: Float64Array; vectorRows: Float64Array } {
+  // The full Ritz vectors y_i = Q^T s_i (the basis is stored as rows): one more eigensystem of T, whose
+  // eigenvalues are the same computation as above (same input, same arithmetic), then Y = S_k Q.
   const work = new Float64Array(m * m);
-  for (let r = 0; r < m; r++) work.set(t[r].subarray(0, m), r * m);
-  return denseEigensystem(work, m);
+  for (let r = 0; r < m; r++) work.set(t.subarray(r * tCap, r * tCap + m), r * m);
+  const ritz = denseEigensystem(work, m);
+  const s = new Float64Array(k * m);
+  for (let i = 0; i < k; i++) s.set(ritz.vectorRows.subarray(order[i] * m, (order[i] + 1) * m), i * m);
+  const rows = gemm(mat(k, m, s), q.view(0, m), mat(k, n));
+  return { values, vectorRows: rows.data };
 }
 
-/** || sum_c s[offset + c] next[c] ||. */
-function blockResidual(next: Float64Array[], n: number, s: Float64Array, offset: number): number {
+/** || sum_c s[offset + c] W_c || over the rows W_c of w (width rows of length n). */
+function blockResidual(w: Float64Array, width: number, n: number, s: Float64Array, offset: number): number {
   let sum = 0;
   for (let j = 0; j < n; j++) {
     let v = 0;
-    for (let c = 0; c < next.length; c++) v += s[offset + c] * next[c][j];
+    for (let c = 0; c < width; c++) v += s[offset + c] * w[c * n + j];
     sum += v * v;
   }
   return Math.sqrt(sum);
@@ -139,71 +240,86 @@ function descendingOrder(values: Float64Array): Int32Array {
   return order.sort((x, y) => values[y] - values[x]);
 }
 
-/** A v for the row-major matrix a. */
-function multiply(a: Float64Array, n: number, v: Float64Array): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = dotAt(a, i * n, v, n);
-  return out;
-}
-
-function dot(x: Float64Array, y: Float64Array, len: number): number {
-  return dotAt(x, 0, y, len);
-}
-
-/** x[xo..xo+len) . y[0..len); four independent accumulators let the CPU overlap the additions. */
-function dotAt(x: Float64Array, xo: number, y: Float64Array, len: number): number {
+function dot(x: Float64Array, y: Float64Array, n: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
   let j = 0;
-  for (; j + 3 < len; j += 4) {
-    s0 += x[xo + j] * y[j];
-    s1 += x[xo + j + 1] * y[j + 1];
-    s2 += x[xo + j + 2] * y[j + 2];
-    s3 += x[xo + j + 3] * y[j + 3];
+  for (; j + 3 < n; j += 4) {
+    s0 += x[j] * y[j];
+    s1 += x[j + 1] * y[j + 1];
+    s2 += x[j + 2] * y[j + 2];
+    s3 += x[j + 3] * y[j + 3];
   }
-  for (; j < len; j++) s0 += x[xo + j] * y[j];
+  for (; j < n; j++) s0 += x[j] * y[j];
   return s0 + s1 + (s2 + s3);
 }
 
-/** One classical Gram-Schmidt pass: v -= (its components along every basis vector). */
-function orthogonalizeAgainst(q: Float64Array[], v: Float64Array, n: number): void {
-  const coef = q.map((qr) => dot(qr, v, n));
-  for (let r = 0; r < q.length; r++) {
-    const f = coef[r];
-    const qr = q[r];
+/** One classical Gram-Schmidt pass of v against the basis rows [from, to). */
+function orthogonalizeAgainst(q: Rows, from: number, to: number, v: Float64Array): void {
+  const n = q.n;
+  const coef = new Float64Array(to - from);
+  for (let r = from; r < to; r++) coef[r - from] = dot(q.row(r), v, n);
+  for (let r = from; r < to; r++) {
+    const f = coef[r - from];
+    const qr = q.row(r);
     for (let j = 0; j < n; j++) v[j] -= f * qr[j];
   }
 }
 
-function randomBlock(rng: Rng, width: number, n: number): Float64Array[] {
-  return Array.from({ length: width }, () => rng.normals(n));
+function randomBlock(rng: Rng, width: number, n: number): Float64Array {
+  const out = new Float64Array(width * n);
+  for (let c = 0; c < width; c++) out.set(rng.normals(n), c * n);
+  return out;
 }
 
 /**
- * Orthonormalizes the candidate vectors against the basis and each other and appends them to it (never
- * beyond n vectors); returns the new basis size. A dependent candidate (the Krylov space has become
- * invariant, or a multiplicity exceeds the block) is replaced by a fresh random direction, so the search
- * continues in the complement instead of stopping early with eigenvalues missing.
+ * Appends the candidate rows (already orthogonal to the basis: Gram-Schmidt twice above) after
+ * orthonormalizing them against each other, never beyond n vectors. reference[c] is the norm of candidate c
+ * before any orthogonalization (A q_c for a Lanczos block). A candidate that falls below
+ * DEPENDENCE_THRESHOLD of it is dependent (the Krylov space has become invariant, or a multiplicity exceeds
+ * the block) and is replaced by a fresh random direction, so the search continues in the complement
+ * instead of stopping early with eigenvalues missing. One that lost more than half its norm to the other
+ * new vectors gets another full pass against the whole basis, so its orthogonality stays at rounding level.
  */
-function appendOrthonormal(q: Float64Array[], n: number, candidates: Float64Array[], rng: Rng): number {
-  for (const candidate of candidates) {
-    if (q.length === n) break;
-    let v: Float64Array = candidate.slice();
-    for (let attempt = 0; ; attempt++) {
-      const before = Math.sqrt(dot(v, v, n));
-      orthogonalizeAgainst(q, v, n);
-      orthogonalizeAgainst(q, v, n);
-      const after = Math.sqrt(dot(v, v, n));
-      if (after > DEPENDENCE_THRESHOLD * before && after > 0) {
-        q.push(v.map((x) => x / after));
-        break;
-      }
-      if (attempt === 8)
-        throw new Error(`topEigensystem: could not extend the Krylov basis past ${q.length} vectors`);
-      v = rng.normals(n);
+function appendOrthonormal(
+  q: Rows,
+  candidates: Float64Array,
+  count: number,
+  reference: Float64Array | null,
+  rng: Rng,
+): void {
+  const n = q.n;
+  q.reserve(Math.min(n, q.count + count));
+  const first = q.count;
+  for (let c = 0; c < count && q.count < n; c++) {
+    const v = q.row(q.count);
+    v.set(candidates.subarray(c * n, (c + 1) * n));
+    const ref = reference ? reference[c] : Math.sqrt(dot(v, v, n));
+    const before = Math.sqrt(dot(v, v, n));
+    orthogonalizeAgainst(q, first, q.count, v);
+    orthogonalizeAgainst(q, first, q.count, v);
+    let after = Math.sqrt(dot(v, v, n));
+    if (after > DEPENDENCE_THRESHOLD * ref && after < CANCELLATION * before) {
+      orthogonalizeAgainst(q, 0, q.count, v);
+      orthogonalizeAgainst(q, 0, q.count, v);
+      after = Math.sqrt(dot(v, v, n));
     }
+    let ok = after > DEPENDENCE_THRESHOLD * ref && after > 0;
+    for (let attempt = 0; !ok; attempt++) {
+      if (attempt === 8) {
+        throw new Error(`topEigensystem: could not extend the Krylov basis past ${q.count} vectors`);
+      }
+      v.set(rng.normals(n));
+      const fresh = Math.sqrt(dot(v, v, n));
+      orthogonalizeAgainst(q, 0, q.count, v);
+      orthogonalizeAgainst(q, 0, q.count, v);
+      after = Math.sqrt(dot(v, v, n));
+      ok = after > DEPENDENCE_THRESHOLD * fresh && after > 0;
+    }
+    const inv = 1 / after;
+    for (let j = 0; j < n; j++) v[j] *= inv;
+    q.count++;
   }
-  return q.length;
 }
