@@ -4,9 +4,8 @@ import { relu, sin } from "../src/activations";
 import { empiricalNtk } from "../src/kernels/empirical";
 import { mlp } from "../src/kernels/architecture";
 import { network } from "../src/network";
+import { eigenvalues } from "../src/spectrum/eigen";
 import {
-  empiricalNtkBatch,
-  largestEigenvalue,
   lossAndGradient,
   lossAndGradientReference,
   mlpNetwork,
@@ -129,7 +128,7 @@ test("standard parameterization is the NTK network's function at initialization 
   assert.equal(def.parameterization, "default");
 });
 
-test("empiricalNtkBatch equals the kernel library's empiricalNtk; power iteration finds lambda_max", () => {
+test("the learning-rate bound is 2n over the largest eigenvalue of the library's empirical NTK", () => {
   const net = network(mlp([relu, sin], { biasStd: [1, 0.3] }), {
     inputDim: 2,
     width: 30,
@@ -142,12 +141,10 @@ test("empiricalNtkBatch equals the kernel library's empiricalNtk; power iteratio
     [0.7, -0.7],
     [0.3, 0.3],
   ];
-  const K = empiricalNtkBatch(net, Float64Array.from(X.flat()), 4);
-  const ref = empiricalNtk(net, X).to1DArray();
-  assert.ok(maxRelDiff(K, ref) < 1e-12);
-  const D = Float64Array.from([4, 1, 0, 1, 3, 0, 0, 0, 1]);
-  // Eigenvalues of [[4,1],[1,3]]: (7 +- sqrt 5) / 2.
-  assert.ok(Math.abs(largestEigenvalue(D, 3) - (7 + Math.sqrt(5)) / 2) < 1e-8);
+  const bound = stableLearningRate(net, X);
+  const lambdaMax = eigenvalues(empiricalNtk(net, X), { method: "dense" })[0];
+  assert.ok(Math.abs(bound.lambdaMax - lambdaMax) < 1e-10 * lambdaMax);
+  assert.ok(Math.abs(bound.maxLearningRate - (2 * 4) / lambdaMax) < 1e-10 * bound.maxLearningRate);
 });
 
 test("below 2n/lambda_max gradient descent converges; above it warns with the bound and stops on divergence", () => {

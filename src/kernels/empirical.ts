@@ -3,42 +3,69 @@
  * Every weight gradient is an outer product weightScale_l delta_l g_{l-1}^T (network.ts), so layer l
  * contributes weightScale_l^2 (delta_l^a(x) . delta_l^b(y)) (g_{l-1}(x) . g_{l-1}(y)) plus
  * biasScale_l^2 delta_l^a(x) . delta_l^b(y): the Jacobian (n outputs x millions of parameters for
- * wide nets) is never formed.
+ * wide nets) is never formed. The trainers' learning-rate guard uses the same assembly.
  */
 import { Matrix } from "ml-matrix";
+import { gemm, mat } from "../linalg/gemm";
 import type { Network } from "../network";
-import { assembleKernel } from "./assemble";
-import { readPair, type Points, type PointsInput } from "./points";
+import { readPair, type PointsInput } from "./points";
 
-/** Per point: the layer inputs g_{l-1} and, per output a, the deltas delta_l^a. */
-interface Sensitivities {
-  readonly inputs: Float64Array[][]; // [point][layer]
-  readonly deltas: Float64Array[][][]; // [point][output][layer]
-}
-
-function sensitivities(net: Network, p: Points): Sensitivities {
-  const inputs: Float64Array[][] = [];
-  const deltas: Float64Array[][][] = [];
-  const seed = new Float64Array(net.outputs);
-  for (let i = 0; i < p.n; i++) {
-    const trace = net.trace(p.data.subarray(i * p.d, (i + 1) * p.d));
-    const layers = net.widths.length + 1;
-    inputs.push(Array.from({ length: layers }, (_, l) => net.layerInput(trace, l)));
-    const perOutput: Float64Array[][] = [];
-    for (let a = 0; a < net.outputs; a++) {
-      seed.fill(0);
-      seed[a] = 1;
-      perOutput.push(net.deltas(trace, seed));
-    }
-    deltas.push(perOutput);
+/**
+ * The empirical NTK as a row-major (n c) x (m c) array, from the points X (n x inputDim, row-major) and Y
+ * (m x inputDim; omitted = X). Each layer's term is assembled from batched passes with matrix products:
+ * K_ab = sum_l (Delta_l^a(X) Delta_l^b(Y)^T) o (weightScale_l^2 G_{l-1}(X) G_{l-1}(Y)^T + biasScale_l^2),
+ * o the entrywise product, so the cost is a few GEMMs rather than one dot product per entry and layer.
+ */
+export function empiricalNtkArray(
+  net: Network,
+  X: Float64Array,
+  n: number,
+  Y?: Float64Array,
+  m?: number,
+): Float64Array {
+  const c = net.outputs;
+  const L = net.widths.length;
+  const tx = net.forwardBatch(X, n);
+  const ty = Y && m !== undefined ? net.forwardBatch(Y, m) : tx;
+  const mm = ty.n;
+  const layerInput = (trace: typeof tx, l: number) => (l === 0 ? trace.input : trace.features[l - 1]);
+  // Per layer the n x m Gram of the layer inputs (with the bias term), shared by all output pairs.
+  const grams: Float64Array[] = [];
+  for (let l = 0; l <= L; l++) {
+    const gx = layerInput(tx, l);
+    const fanIn = gx.length / n;
+    const G = new Float64Array(n * mm);
+    gemm(mat(n, fanIn, gx), mat(mm, fanIn, layerInput(ty, l)), mat(n, mm, G), { transB: true });
+    const ws2 = net.weightScale[l] ** 2;
+    const bs2 = l < L ? net.biasScale[l] ** 2 : 0;
+    for (let k = 0; k < G.length; k++) G[k] = ws2 * G[k] + bs2;
+    grams.push(G);
   }
-  return { inputs, deltas };
-}
-
-function dot(u: Float64Array, v: Float64Array): number {
-  let s = 0;
-  for (let k = 0; k < u.length; k++) s += u[k] * v[k];
-  return s;
+  const deltasFor = (trace: typeof tx): Float64Array[][] =>
+    Array.from({ length: c }, (_, a) => {
+      const seeds = new Float64Array(trace.n * c);
+      for (let i = 0; i < trace.n; i++) seeds[i * c + a] = 1;
+      return net.deltasBatch(trace, seeds);
+    });
+  const dx = deltasFor(tx);
+  const dy = ty === tx ? dx : deltasFor(ty);
+  const cols = mm * c;
+  const K = new Float64Array(n * c * cols);
+  const dd = new Float64Array(n * mm);
+  for (let a = 0; a < c; a++) {
+    for (let b = 0; b < c; b++) {
+      for (let l = 0; l <= L; l++) {
+        const width = dx[a][l].length / n;
+        gemm(mat(n, width, dx[a][l]), mat(mm, width, dy[b][l]), mat(n, mm, dd), { transB: true });
+        const G = grams[l];
+        for (let i = 0; i < n; i++) {
+          const row = (a * n + i) * cols + b * mm;
+          for (let j = 0; j < mm; j++) K[row + j] += dd[i * mm + j] * G[i * mm + j];
+        }
+      }
+    }
+  }
+  return K;
 }
 
 /**
@@ -54,25 +81,11 @@ export function empiricalNtk(net: Network, X: PointsInput, Y?: PointsInput): Mat
       `empiricalNtk: X must have net.inputDim = ${net.inputDim} coordinates per row, got ${x.d}`,
     );
   }
-  const sx = sensitivities(net, x);
-  const sy = symmetric ? sx : sensitivities(net, y);
-  const c = net.outputs;
-  const L = net.widths.length;
-  const ws2 = Float64Array.from(net.weightScale, (w) => w * w);
-  const bs2 = Float64Array.from({ length: L + 1 }, (_, l) => (l < L ? net.biasScale[l] ** 2 : 0));
-  return assembleKernel(x.n * c, y.n * c, symmetric, (row, col) => {
-    const a = Math.floor(row / x.n);
-    const i = row - a * x.n;
-    const b = Math.floor(col / y.n);
-    const j = col - b * y.n;
-    const da = sx.deltas[i][a];
-    const db = sy.deltas[j][b];
-    let k = 0;
-    for (let l = 0; l <= L; l++) {
-      const dd = dot(da[l], db[l]);
-      if (dd === 0) continue;
-      k += dd * (ws2[l] * dot(sx.inputs[i][l], sy.inputs[j][l]) + bs2[l]);
-    }
-    return k;
-  });
+  const K = symmetric
+    ? empiricalNtkArray(net, x.data, x.n)
+    : empiricalNtkArray(net, x.data, x.n, y.data, y.n);
+  const cols = y.n * net.outputs;
+  return new Matrix(
+    Array.from({ length: x.n * net.outputs }, (_, i) => Array.from(K.subarray(i * cols, (i + 1) * cols))),
+  );
 }

@@ -2,7 +2,7 @@ export { train } from "./train";
 export type { TrainOptions, TrainResult, TrainRecord, StopReason, AdamOptions } from "./train";
 export { lossAndGradient, lossAndGradientReference, mseLoss } from "./gradient";
 export type { LossAndGradient } from "./gradient";
-export { stableLearningRate, empiricalNtkBatch, largestEigenvalue } from "./guard";
+export { stableLearningRate } from "./guard";
 export type { StabilityBound } from "./guard";
 export { mlpNetwork, activationByName, ACTIVATION_NAMES } from "./model";
 export type { MlpNetworkOptions } from "./model";
