@@ -6,7 +6,7 @@
  * for any a, b >= 0 (seed 004 problem 1: general norms, not only unit vectors). Closed forms where they
  * exist; any other activation is integrated by 2-D Gauss-Hermite quadrature.
  */
-import { arcCosJ, arcCosJGap, doubleFactorialOdd } from "./kernels/arccos";
+import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "./kernels/arccos";
 import { erf as erfFunction, erfDerivative } from "./kernels/erf";
 import { gaussHermite } from "./kernels/quadrature";
 import { checkInteger } from "./validate";
@@ -30,6 +30,19 @@ export interface Activation {
   readonly dual: Dual;
   /** c_s = 1 / E[s(z)^2], z ~ N(0, 1): the normalization that keeps the layer variances at 1. */
   readonly scale: number;
+}
+
+/**
+ * Cheaper versions of some duals for the network's last hidden layer, whose gaps out[2], out[3] the
+ * recursion never reads: they write out[0] and out[1] exactly as the full dual does (the same operations
+ * in the same order) and leave out[2], out[3] untouched. Internal to the kernels; the Dual contract of
+ * Activation.dual is unchanged.
+ */
+const valuesOnlyDuals = new WeakMap<Dual, Dual>();
+
+/** The dual for a last layer: out[0], out[1] only (see valuesOnlyDuals); the full dual where none is registered. */
+export function valuesOnlyDual(dual: Dual): Dual {
+  return valuesOnlyDuals.get(dual) ?? dual;
 }
 
 /** Number of Gauss-Hermite nodes per dimension for activations without a closed-form dual. */
@@ -145,13 +158,55 @@ export function reluPower(k: number): Activation {
     }
     const cosT = (h - g) / (h + g);
     const sinT = (2 * sg * sh) / (h + g);
-    const rk = k === 1 ? r : Math.pow(r, k);
+    if (k === 1) {
+      // arcCosJ(1, ...) and arcCosJ(0, ...) written out, as in the values-only dual below.
+      const j1 = phi < NEAR_ANTIPODAL ? arcCosJ(1, theta, phi, cosT, sinT) : cosT * phi + sinT;
+      out[0] = r * norm * j1;
+      out[1] = norm * phi;
+      out[2] = r * norm * arcCosJGap(1, theta, phi, cosT, sinT);
+      out[3] = r * norm * (fullJ + j1);
+      return;
+    }
+    const rk = Math.pow(r, k);
     const jk = arcCosJ(k, theta, phi, cosT, sinT);
     out[0] = rk * norm * jk;
-    out[1] = k * k * (k === 1 ? 1 : Math.pow(r, k - 1)) * norm * arcCosJ(k - 1, theta, phi, cosT, sinT);
+    out[1] = k * k * Math.pow(r, k - 1) * norm * arcCosJ(k - 1, theta, phi, cosT, sinT);
     out[2] = rk * norm * arcCosJGap(k, theta, phi, cosT, sinT);
     out[3] = rk * norm * (fullJ + jk);
   };
+  // The same computation without the gaps; for k = 1, J_1 = cos(theta) phi + sin(theta) and J_0 = phi
+  // written out (arcCosJ's sum reduces to exactly these operations: pow(x, 1) = x, 1 * x = x).
+  const values: Dual = (a, b, _c, g, h, out) => {
+    const r = Math.sqrt(a * b);
+    if (!(r > 0)) {
+      out[0] = 0;
+      out[1] = k === 1 ? 0.25 : 0;
+      return;
+    }
+    const sg = Math.sqrt(g);
+    const sh = Math.sqrt(h);
+    let theta: number;
+    let phi: number;
+    if (g <= h) {
+      theta = 2 * Math.atan2(sg, sh);
+      phi = Math.PI - theta;
+    } else {
+      phi = 2 * Math.atan2(sh, sg);
+      theta = Math.PI - phi;
+    }
+    const cosT = (h - g) / (h + g);
+    const sinT = (2 * sg * sh) / (h + g);
+    if (k === 1) {
+      const jk = phi < NEAR_ANTIPODAL ? arcCosJ(1, theta, phi, cosT, sinT) : cosT * phi + sinT;
+      out[0] = r * norm * jk;
+      out[1] = norm * phi;
+      return;
+    }
+    const rk = Math.pow(r, k);
+    out[0] = rk * norm * arcCosJ(k, theta, phi, cosT, sinT);
+    out[1] = k * k * Math.pow(r, k - 1) * norm * arcCosJ(k - 1, theta, phi, cosT, sinT);
+  };
+  valuesOnlyDuals.set(dual, values);
   return activation({
     name: k === 1 ? "relu" : `relu^${k}`,
     fn: k === 1 ? (z) => (z > 0 ? z : 0) : (z) => (z > 0 ? Math.pow(z, k) : 0),
@@ -178,32 +233,38 @@ export const relu: Activation = reluPower(1);
 function sineOrCosine(name: string, sign: 1 | -1): Activation {
   const f = sign === 1 ? Math.sinh : Math.cosh;
   const fPrime = sign === 1 ? Math.cosh : Math.sinh;
+  const dual: Dual = (a, b, c, g, h, out) => {
+    const damp = Math.exp(-(a + b) / 2);
+    out[0] = damp * f(c);
+    out[1] = damp * fPrime(c);
+    const m = Math.sqrt(a * b);
+    const root = Math.sqrt(f(a) * f(b));
+    // sqrt a - sqrt b as (a - b) / (sqrt a + sqrt b): a - b is exact when a and b are close (Sterbenz),
+    // while the difference of the two rounded roots would keep only its last bits.
+    const rootGap = (a - b) / (Math.sqrt(a) + Math.sqrt(b) || 1);
+    const squares =
+      Math.sinh((a + b) / 2 + m) * Math.sinh(rootGap ** 2 / 2) - sign * Math.sinh((a - b) / 2) ** 2;
+    const offDiagonal = squares / (root + f(m)); // sqrt(f(a) f(b)) - f(m)
+    // sinh m - sinh c = 2 cosh(h/2) sinh(g/2), sinh m + sinh c = 2 sinh(h/2) cosh(g/2);
+    // cosh m - cosh c = 2 sinh(h/2) sinh(g/2), cosh m + cosh c = 2 cosh(h/2) cosh(g/2).
+    const minus =
+      sign === 1 ? 2 * Math.cosh(h / 2) * Math.sinh(g / 2) : 2 * Math.sinh(h / 2) * Math.sinh(g / 2);
+    const plus =
+      sign === 1 ? 2 * Math.sinh(h / 2) * Math.cosh(g / 2) : 2 * Math.cosh(h / 2) * Math.cosh(g / 2);
+    // Both gaps are >= 0 by Cauchy-Schwarz; rounding can leave one a few ulps of 1e-33 below it.
+    out[2] = Math.max(0, damp * (offDiagonal + minus));
+    out[3] = Math.max(0, damp * (offDiagonal + plus));
+  };
+  valuesOnlyDuals.set(dual, (a, b, c, _g, _h, out) => {
+    const damp = Math.exp(-(a + b) / 2);
+    out[0] = damp * f(c);
+    out[1] = damp * fPrime(c);
+  });
   return activation({
     name,
     fn: sign === 1 ? Math.sin : Math.cos,
     derivative: sign === 1 ? Math.cos : (z) => -Math.sin(z),
-    dual: (a, b, c, g, h, out) => {
-      const damp = Math.exp(-(a + b) / 2);
-      out[0] = damp * f(c);
-      out[1] = damp * fPrime(c);
-      const m = Math.sqrt(a * b);
-      const root = Math.sqrt(f(a) * f(b));
-      // sqrt a - sqrt b as (a - b) / (sqrt a + sqrt b): a - b is exact when a and b are close (Sterbenz),
-      // while the difference of the two rounded roots would keep only its last bits.
-      const rootGap = (a - b) / (Math.sqrt(a) + Math.sqrt(b) || 1);
-      const squares =
-        Math.sinh((a + b) / 2 + m) * Math.sinh(rootGap ** 2 / 2) - sign * Math.sinh((a - b) / 2) ** 2;
-      const offDiagonal = squares / (root + f(m)); // sqrt(f(a) f(b)) - f(m)
-      // sinh m - sinh c = 2 cosh(h/2) sinh(g/2), sinh m + sinh c = 2 sinh(h/2) cosh(g/2);
-      // cosh m - cosh c = 2 sinh(h/2) sinh(g/2), cosh m + cosh c = 2 cosh(h/2) cosh(g/2).
-      const minus =
-        sign === 1 ? 2 * Math.cosh(h / 2) * Math.sinh(g / 2) : 2 * Math.sinh(h / 2) * Math.sinh(g / 2);
-      const plus =
-        sign === 1 ? 2 * Math.sinh(h / 2) * Math.cosh(g / 2) : 2 * Math.cosh(h / 2) * Math.cosh(g / 2);
-      // Both gaps are >= 0 by Cauchy-Schwarz; rounding can leave one a few ulps of 1e-33 below it.
-      out[2] = Math.max(0, damp * (offDiagonal + minus));
-      out[3] = Math.max(0, damp * (offDiagonal + plus));
-    },
+    dual,
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import { Matrix } from "ml-matrix";
 import { checkInRange, checkPositive } from "../validate";
-import { assembleKernel } from "./assemble";
+import { assembleRows, type RowFiller } from "./assemble";
 import { readPair, type PointsInput } from "./points";
 
 function distanceKernel(
@@ -17,14 +17,30 @@ function distanceKernel(
   const d = x.d;
   const dx = x.data;
   const dy = y.data;
-  return assembleKernel(x.n, y.n, symmetric, (i, j) => {
-    let r2 = 0;
-    for (let k = 0; k < d; k++) {
-      const t = dx[i * d + k] - dy[j * d + k];
-      r2 += t * t;
-    }
-    return profile(r2);
-  });
+  // Each kernel gets its own copy of the loop (a fresh closure per call would share one compiled loop
+  // across profiles and keep the profile call generic); the 2-D case, the circle, is unrolled.
+  const fill: RowFiller =
+    d === 2
+      ? (i, j0, j1, row) => {
+          const p0 = dx[2 * i];
+          const p1 = dx[2 * i + 1];
+          for (let j = j0; j < j1; j++) {
+            const t0 = p0 - dy[2 * j];
+            const t1 = p1 - dy[2 * j + 1];
+            row[j] = profile(0 + t0 * t0 + t1 * t1);
+          }
+        }
+      : (i, j0, j1, row) => {
+          for (let j = j0; j < j1; j++) {
+            let r2 = 0;
+            for (let k = 0; k < d; k++) {
+              const t = dx[i * d + k] - dy[j * d + k];
+              r2 += t * t;
+            }
+            row[j] = profile(r2);
+          }
+        };
+  return assembleRows(x.n, y.n, symmetric, fill);
 }
 
 /** Laplace kernel exp(-|x - y| / sigma), sigma > 0 (default 1). n x m Matrix; Y omitted = K(X, X). */

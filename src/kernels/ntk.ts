@@ -16,7 +16,8 @@
  */
 import { Matrix } from "ml-matrix";
 import type { Architecture } from "./architecture";
-import { assembleKernel } from "./assemble";
+import { valuesOnlyDual, type Dual } from "../activations";
+import { assembleRows, type RowFiller } from "./assemble";
 import { readPair, type Points, type PointsInput } from "./points";
 
 /** Which kernel of the recursion to return. */
@@ -71,66 +72,96 @@ function prepare(arch: Architecture, p: Points): Prepared {
 }
 
 /**
- * A function (i, j) -> K(x_i, y_j) for the chosen output; all scratch space is allocated once here.
+ * The row filler of K(x_i, y_j) for the chosen output; all scratch space is allocated once here, and
+ * everything that depends on one point only (norms, layer variances and second moments, their roots) is
+ * read from the per-point arrays of prepare(), not recomputed per pair. The last layer's gaps g, h are
+ * never read, so it calls the dual's values-only form (activations.ts) and skips their update; every
+ * value that is computed is computed by the same operations as before, so the entries do not change.
  */
-function pairKernel(
-  arch: Architecture,
-  px: Prepared,
-  py: Prepared,
-  d1: number,
-  output: Output,
-): (i: number, j: number) => number {
+function rowFiller(arch: Architecture, px: Prepared, py: Prepared, d1: number, output: Output): RowFiller {
   const L = arch.activations.length;
   const acts = arch.activations;
+  const duals: Dual[] = acts.map((act) => act.dual);
+  const lastDual = valuesOnlyDual(acts[L - 1].dual);
   const alphas = new Float64Array(L);
   const betas = new Float64Array(L);
   for (let l = 0; l < L; l++) {
     alphas[l] = arch.weightStd[l + 1] ** 2 * acts[l].scale;
     betas[l] = l + 1 < L ? arch.biasStd[l + 1] ** 2 : 0;
   }
+  // sqrt(alpha_l E[s_l^2]) per point, for the bias update of g (identical to taking it per pair).
+  const rootsOf = (p: Prepared) => p.secondMoment.map((m, l) => m.map((e) => Math.sqrt(alphas[l] * e)));
+  const rootX = rootsOf(px);
+  const rootY = py === px ? rootX : rootsOf(py);
+  const varX = px.variance;
+  const varY = py.variance;
+  const emX = px.secondMoment;
+  const emY = py.secondMoment;
   const out = new Float64Array(4);
   const ux = px.unit;
   const uy = py.unit;
-  return (i, j) => {
-    let minus = 0;
-    let plus = 0;
-    for (let k = 0; k < d1; k++) {
-      const p = ux[i * d1 + k];
-      const q = uy[j * d1 + k];
-      minus += (p - q) * (p - q);
-      plus += (p + q) * (p + q);
+  const normX = px.norm;
+  const normY = py.norm;
+  const nngpOnly = output === "nngp";
+  const last = L - 1;
+  return (i, j0, j1, row) => {
+    const ni = normX[i];
+    const oi = i * d1;
+    for (let j = j0; j < j1; j++) {
+      let minus = 0;
+      let plus = 0;
+      const oj = j * d1;
+      for (let k = 0; k < d1; k++) {
+        const p = ux[oi + k];
+        const q = uy[oj + k];
+        minus += (p - q) * (p - q);
+        plus += (p + q) * (p + q);
+      }
+      const rr = ni * normY[j];
+      let g = (rr * minus) / 2;
+      let h = (rr * plus) / 2;
+      let c = (h - g) / 2;
+      let theta = c;
+      for (let l = 0; l < last; l++) {
+        duals[l](varX[l][i], varY[l][j], c, g, h, out);
+        const alpha = alphas[l];
+        const beta = betas[l];
+        const value = out[0];
+        let gap = out[2];
+        let cogap = out[3];
+        if (gap !== gap || cogap !== cogap || beta > 0) {
+          const ex = emX[l][i];
+          const ey = emY[l][j];
+          const root = Math.sqrt(ex * ey);
+          // Subtracted where the dual gives no better value; clamped, since rounding may leave -1e-17 at x = y.
+          if (gap !== gap) gap = Math.max(0, root - value);
+          if (cogap !== cogap) cogap = Math.max(0, root + value);
+          if (beta > 0) {
+            // Adding the bias variance beta to a, b and c moves sqrt(AB) - C by
+            // sqrt((A0+beta)(B0+beta)) - sqrt(A0 B0) - beta = beta (sqrt A0 - sqrt B0)^2 / (sqrt(AB) + sqrt(A0 B0) + beta),
+            // and sqrt(AB) + C by a sum of non-negative terms: neither cancels.
+            const a0 = alpha * ex;
+            const b0 = alpha * ey;
+            const r0 = alpha * root;
+            const r1 = Math.sqrt((a0 + beta) * (b0 + beta));
+            const spread = rootX[l][i] - rootY[l][j];
+            g = alpha * gap + (beta * spread * spread) / (r1 + r0 + beta);
+            h = alpha * cogap + ((beta * (a0 + b0 + beta)) / (r1 + r0) + beta);
+          } else {
+            g = alpha * gap + 0;
+            h = alpha * cogap + 0;
+          }
+        } else {
+          g = alpha * gap + 0;
+          h = alpha * cogap + 0;
+        }
+        c = alpha * value + beta;
+        theta = c + alpha * out[1] * theta;
+      }
+      lastDual(varX[last][i], varY[last][j], c, g, h, out);
+      c = alphas[last] * out[0] + betas[last];
+      row[j] = nngpOnly ? c : c + alphas[last] * out[1] * theta;
     }
-    const rr = px.norm[i] * py.norm[j];
-    let g = (rr * minus) / 2;
-    let h = (rr * plus) / 2;
-    let c = (h - g) / 2;
-    let theta = c;
-    for (let l = 0; l < L; l++) {
-      const a = px.variance[l][i];
-      const b = py.variance[l][j];
-      acts[l].dual(a, b, c, g, h, out);
-      const alpha = alphas[l];
-      const beta = betas[l];
-      const ex = px.secondMoment[l][i];
-      const ey = py.secondMoment[l][j];
-      const root = Math.sqrt(ex * ey);
-      // Subtracted where the dual gives no better value; clamped, since rounding may leave -1e-17 at x = y.
-      const gap = Number.isNaN(out[2]) ? Math.max(0, root - out[0]) : out[2];
-      const cogap = Number.isNaN(out[3]) ? Math.max(0, root + out[0]) : out[3];
-      // Adding the bias variance beta to a, b and c moves sqrt(AB) - C by
-      // sqrt((A0+beta)(B0+beta)) - sqrt(A0 B0) - beta = beta (sqrt A0 - sqrt B0)^2 / (sqrt(AB) + sqrt(A0 B0) + beta),
-      // and sqrt(AB) + C by a sum of non-negative terms: neither cancels.
-      const a0 = alpha * ex;
-      const b0 = alpha * ey;
-      const r0 = alpha * root;
-      const r1 = Math.sqrt((a0 + beta) * (b0 + beta));
-      const spread = Math.sqrt(a0) - Math.sqrt(b0);
-      g = alpha * gap + (beta > 0 ? (beta * spread * spread) / (r1 + r0 + beta) : 0);
-      h = alpha * cogap + (beta > 0 ? (beta * (a0 + b0 + beta)) / (r1 + r0) + beta : 0);
-      c = alpha * out[0] + beta;
-      theta = c + alpha * out[1] * theta;
-    }
-    return output === "ntk" ? theta : c;
   };
 }
 
@@ -138,7 +169,7 @@ function kernel(who: string, output: Output, arch: Architecture, X: PointsInput,
   const { x, y, symmetric } = readPair(who, X, Y);
   const px = prepare(arch, x);
   const py = symmetric ? px : prepare(arch, y);
-  return assembleKernel(x.n, y.n, symmetric, pairKernel(arch, px, py, x.d + 1, output));
+  return assembleRows(x.n, y.n, symmetric, rowFiller(arch, px, py, x.d + 1, output));
 }
 
 /**
