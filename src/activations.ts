@@ -233,7 +233,21 @@ export const relu: Activation = reluPower(1);
 function sineOrCosine(name: string, sign: 1 | -1): Activation {
   const f = sign === 1 ? Math.sinh : Math.cosh;
   const fPrime = sign === 1 ? Math.cosh : Math.sinh;
+  // Past this half-trace s = (a + b)/2, e^{-s} underflows or sinh c overflows (their product is finite):
+  // the values come from e^{+-c - s} directly, and the gaps are left to the caller's subtraction, which
+  // is accurate enough where sin and cos of so wide a Gaussian are nearly independent random signs.
+  const LARGE = 300;
+  const largeVariance = (a: number, b: number, c: number, out: Float64Array): void => {
+    const s = (a + b) / 2;
+    const up = Math.exp(c - s) / 2;
+    const down = Math.exp(-c - s) / 2;
+    out[0] = sign === 1 ? up - down : up + down;
+    out[1] = sign === 1 ? up + down : up - down;
+    out[2] = NaN;
+    out[3] = NaN;
+  };
   const dual: Dual = (a, b, c, g, h, out) => {
+    if ((a + b) / 2 > LARGE) return largeVariance(a, b, c, out);
     const damp = Math.exp(-(a + b) / 2);
     out[0] = damp * f(c);
     out[1] = damp * fPrime(c);
@@ -256,6 +270,7 @@ function sineOrCosine(name: string, sign: 1 | -1): Activation {
     out[3] = Math.max(0, damp * (offDiagonal + plus));
   };
   valuesOnlyDuals.set(dual, (a, b, c, _g, _h, out) => {
+    if ((a + b) / 2 > LARGE) return largeVariance(a, b, c, out);
     const damp = Math.exp(-(a + b) / 2);
     out[0] = damp * f(c);
     out[1] = damp * fPrime(c);
@@ -283,7 +298,9 @@ export const erf: Activation = activation({
   fn: erfFunction,
   derivative: erfDerivative,
   dual: (a, b, c, g, h, out) => {
-    out[0] = (2 / Math.PI) * Math.asin((2 * c) / Math.sqrt((1 + 2 * a) * (1 + 2 * b)));
+    // The ratio is < 1 in exact arithmetic; rounding may reach 1 + eps for huge variances.
+    out[0] =
+      (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, (2 * c) / Math.sqrt((1 + 2 * a) * (1 + 2 * b)))));
     out[1] = 4 / Math.PI / Math.sqrt(1 + 2 * a + 2 * b + 4 * g * h);
     out[2] = NaN;
     out[3] = NaN;

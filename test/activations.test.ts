@@ -214,3 +214,24 @@ test("sin then ReLU stays finite at antipodal points whose norms differ by round
     assert.ok(Math.abs(value - exact) <= 1e-12 * scale, `${second.name}: ${value} vs ${exact}`);
   }
 });
+
+test("sin and cos duals stay finite for very wide Gaussians, where e^{-s} underflows and sinh c overflows", () => {
+  const out = new Float64Array(4);
+  // a = b = c = 965 (a ReLU^3 layer can feed a sin layer this variance): E sin^2 u = (1 - e^{-2a}) / 2.
+  sin.dual(965, 965, 965, 0, 1930, out);
+  assert.deepEqual([out[0], out[1]], [0.5, 0.5]);
+  cos.dual(965, 965, -965, 1930, 0, out);
+  assert.deepEqual([out[0], out[1]], [0.5, -0.5]);
+  // Across the switch at s = 300 the values join smoothly (relative 1e-12).
+  const below = new Float64Array(4);
+  sin.dual(299.999, 300, 150, 0, 0, below);
+  sin.dual(300.001, 300, 150, 0, 0, out);
+  assert.ok(Math.abs(out[0] / below[0] - Math.exp(-0.001)) < 1e-12);
+  // Whole kernels through such a layer are finite: ReLU^3 then sin on points of norm about 3.
+  const K = ntk(mlp([reluPower(3), sin]), [
+    [2, 2.2, -1],
+    [0, 0, 0],
+    [1, 0.5, -0.2],
+  ]);
+  assert.ok(K.to1DArray().every(Number.isFinite));
+});
