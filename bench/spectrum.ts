@@ -2,9 +2,9 @@
  * Benchmark of the spectrum work behind notebook 02 (issue 4), against numpy with one BLAS thread on the same
  * work in the same run:
  * 1. the decay slope of the two-layer ReLU NTK on n = 2000 random circle points: the kernel matrix, its
- *    eigenvalues up to rank 100 (Lanczos with block size 1, the lab's fastest path for a top-k window on
- *    points without repeated eigenvalues; also timed with the default block of 4) and both fits (least
- *    squares and endpoints over ranks 30..100), against numpy's matrix + eigvalsh + the same fits;
+ *    eigenvalues up to rank 100 (the default top-k path: block Lanczos, whose block grows to 16 for a
+ *    window this long) and both fits (least squares and endpoints over ranks 30..100), against numpy's
+ *    matrix + eigvalsh + the same fits;
  * 2. the full spectrum of an n = 1000 kernel matrix (the dense path) against numpy.linalg.eigvalsh.
  * Times are medians of a few repeats; each side also reports its result, so the work is checked to be the same
  * (equal slopes, equal eigenvalues).
@@ -92,12 +92,9 @@ function medianParts(parts: { matrixMs: number; eigenMs: number; fitMs: number }
   };
 }
 
-/**
- * Task 1 with the given Lanczos block size. On random points no eigenvalue is repeated, so a block of 1 (plain
- * Lanczos with full reorthogonalization) is correct there and the fastest; the default block of 4 is what
- * equally spaced points (double eigenvalues) need. numpy runs once and serves both rows.
- */
-function slopeTask(numpy: boolean, dir: string, blockSize: number, np: NumpyResult | null): Row {
+/** Task 1: the decay slope through the lab's default top-k path. */
+function slopeTask(numpy: boolean, dir: string): Row {
+  let np: NumpyResult | null = null;
   const X = circlePoints(SLOPE_N, { random: true, seed: SEED });
   const arch = mlp([relu]);
   const parts: { matrixMs: number; eigenMs: number; fitMs: number }[] = [];
@@ -105,7 +102,7 @@ function slopeTask(numpy: boolean, dir: string, blockSize: number, np: NumpyResu
     const t0 = performance.now();
     const K = ntk(arch, X);
     const t1 = performance.now();
-    const lambda = eigenvalues(K, { top: TO, blockSize });
+    const lambda = eigenvalues(K, { top: TO });
     const t2 = performance.now();
     const lsq = decaySlope(lambda, { from: FROM, to: TO, n: SLOPE_N, method: "lsq" });
     const endpoints = decaySlope(lambda, { from: FROM, to: TO, n: SLOPE_N, method: "endpoints" });
@@ -113,7 +110,7 @@ function slopeTask(numpy: boolean, dir: string, blockSize: number, np: NumpyResu
     parts.push({ matrixMs: t1 - t0, eigenMs: t2 - t1, fitMs: t3 - t2 });
     return { lsq: lsq.slope as number, endpoints: endpoints.slope as number };
   }, REPEATS.slope);
-  if (numpy && np === null) {
+  if (numpy) {
     const path = join(dir, "X.bin");
     writeFloat64(path, X);
     np = runNumpy<NumpyResult>(NUMPY_SCRIPT, ["slope", path, String(SLOPE_N), String(REPEATS.slope)]);
@@ -121,9 +118,9 @@ function slopeTask(numpy: boolean, dir: string, blockSize: number, np: NumpyResu
   const jsMs = median(ms);
   const numpyMs = np ? median(np.ms) : null;
   return {
-    work: `decay slope, ReLU NTK, random circle points (matrix + top ${TO} + 2 fits), Lanczos block ${blockSize}`,
+    work: `decay slope, ReLU NTK, random circle points (matrix + top ${TO} + 2 fits)`,
     n: SLOPE_N,
-    jsPath: `ntk + eigenvalues({ top: ${TO}, blockSize: ${blockSize} }) (Lanczos) + decaySlope x2`,
+    jsPath: `ntk + eigenvalues({ top: ${TO} }) (block Lanczos) + decaySlope x2`,
     jsMs,
     jsRuns: ms,
     jsParts: medianParts(parts),
@@ -184,8 +181,7 @@ function main(): void {
   const { dir, cleanup } = scratchDir();
   let rows: Row[];
   try {
-    const fastest = slopeTask(numpy, dir, 1, null);
-    rows = [fastest, spectrumTask(numpy, dir), slopeTask(numpy, dir, 4, fastest.np ?? null)];
+    rows = [slopeTask(numpy, dir), spectrumTask(numpy, dir)];
   } finally {
     cleanup();
   }
