@@ -10,3 +10,6 @@ export * from "./regression/index";
 export * from "./linalg/index";
 export * from "./training/index";
 export * from "./optimize";
+export * from "./targets";
+export * from "./fourier";
+export * from "./spectral-bias";
