@@ -135,13 +135,15 @@ export function reluPower(k: number): Activation {
   checkInteger("reluPower", "k", k, 1);
   const norm = 1 / (2 * Math.PI);
   const fullJ = Math.PI * doubleFactorialOdd(k);
-  const dual: Dual = (a, b, _c, g, h, out) => {
+  // The last pair's theta, pi - theta, cos theta, sin theta and J_k(theta), which the full dual reuses.
+  const pair = new Float64Array(5);
+  // The values-only dual (a last layer reads no gaps). For k = 1, J_1 = cos(theta) phi + sin(theta) and
+  // J_0 = phi are written out (arcCosJ's sum reduces to exactly these operations: pow(x, 1) = x, 1 * x = x).
+  const values: Dual = (a, b, _c, g, h, out) => {
     const r = Math.sqrt(a * b);
     if (!(r > 0)) {
       out[0] = 0;
       out[1] = k === 1 ? 0.25 : 0;
-      out[2] = 0;
-      out[3] = 0;
       return;
     }
     // One atan2 for whichever of theta, pi - theta is <= pi/2; the other is its exact complement.
@@ -158,53 +160,33 @@ export function reluPower(k: number): Activation {
     }
     const cosT = (h - g) / (h + g);
     const sinT = (2 * sg * sh) / (h + g);
+    let jk: number;
     if (k === 1) {
-      // arcCosJ(1, ...) and arcCosJ(0, ...) written out, as in the values-only dual below.
-      const j1 = phi < NEAR_ANTIPODAL ? arcCosJ(1, theta, phi, cosT, sinT) : cosT * phi + sinT;
-      out[0] = r * norm * j1;
-      out[1] = norm * phi;
-      out[2] = r * norm * arcCosJGap(1, theta, phi, cosT, sinT);
-      out[3] = r * norm * (fullJ + j1);
-      return;
-    }
-    const rk = Math.pow(r, k);
-    const jk = arcCosJ(k, theta, phi, cosT, sinT);
-    out[0] = rk * norm * jk;
-    out[1] = k * k * Math.pow(r, k - 1) * norm * arcCosJ(k - 1, theta, phi, cosT, sinT);
-    out[2] = rk * norm * arcCosJGap(k, theta, phi, cosT, sinT);
-    out[3] = rk * norm * (fullJ + jk);
-  };
-  // The same computation without the gaps; for k = 1, J_1 = cos(theta) phi + sin(theta) and J_0 = phi
-  // written out (arcCosJ's sum reduces to exactly these operations: pow(x, 1) = x, 1 * x = x).
-  const values: Dual = (a, b, _c, g, h, out) => {
-    const r = Math.sqrt(a * b);
-    if (!(r > 0)) {
-      out[0] = 0;
-      out[1] = k === 1 ? 0.25 : 0;
-      return;
-    }
-    const sg = Math.sqrt(g);
-    const sh = Math.sqrt(h);
-    let theta: number;
-    let phi: number;
-    if (g <= h) {
-      theta = 2 * Math.atan2(sg, sh);
-      phi = Math.PI - theta;
-    } else {
-      phi = 2 * Math.atan2(sh, sg);
-      theta = Math.PI - phi;
-    }
-    const cosT = (h - g) / (h + g);
-    const sinT = (2 * sg * sh) / (h + g);
-    if (k === 1) {
-      const jk = phi < NEAR_ANTIPODAL ? arcCosJ(1, theta, phi, cosT, sinT) : cosT * phi + sinT;
+      jk = phi < NEAR_ANTIPODAL ? arcCosJ(1, theta, phi, cosT, sinT) : cosT * phi + sinT;
       out[0] = r * norm * jk;
       out[1] = norm * phi;
+    } else {
+      jk = arcCosJ(k, theta, phi, cosT, sinT);
+      out[0] = Math.pow(r, k) * norm * jk;
+      out[1] = k * k * Math.pow(r, k - 1) * norm * arcCosJ(k - 1, theta, phi, cosT, sinT);
+    }
+    pair[0] = theta;
+    pair[1] = phi;
+    pair[2] = cosT;
+    pair[3] = sinT;
+    pair[4] = jk;
+  };
+  const dual: Dual = (a, b, c, g, h, out) => {
+    values(a, b, c, g, h, out);
+    const r = Math.sqrt(a * b);
+    if (!(r > 0)) {
+      out[2] = 0;
+      out[3] = 0;
       return;
     }
-    const rk = Math.pow(r, k);
-    out[0] = rk * norm * arcCosJ(k, theta, phi, cosT, sinT);
-    out[1] = k * k * Math.pow(r, k - 1) * norm * arcCosJ(k - 1, theta, phi, cosT, sinT);
+    const rk = k === 1 ? r : Math.pow(r, k);
+    out[2] = rk * norm * arcCosJGap(k, pair[0], pair[1], pair[2], pair[3]);
+    out[3] = rk * norm * (fullJ + pair[4]);
   };
   valuesOnlyDuals.set(dual, values);
   return activation({
