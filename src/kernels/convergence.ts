@@ -63,7 +63,7 @@ export function rootMeanSquare(values: ArrayLike<number>): number {
 export interface LogLogFit {
   /** Least-squares slope of log y on log x. */
   slope: number;
-  /** Standard error of the slope (NaN with two points). */
+  /** Standard error of the slope (from the residuals: at least three points are required). */
   slopeStdError: number;
   /** Intercept: log y = slope log x + intercept (natural logs). */
   intercept: number;
@@ -84,7 +84,8 @@ export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): LogLogF
   if (x.length !== y.length) {
     throw new Error(`${who}: y must have as many values as x (${x.length}), got ${y.length}`);
   }
-  checkInteger(who, "x.length", x.length, 2);
+  // Three points at least: two fix the line exactly and leave no residual to estimate its error from.
+  checkInteger(who, "x.length", x.length, 3);
   const n = x.length;
   const lx = new Float64Array(n);
   const ly = new Float64Array(n);
@@ -120,7 +121,7 @@ export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): LogLogF
   let sse = 0;
   for (let i = 0; i < n; i++) sse += (ly[i] - intercept - slope * lx[i]) ** 2;
   const r2 = syy > 0 ? 1 - sse / syy : 1;
-  const slopeStdError = n > 2 ? Math.sqrt(sse / (n - 2) / sxx) : NaN;
+  const slopeStdError = Math.sqrt(sse / (n - 2) / sxx);
   return {
     slope,
     slopeStdError,
