@@ -48,3 +48,8 @@ export const get = (i: number): number[] => [0x20, ...uleb(i)];
 export const set = (i: number): number[] => [0x21, ...uleb(i)];
 export const i32 = (v: number): number[] => [0x41, ...sleb(v)];
 export const simd = (code: number, ...imm: number[]): number[] => [0xfd, ...uleb(code), ...imm];
+
+/** A module: the magic "\0asm", version 1, then the sections in order. */
+export function wasmModule(...sections: number[][]): Uint8Array {
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...sections.flat()]);
+}

@@ -18,7 +18,7 @@
  */
 
 import { wasmApi } from "./wasm-api";
-import { get, i32, I32, name, section, set, simd, uleb, V128, vec } from "./wasm-encoding";
+import { get, i32, I32, name, section, set, simd, uleb, V128, vec, wasmModule } from "./wasm-encoding";
 
 // Value types and opcodes used below.
 const op = {
@@ -292,21 +292,7 @@ export function kernelModuleBytes(shared: boolean, unroll = K_STEP, mr = MR): Ui
     ]),
   );
   const code = section(10, vec([kernelBody(unroll, mr), packBody()]));
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...type,
-    ...imports,
-    ...funcs,
-    ...exportSection,
-    ...code,
-  ]);
+  return wasmModule(type, imports, funcs, exportSection, code);
 }
 
 /** Whether this runtime validates a module with SIMD instructions (and, if asked, shared memory). */

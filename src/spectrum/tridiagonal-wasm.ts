@@ -15,7 +15,20 @@
  * 0.8-1.0 s, with this kernel 130-175 ms (the JS engine's scalar loop has bounds checks and one double
  * per instruction; this one streams two doubles per load with no checks).
  */
-import { F64, get, i32, I32, name, section, set, simd, uleb, V128, vec } from "../linalg/wasm-encoding";
+import {
+  F64,
+  get,
+  i32,
+  I32,
+  name,
+  section,
+  set,
+  simd,
+  uleb,
+  V128,
+  vec,
+  wasmModule,
+} from "../linalg/wasm-encoding";
 
 interface WasmMemoryLike {
   readonly buffer: ArrayBuffer;
@@ -243,21 +256,7 @@ function moduleBytes(): Uint8Array {
   const funcs = section(3, vec([uleb(0)]));
   const exportSection = section(7, vec([[...name("step"), 0x00, 0]]));
   const code = section(10, vec([stepBody()]));
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0,
-    0,
-    0,
-    ...type,
-    ...imports,
-    ...funcs,
-    ...exportSection,
-    ...code,
-  ]);
+  return wasmModule(type, imports, funcs, exportSection, code);
 }
 
 /** The module's memory and step function, created on first use; null where WebAssembly SIMD is missing. */
