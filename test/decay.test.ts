@@ -11,22 +11,7 @@ import {
   reluNtk,
   reluNtkBias,
 } from "./circle-kernels";
-
-/**
- * Reference values from /work/shared/reference/kernels.json, key slopes_circle_n200 (computed independently
- * with numpy on n = 200 points t_i = 2 pi i / 200), copied here so the test does not depend on that path.
- */
-const REFERENCE: Record<string, { lambda1: number; lsq: number; endpoints: number }> = {
-  relu_ntk_L1: { lambda1: 121.58875397830593, lsq: -1.4502650857131154, endpoints: -1.4221644580158677 },
-  relu_ntk_L1_bias: { lambda1: 413.6551236924234, lsq: -1.86766314798418, endpoints: -1.8497869001247913 },
-  relu2_ntk_L1: { lambda1: 133.33333333333334, lsq: -3.928684117982384, endpoints: -3.7724265605584315 },
-  laplacian_s1: { lambda1: 68.43554479208099, lsq: -1.8577997014854124, endpoints: -1.838420870177725 },
-  "pseudo_laplacian_a1.5": {
-    lambda1: 64.42563856689988,
-    lsq: -2.484468392481269,
-    endpoints: -2.4621758803239056,
-  },
-};
+import { referenceSlopes } from "./referenceKernels";
 
 const KERNELS: Record<string, (t: number) => number> = {
   relu_ntk_L1: reluNtk,
@@ -38,7 +23,7 @@ const KERNELS: Record<string, (t: number) => number> = {
 
 test("decay slopes on 200 circle points reproduce the reference (lsq and endpoints, window 30..100)", () => {
   for (const [name, kernel] of Object.entries(KERNELS)) {
-    const ref = REFERENCE[name];
+    const ref = referenceSlopes[name];
     const values = eigenvalues(gridMatrix(kernel, 200));
     assert.ok(Math.abs(values[0] - ref.lambda1) <= 1e-10 * ref.lambda1, `${name} lambda_1`);
     const lsq = decaySlope(values);

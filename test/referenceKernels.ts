@@ -4,9 +4,17 @@ import { join } from "node:path";
 import type { Architecture } from "../src/kernels/architecture";
 import { referenceKernel, type ReferencePair } from "../src/kernels/reference";
 
-export const referencePairs: ReferencePair[] = JSON.parse(
+const reference = JSON.parse(
   readFileSync(join(__dirname, "..", "..", "shared", "reference", "kernels.json"), "utf8"),
-).pairs;
+) as {
+  pairs: ReferencePair[];
+  slopes_circle_n200: Record<string, { lambda1: number; lsq: number; endpoints: number }>;
+};
+
+export const referencePairs: ReferencePair[] = reference.pairs;
+
+/** lambda_1 and both decay slopes (ranks 30..100) on 200 equally spaced circle points, by kernel name. */
+export const referenceSlopes = reference.slopes_circle_n200;
 
 /** The architecture of a network entry name (relu2_ntk_L1_bias, sin_relu_ntk, ...), or null for comparison kernels. */
 export function referenceArchitecture(name: string): Architecture | null {

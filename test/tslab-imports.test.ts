@@ -36,6 +36,16 @@ describe("imports a tslab kernel can load", () => {
     assert.deepEqual(bad, []);
   });
 
+  it("src/ never declares a local named exports (tslab's CommonJS emit reads exported constants through it)", () => {
+    for (const file of tsFiles(path.join(root, "src"))) {
+      assert.doesNotMatch(
+        fs.readFileSync(file, "utf8"),
+        /\b(const|let|var)\s+exports\b/,
+        path.relative(root, file),
+      );
+    }
+  });
+
   it("notebooks import the lab as ./src/index", () => {
     const dir = path.join(root, "notebooks");
     for (const name of fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb"))) {
