@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { Matrix } from "ml-matrix";
 import { relu } from "../src/activations";
@@ -12,6 +10,7 @@ import { monteCarloNtk } from "../src/kernels/montecarlo";
 import { ntk } from "../src/kernels/ntk";
 import { checkReferenceValues, referenceKernel, type ReferencePair } from "../src/kernels/reference";
 import { network } from "../src/network";
+import { referencePairs as pairs } from "./referenceKernels";
 
 test("relativeError is the Frobenius (default) or largest-entry norm of the difference over the reference's", () => {
   const ref = [
@@ -95,10 +94,6 @@ test("outputBlock cuts output-major blocks of a multi-output empirical NTK", () 
     /K must be \(n outputs\) x \(m outputs\) with outputs = 2, got 9 x 9/,
   );
 });
-
-const pairs: ReferencePair[] = JSON.parse(
-  readFileSync(join(__dirname, "..", "..", "shared", "reference", "kernels.json"), "utf8"),
-).pairs;
 
 test("checkReferenceValues knows every name of kernels.json and matches each value to 1e-12", () => {
   const { checks, unknown } = checkReferenceValues(pairs);

@@ -1,12 +1,13 @@
-/** Test helper: the reference values of ../shared/reference/kernels.json and the architecture each name denotes. */
+/** Test helper: the reference values of data/reference/kernels.json and the architecture each name denotes. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Architecture } from "../src/kernels/architecture";
 import { referenceKernel, type ReferencePair } from "../src/kernels/reference";
 
-const reference = JSON.parse(
-  readFileSync(join(__dirname, "..", "..", "shared", "reference", "kernels.json"), "utf8"),
-) as {
+/** The reference file inside the repository (see data/reference/README.md for its origin). */
+export const referenceFile = join(__dirname, "..", "data", "reference", "kernels.json");
+
+const reference = JSON.parse(readFileSync(referenceFile, "utf8")) as {
   pairs: ReferencePair[];
   slopes_circle_n200: Record<string, { lambda1: number; lsq: number; endpoints: number }>;
 };

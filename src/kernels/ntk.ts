@@ -6,7 +6,7 @@
  *   Sigma_h = ws_{h+1}^2 c_h E[s_h(u) s_h(v)] + bs_{h+1}^2,    dSigma_h = ws_{h+1}^2 c_h E[s_h'(u) s_h'(v)],
  *   Theta_h = Theta_{h-1} dSigma_h + Sigma_h,                      ntk = Theta_L, nngp = Sigma_L
  * (bs_{L+1} = 0: no output bias). With unit weight scales and no bias this is exactly Arora et al.'s
- * Theta^(L), the convention of ../shared/reference/kernels.json.
+ * Theta^(L), the convention of data/reference/kernels.json.
  *
  * Precision (DESIGN.md): along with each covariance c the recursion carries g = sqrt(ab) - c and
  * h = sqrt(ab) + c, computed without cancellation: from the inputs as |x||y| |x^ -+ y^|^2 / 2, and from

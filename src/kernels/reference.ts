@@ -1,5 +1,5 @@
 /**
- * The lab's kernels under the names of the independent reference values (../shared/reference/kernels.json,
+ * The lab's kernels under the names of the independent reference values (data/reference/kernels.json,
  * 40-digit arithmetic), and a check of the lab against them. Names:
  *   relu_ntk_L{L}[_bias]   ReLU, L hidden layers; _bias = first-layer bias N(0, 1), i.e. x -> (x, 1)
  *   relu{k}_ntk_L1[_bias]  max(0, z)^k, one hidden layer
