@@ -1,21 +1,58 @@
 #!/usr/bin/env bash
-# Executes notebooks/00-quickstart.ipynb with real Jupyter (nbconvert and the tslab kernel) and checks that
-# no cell errored and the figure output is there. Installs JupyterLab and nbconvert into .venv on first use.
+# bash scripts/jupyter-check.sh [NN ...]
+# Executes every notebook (or those whose names start with the given prefixes) through real Jupyter
+# (nbconvert with the tslab kernel), in quick mode unless NTK_LAB_QUICK is set otherwise, and fails if a
+# cell errored, a notebook shows no figure, or a notebook wrote another set of figures and tables than
+# the committed full run did. Executed notebooks go to build/quick/jupyter/ (build/jupyter/ for a full
+# run), never over notebooks/. Installs JupyterLab and nbconvert into .venv on first use (pip, from the
+# machine's configured package index); where pip cannot, Debian's jupyter-nbconvert and
+# python3-ipykernel are the fallback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export NTK_LAB_QUICK="${NTK_LAB_QUICK-1}"
 if ! command -v python3 >/dev/null 2>&1; then
-  echo "jupyter-check: skipped: python3 is not on this machine"
-  exit 0
+  echo "jupyter-check: python3 is not on this machine; real Jupyter cannot run" >&2
+  exit 1
 fi
-if [ ! -x .venv/bin/jupyter ]; then
+python=.venv/bin/python
+if [ ! -x .venv/bin/jupyter-nbconvert ]; then
+  rm -rf .venv
   python3 -m venv .venv
   # --retries 0 --timeout 2: an unreachable index fails at once instead of retrying for minutes.
-  .venv/bin/pip install --quiet --retries 0 --timeout 2 jupyterlab nbconvert 2>&1 | { grep -v "is ignored: it is neither" || true; }
+  if ! .venv/bin/pip install --quiet --retries 0 --timeout 2 jupyterlab nbconvert ipykernel 2>&1 |
+    { grep -v "is ignored: it is neither" || true; }; then
+    echo "jupyter-check: pip could not install nbconvert; trying Debian's packages" >&2
+  fi
 fi
-npx tslab install --python=.venv/bin/python --sys-prefix --binary="$PWD/node_modules/.bin/tslab"
-out=$(mktemp -d)
-# nbconvert starts the kernel in the notebook's folder, as JupyterLab does.
-.venv/bin/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
-  --ExecutePreprocessor.timeout=600 --output-dir "$out" --output 00-quickstart notebooks/00-quickstart.ipynb
-npx tsx scripts/check-notebook.ts "$out/00-quickstart.ipynb"
-rm -rf "$out"
+if [ ! -x .venv/bin/jupyter-nbconvert ]; then
+  if ! command -v jupyter-nbconvert >/dev/null 2>&1; then
+    apt-get install -y -q jupyter-nbconvert python3-ipykernel >/dev/null
+  fi
+  python=python3
+fi
+nbconvert=("$python" -m nbconvert)
+npx tslab install --python="$python" --sys-prefix --binary="$PWD/node_modules/.bin/tslab"
+if [ "$NTK_LAB_QUICK" = "1" ]; then out=build/quick/jupyter; else out=build/jupyter; fi
+# Start from empty output folders, so the comparison below sees only what this run wrote.
+if [ "$NTK_LAB_QUICK" = "1" ]; then rm -rf build/quick/figures build/quick/data; fi
+mkdir -p "$out"
+notebooks=()
+for nb in notebooks/[0-9][0-9]-*.ipynb; do
+  name=$(basename "$nb")
+  if [ $# -eq 0 ]; then
+    notebooks+=("$nb")
+  else
+    for prefix in "$@"; do [[ "$name" == "$prefix"* ]] && notebooks+=("$nb"); done
+  fi
+done
+for nb in "${notebooks[@]}"; do
+  name=$(basename "$nb" .ipynb)
+  started=$SECONDS
+  # nbconvert starts the kernel in the notebook's folder, as JupyterLab does.
+  "${nbconvert[@]}" --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
+    --ExecutePreprocessor.timeout=1200 --output-dir "$out" --output "$name" "$nb" 2>&1 |
+    { grep -v "^\[NbConvertApp\] Converting\|^\[NbConvertApp\] Writing" || true; }
+  npx tsx scripts/check-notebook.ts "$out/$name.ipynb"
+  echo "jupyter-check: $name ran in real Jupyter in $((SECONDS - started)) s"
+done
+if [ "$NTK_LAB_QUICK" = "1" ]; then npx tsx scripts/check-outputs.ts "${notebooks[@]}"; fi

@@ -72,10 +72,15 @@ function lines(text: string): string[] {
 
 /**
  * Executes every code cell of `file` in order, in a fresh tslab executor whose working folder is the
- * notebook's folder (as in JupyterLab), and writes the notebook back with its outputs. Stops at the first
- * failing cell, which keeps its error output in the saved notebook.
+ * notebook's folder (as in JupyterLab), and writes the notebook with its outputs back to `file`, or to
+ * `saveTo` when given (quick runs keep the committed notebooks as they are). Stops at the first failing
+ * cell, which keeps its error output in the saved notebook.
  */
-export async function runNotebook(file: string, log: (line: string) => void = () => {}): Promise<RunResult> {
+export async function runNotebook(
+  file: string,
+  log: (line: string) => void = () => {},
+  saveTo: string = file,
+): Promise<RunResult> {
   const started = performance.now();
   const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as NotebookFile;
   const previousDir = process.cwd();
@@ -180,8 +185,8 @@ export async function runNotebook(file: string, log: (line: string) => void = ()
       }
     }
   }
-  writeFileAtomic(file, JSON.stringify(notebook, null, 1) + "\n");
-  return { file, seconds: (performance.now() - started) / 1000, failure };
+  writeFileAtomic(saveTo, JSON.stringify(notebook, null, 1) + "\n");
+  return { file: saveTo, seconds: (performance.now() - started) / 1000, failure };
 }
 
 /** The notebooks of a folder in numeric order (00-..., 01-...), optionally only those whose names start with one of `only`. */

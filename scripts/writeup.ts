@@ -155,14 +155,23 @@ function printPdf(html: string, pdf: string): string | null {
   }
 }
 
+/**
+ * Writes <build>/ntk-lab.html (and .pdf) from the executed notebooks in `notebooks` (default: the lab's
+ * notebooks/ and build/; quick runs pass build/quick/notebooks and build/quick).
+ */
 export async function buildWriteup(
   root: string,
-  { code = "fold" as CodeMode, pdf = true } = {},
+  {
+    code = "fold" as CodeMode,
+    pdf = true,
+    notebooks = path.join(root, "notebooks"),
+    build = path.join(root, "build"),
+  } = {},
 ): Promise<{
   html: string;
   pdf: string | null;
 }> {
-  const files = listNotebooks(path.join(root, "notebooks"));
+  const files = listNotebooks(notebooks);
   const toc = files
     .map(
       (f) =>
@@ -180,10 +189,10 @@ export async function buildWriteup(
 ${body}
 </body></html>
 `;
-  const html = path.join(root, "build", "ntk-lab.html");
+  const html = path.join(build, "ntk-lab.html");
   writeFileAtomic(html, document);
   console.log(`write-up: ${path.relative(root, html)} (${files.length} notebooks, code ${code})`);
-  const printed = pdf ? printPdf(html, path.join(root, "build", "ntk-lab.pdf")) : null;
+  const printed = pdf ? printPdf(html, path.join(build, "ntk-lab.pdf")) : null;
   if (printed) console.log(`write-up: ${path.relative(root, printed)}`);
   return { html, pdf: printed };
 }

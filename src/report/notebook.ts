@@ -11,6 +11,7 @@ import { kernelDisplay } from "./display";
 import { projectRoot, writeFileAtomic } from "./files";
 import { progress, type Progress } from "./progress";
 import { provenance } from "./provenance";
+import { outputRoot } from "./quick";
 import { tableCsv, tableHtml } from "./table";
 
 export interface Notebook {
@@ -36,8 +37,7 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
     throw new Error(`startNotebook: id must look like "02-spectral-decay", got ${JSON.stringify(id)}`);
   const prefix = match[1];
   const root = projectRoot();
-  // Tests point the outputs at a temporary folder; notebooks write into the lab's figures/ and data/.
-  const outputRoot = process.env.NTK_LAB_OUTPUT ?? root;
+  const outputs = outputRoot(root);
   const artifactName = (kind: string, name: string): string => {
     if (!NAME.test(name)) {
       throw new Error(
@@ -57,7 +57,7 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
     figure(name, options, text) {
       const base = artifactName("figure", name);
       const svg = composeFigure(options, text);
-      const file = path.join(outputRoot, "figures", base);
+      const file = path.join(outputs, "figures", base);
       const stamped = withMetadata(svg, provenance(root, id, base, parameters));
       writeFileAtomic(`${file}.svg`, stamped);
       writeFileAtomic(`${file}.png`, rasterize(svg));
@@ -69,7 +69,7 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
     table(name, df, caption) {
       const base = artifactName("table", name);
       const csv = tableCsv(df);
-      const file = path.join(outputRoot, "data", base);
+      const file = path.join(outputs, "data", base);
       writeFileAtomic(`${file}.csv`, csv);
       record(file, base);
       const display = kernelDisplay();
