@@ -63,7 +63,10 @@ describe("kernelRegression", () => {
       /y\[3\] must be finite, got NaN/,
     );
     assert.throws(() => kernelRegression(K, y, { ridge: -1 }), /ridge must be a finite number >= 0, got -1/);
-    assert.throws(() => kernelRegression(new Matrix(2, 3), [1, 2]), /K must be square, got 2 x 3/);
+    assert.throws(
+      () => kernelRegression(new Matrix(2, 3), [1, 2]),
+      /K must be a non-empty square matrix, got 2 x 3/,
+    );
     assert.throws(() => kernelRegression(K, y).predict(new Matrix(3, 5)), /must be m x 12/);
   });
 });
@@ -129,7 +132,8 @@ describe("gradientDescentDynamics", () => {
     assert.equal(dyn.stable, false);
     assert.ok(Math.abs(dyn.maxStableEta - (2 * n) / dyn.eigenvalues[0]) < 1e-12);
     assert.throws(() => gradientDescentDynamics(K, y, { eta: 0 }), /eta must be a finite number > 0, got 0/);
-    assert.throws(() => dyn.residual(-1), /t must be a finite number >= 0, got -1/);
+    assert.throws(() => dyn.residual(-1), /t must be an integer >= 0, got -1/);
+    assert.throws(() => dyn.flowResidual(-1), /time must be a finite number >= 0, got -1/);
   });
 });
 

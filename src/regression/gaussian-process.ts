@@ -7,9 +7,17 @@
  */
 import { Matrix } from "ml-matrix";
 import { rngFrom, type Rng } from "../random";
-import { eigh } from "../spectrum/eigen";
-import { checkedCholesky } from "./kernel-regression";
-import { checkCross, checkedVector, checkSquare } from "./vectors";
+import { checkInteger } from "../validate";
+import { checkedCholesky, plusDiagonal } from "./kernel-regression";
+import {
+  checkedCross,
+  checkedEigh,
+  checkedKernel,
+  checkedOptions,
+  checkedVector,
+  checkNonNegative,
+  type MatrixInput,
+} from "./vectors";
 
 export interface GaussianProcessPosterior {
   /** Posterior mean at the test points. */
@@ -23,34 +31,30 @@ export interface GaussianProcessPosterior {
 }
 
 export function gaussianProcessPosterior(
-  K: Matrix,
+  K: MatrixInput,
   y: ArrayLike<number>,
-  crossKernel: Matrix,
-  testKernel: Matrix,
-  { noise = 0 }: { noise?: number } = {},
+  crossKernel: MatrixInput,
+  testKernel: MatrixInput,
+  options: { noise?: number } = {},
 ): GaussianProcessPosterior {
   const who = "gaussianProcessPosterior";
-  const n = checkSquare(who, "K", K);
+  const kernel = checkedKernel(who, "K", K);
+  const n = kernel.rows;
   const targets = checkedVector(who, "y", y, n);
-  checkCross(who, "crossKernel", crossKernel, n);
-  const m = checkSquare(who, "testKernel", testKernel);
-  if (m !== crossKernel.rows) {
-    throw new Error(
-      `${who}: testKernel must be ${crossKernel.rows} x ${crossKernel.rows} (one row per test point), got ${m} x ${m}`,
-    );
-  }
-  if (!(Number.isFinite(noise) && noise >= 0))
-    throw new Error(`${who}: noise must be a finite number >= 0, got ${noise}`);
-  const A = noise > 0 ? K.clone().add(Matrix.eye(n).mul(noise)) : K;
+  const testCovariance = checkedKernel(who, "testKernel", testKernel);
+  const m = testCovariance.rows;
+  const cross = checkedCross(who, "crossKernel", crossKernel, n, m);
+  const { noise = 0 } = checkedOptions(who, options, "{ noise? }");
+  checkNonNegative(who, "noise", noise);
   const chol = checkedCholesky(
     who,
-    A,
+    plusDiagonal(who, kernel, "noise", noise),
     "pass noise > 0 (observation noise variance) to condition on noisy data",
   );
   const alpha = chol.solve(Matrix.columnVector(Array.from(targets)));
-  const mean = Float64Array.from(crossKernel.mmul(alpha).getColumn(0));
-  const solved = chol.solve(crossKernel.transpose()); // (K + noise I)^-1 K(X, x*), n x m
-  const covariance = testKernel.clone().sub(crossKernel.mmul(solved));
+  const mean = Float64Array.from(cross.mmul(alpha).getColumn(0));
+  const solved = chol.solve(cross.transpose()); // (K + noise I)^-1 K(X, x*), n x m
+  const covariance = testCovariance.sub(cross.mmul(solved));
   // Symmetrize: the two triangles differ by rounding, and the sampler's eigendecomposition wants exact symmetry.
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < i; j++) {
@@ -66,13 +70,12 @@ export function gaussianProcessPosterior(
     variance,
     covariance,
     sample(count, source) {
-      if (!Number.isInteger(count) || count < 1)
-        throw new Error(`${who}.sample: count must be an integer >= 1, got ${count}`);
-      const rng = rngFrom(source, `${who}.sample`);
+      checkInteger(`${who}.sample`, "count", count, 1);
+      const rng = rngFrom(source ?? {}, `${who}.sample`);
       // Through the eigendecomposition, not Cholesky: the posterior covariance is only positive
       // semidefinite (exactly singular at noise-free training points), and rounding makes some eigenvalues
       // slightly negative; those directions carry no variance and are clipped to zero.
-      factor ??= eigh(covariance);
+      factor ??= checkedEigh(`${who}.sample`, covariance);
       const { values, vectors } = factor;
       const scale = values.map((l) => Math.sqrt(Math.max(0, l)));
       return Array.from({ length: count }, () => {

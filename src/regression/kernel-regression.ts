@@ -7,8 +7,17 @@
  * ReLU NTK in one dimension, whose matrix has rank 2).
  */
 import { CholeskyDecomposition, Matrix } from "ml-matrix";
-import { eigh } from "../spectrum/eigen";
-import { checkCross, checkedVector, checkSquare, times, timesTransposed } from "./vectors";
+import {
+  checkedCross,
+  checkedEigh,
+  checkedKernel,
+  checkedOptions,
+  checkedVector,
+  checkNonNegative,
+  times,
+  timesTransposed,
+  type MatrixInput,
+} from "./vectors";
 
 export type RegressionMode = "solve" | "lstsq";
 
@@ -28,26 +37,34 @@ export interface KernelRegression {
   readonly trainMse: number;
   /** In "lstsq" mode, the number of eigenvalues above the cut-off (the rank used); n otherwise. */
   readonly rank: number;
-  /** Predictions at new points from their cross-kernel K(X_test, X) (m x n). */
-  predict(crossKernel: Matrix): Float64Array;
+  /** Predictions at new points from their cross-kernel K(X_test, X) (m x n, a Matrix or rows). */
+  predict(crossKernel: MatrixInput): Float64Array;
 }
 
 export function kernelRegression(
-  K: Matrix,
+  K: MatrixInput,
   y: ArrayLike<number>,
   options: KernelRegressionOptions = {},
 ): KernelRegression {
   const who = "kernelRegression";
-  const n = checkSquare(who, "K", K);
+  const kernel = checkedKernel(who, "K", K);
+  const n = kernel.rows;
   const targets = checkedVector(who, "y", y, n);
-  const { ridge = 0, mode = "solve" } = options;
-  if (!(Number.isFinite(ridge) && ridge >= 0))
-    throw new Error(`${who}: ridge must be a finite number >= 0, got ${ridge}`);
+  const { ridge = 0, mode = "solve" } = checkedOptions(who, options, `{ ridge?, mode? }`);
+  checkNonNegative(who, "ridge", ridge);
   if (mode !== "solve" && mode !== "lstsq")
     throw new Error(`${who}: mode must be "solve" or "lstsq", got ${String(mode)}`);
-  const A = ridge > 0 ? K.clone().add(Matrix.eye(n).mul(ridge)) : K;
-  const { alpha, rank } = mode === "solve" ? choleskySolve(who, A, targets) : pseudoInverseSolve(A, targets);
-  const trainPredictions = times(K, alpha);
+  const A = plusDiagonal(who, kernel, "ridge", ridge);
+  const { alpha, rank } =
+    mode === "solve" ? choleskySolve(who, A, targets) : pseudoInverseSolve(who, A, targets);
+  const overflow = alpha.findIndex((a) => !Number.isFinite(a));
+  if (overflow >= 0) {
+    throw new Error(
+      `${who}: the coefficients overflow (alpha[${overflow}] = ${alpha[overflow]}): K's entries are too small ` +
+        `for y's; multiply K${ridge > 0 ? " and ridge" : ""} by a common factor (the predictions do not change)`,
+    );
+  }
+  const trainPredictions = times(kernel, alpha);
   let sq = 0;
   for (let i = 0; i < n; i++) sq += (trainPredictions[i] - targets[i]) ** 2;
   return {
@@ -56,10 +73,23 @@ export function kernelRegression(
     trainMse: sq / n,
     rank,
     predict(crossKernel) {
-      checkCross(`${who}.predict`, "crossKernel", crossKernel, n);
-      return times(crossKernel, alpha);
+      return times(checkedCross(`${who}.predict`, "crossKernel", crossKernel, n), alpha);
     },
   };
+}
+
+/** K + shift I (K itself for shift 0), refusing a diagonal that overflows; `name` is the shift's parameter. */
+export function plusDiagonal(who: string, K: Matrix, name: string, shift: number): Matrix {
+  if (shift === 0) return K;
+  const A = K.clone().add(Matrix.eye(K.rows).mul(shift));
+  for (let i = 0; i < K.rows; i++) {
+    if (!Number.isFinite(A.get(i, i))) {
+      throw new Error(
+        `${who}: ${name} must keep K + ${name} I finite, got ${name} = ${shift} with K[${i}][${i}] = ${K.get(i, i)}`,
+      );
+    }
+  }
+  return A;
 }
 
 /**
@@ -101,9 +131,9 @@ function choleskySolve(who: string, A: Matrix, y: Float64Array): { alpha: Float6
 }
 
 /** alpha = A^+ y through A = V diag(lambda) V^T, dropping eigenvalues at or below n eps lambda_max. */
-function pseudoInverseSolve(A: Matrix, y: Float64Array): { alpha: Float64Array; rank: number } {
+function pseudoInverseSolve(who: string, A: Matrix, y: Float64Array): { alpha: Float64Array; rank: number } {
   const n = A.rows;
-  const { values, vectors } = eigh(A);
+  const { values, vectors } = checkedEigh(who, A);
   const cutoff = n * Number.EPSILON * Math.max(Math.abs(values[0]), Math.abs(values[n - 1]));
   const coefficients = timesTransposed(vectors, y);
   let rank = 0;

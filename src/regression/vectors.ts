@@ -1,37 +1,103 @@
 /**
- * Small dense helpers the regression code shares: checked vectors, and products with ml-matrix matrices.
+ * Small dense helpers the regression code shares: checked arguments, products with ml-matrix matrices, and
+ * the eigendecomposition with errors in the caller's name.
  */
 import { Matrix } from "ml-matrix";
+import { eigh, type Eigensystem } from "../spectrum/eigen";
+import { symmetricArray, type SymmetricInput } from "../spectrum/symmetric";
 
-/** The targets as a Float64Array of length n, each finite; the Error names the first bad entry. */
-export function checkedVector(who: string, name: string, values: ArrayLike<number>, n: number): Float64Array {
+/** A matrix argument: an ml-matrix Matrix or an array of rows (the eigensolvers' input type). */
+export type MatrixInput = SymmetricInput;
+
+/**
+ * A kernel matrix argument (a Matrix or an array of rows) as a Matrix, after checking that it is square,
+ * non-empty, finite and symmetric within 1e-10 max|K| (the eigensolvers' rule); it is then symmetrized,
+ * which leaves an exactly symmetric matrix unchanged. The Error names the first bad entry or the largest
+ * asymmetry.
+ */
+export function checkedKernel(who: string, name: string, K: SymmetricInput): Matrix {
+  const { n, a } = symmetricArray(who, K, undefined, name);
+  return Matrix.from1DArray(n, n, a);
+}
+
+/**
+ * A cross-kernel K(X_test, X) (a Matrix or an array of rows) as an m x n Matrix of finite numbers, one
+ * column per training point; `rows` fixes m when given. The Error names the first bad entry.
+ */
+export function checkedCross(who: string, name: string, Kx: MatrixInput, n: number, rows?: number): Matrix {
+  const shape = `${rows ?? "m"} x ${n} (one row per test point, one column per training point)`;
+  let M: Matrix;
+  if (Kx instanceof Matrix) {
+    M = Kx;
+  } else if (Array.isArray(Kx)) {
+    M = new Matrix(Kx.length, n);
+    Kx.forEach((row: unknown, i) => {
+      if (!isArrayLike(row) || row.length !== n)
+        throw new Error(`${who}: ${name} must be ${shape}; row ${i} is ${describe(row)}`);
+      for (let j = 0; j < n; j++) M.set(i, j, checkedEntry(who, `${name}[${i}][${j}]`, row[j]));
+    });
+  } else {
+    throw new Error(`${who}: ${name} must be an ${shape} Matrix or array of rows, got ${describe(Kx)}`);
+  }
+  if (M.columns !== n || (rows !== undefined && M.rows !== rows))
+    throw new Error(`${who}: ${name} must be ${shape}, got ${M.rows} x ${M.columns}`);
+  for (let i = 0; i < M.rows; i++) {
+    for (let j = 0; j < n; j++) checkedEntry(who, `${name}[${i}][${j}]`, M.get(i, j));
+  }
+  return M;
+}
+
+/**
+ * A vector argument as a Float64Array of length n (`length` says why n), each entry a finite number; the
+ * Error names the first bad one.
+ */
+export function checkedVector(
+  who: string,
+  name: string,
+  values: ArrayLike<number>,
+  n: number,
+  length = "the kernel's size",
+): Float64Array {
+  if (!isArrayLike(values))
+    throw new Error(`${who}: ${name} must be an array of ${n} finite numbers, got ${describe(values)}`);
   if (values.length !== n)
-    throw new Error(`${who}: ${name} must have length ${n} (the kernel's size), got ${values.length}`);
-  const out = Float64Array.from(values);
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(out[i])) throw new Error(`${who}: ${name}[${i}] must be finite, got ${out[i]}`);
-  }
-  return out;
+    throw new Error(`${who}: ${name} must have length ${n} (${length}), got ${values.length}`);
+  for (let i = 0; i < n; i++) checkedEntry(who, `${name}[${i}]`, values[i]);
+  return Float64Array.from(values);
 }
 
-/** Checks that K is a square n x n matrix of finite numbers. */
-export function checkSquare(who: string, name: string, K: Matrix): number {
-  if (K.rows !== K.columns) throw new Error(`${who}: ${name} must be square, got ${K.rows} x ${K.columns}`);
-  for (let i = 0; i < K.rows; i++) {
-    for (let j = 0; j < K.columns; j++) {
-      const v = K.get(i, j);
-      if (!Number.isFinite(v)) throw new Error(`${who}: ${name}[${i}][${j}] must be finite, got ${v}`);
-    }
-  }
-  return K.rows;
+/**
+ * The options argument as an object: `shape` says what it holds (it appears in the Error); an omitted
+ * argument means all defaults unless `required`.
+ */
+export function checkedOptions<T extends object>(
+  who: string,
+  options: T | undefined,
+  shape: string,
+  required = false,
+): Partial<T> {
+  if (options === undefined && !required) return {};
+  if (options === null || typeof options !== "object" || Array.isArray(options))
+    throw new Error(`${who}: options must be an object ${shape}, got ${describe(options)}`);
+  return options;
 }
 
-/** Checks that a cross-kernel K(X_test, X) has one column per training point. */
-export function checkCross(who: string, name: string, Kx: Matrix, n: number): void {
-  if (Kx.columns !== n) {
-    throw new Error(
-      `${who}: ${name} must be m x ${n} (one column per training point), got ${Kx.rows} x ${Kx.columns}`,
-    );
+/** Checks that a scalar parameter is a finite number >= 0. */
+export function checkNonNegative(who: string, name: string, value: number): void {
+  if (!(Number.isFinite(value) && value >= 0))
+    throw new Error(`${who}: ${name} must be a finite number >= 0, got ${describe(value)}`);
+}
+
+/** eigh(A), its failures (convergence, memory) reported in the caller's name. */
+export function checkedEigh(who: string, A: Matrix): Eigensystem {
+  try {
+    return eigh(A);
+  } catch (error) {
+    // Drop the solver's own "name: " prefix: the user called `who`, not the solver.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/^[\w.]+: /, "");
+    throw new Error(`${who}: the eigendecomposition of the ${A.rows} x ${A.rows} matrix failed: ${reason}`, {
+      cause: error,
+    });
   }
 }
 
@@ -54,4 +120,25 @@ export function timesTransposed(A: Matrix, v: Float64Array): Float64Array {
     for (let j = 0; j < A.columns; j++) out[j] += A.get(i, j) * vi;
   }
   return out;
+}
+
+function checkedEntry(who: string, name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new Error(`${who}: ${name} must be finite, got ${describe(v)}`);
+  return v;
+}
+
+function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  return (
+    (Array.isArray(value) || ArrayBuffer.isView(value)) &&
+    typeof (value as ArrayLike<unknown>).length === "number"
+  );
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Matrix) return `a ${value.rows} x ${value.columns} Matrix`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null || typeof value !== "object") return String(value);
+  return "an object";
 }

@@ -25,20 +25,22 @@ export interface SquareArray {
 
 /**
  * Copies K into a row-major Float64Array after checking that it is square, non-empty, finite and
- * symmetric within `tolerance` * max|K|. Errors name the function, the offending entry and the rule.
+ * symmetric within `tolerance` * max|K|. Errors name the function, the parameter (`name`), the offending
+ * entry and the rule.
  */
 export function symmetricArray(
   who: string,
   K: SymmetricInput,
   tolerance = DEFAULT_SYMMETRY_TOLERANCE,
+  name = "K",
 ): SquareArray {
-  const a = squareArray(who, K);
+  const a = squareArray(who, K, name);
   const n = Math.round(Math.sqrt(a.length));
   let maxAbs = 0;
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
     if (!Number.isFinite(v)) {
-      throw new Error(`${who}: K[${Math.floor(i / n)}][${i % n}] must be finite, got ${v}`);
+      throw new Error(`${who}: ${name}[${Math.floor(i / n)}][${i % n}] must be finite, got ${v}`);
     }
     if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
   }
@@ -57,8 +59,8 @@ export function symmetricArray(
   }
   if (worst > tolerance * maxAbs) {
     throw new Error(
-      `${who}: K must be symmetric; largest asymmetry |K[${wi}][${wj}] - K[${wj}][${wi}]| = ${worst} ` +
-        `(${a[wi * n + wj]} vs ${a[wj * n + wi]}), allowed <= ${tolerance} * max|K| = ${tolerance * maxAbs}`,
+      `${who}: ${name} must be symmetric; largest asymmetry |${name}[${wi}][${wj}] - ${name}[${wj}][${wi}]| = ${worst} ` +
+        `(${a[wi * n + wj]} vs ${a[wj * n + wi]}), allowed <= ${tolerance} * max|${name}| = ${tolerance * maxAbs}`,
     );
   }
   for (let i = 0; i < n; i++) {
@@ -72,10 +74,10 @@ export function symmetricArray(
 }
 
 /** Row-major copy of a square, non-empty matrix (no value checks). */
-function squareArray(who: string, K: SymmetricInput): Float64Array {
+function squareArray(who: string, K: SymmetricInput, name: string): Float64Array {
   if (K instanceof Matrix) {
     if (K.rows !== K.columns || K.rows === 0) {
-      throw new Error(`${who}: K must be a non-empty square matrix, got ${K.rows} x ${K.columns}`);
+      throw new Error(`${who}: ${name} must be a non-empty square matrix, got ${K.rows} x ${K.columns}`);
     }
     const n = K.rows;
     const a = new Float64Array(n * n);
@@ -83,14 +85,16 @@ function squareArray(who: string, K: SymmetricInput): Float64Array {
     return a;
   }
   if (!Array.isArray(K) || K.length === 0) {
-    throw new Error(`${who}: K must be a non-empty square Matrix or array of rows, got ${describe(K)}`);
+    throw new Error(`${who}: ${name} must be a non-empty square Matrix or array of rows, got ${describe(K)}`);
   }
   const n = K.length;
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const row = K[i];
     if (row === null || typeof row !== "object" || row.length !== n) {
-      throw new Error(`${who}: K must be square; row ${i} has length ${row?.length} but there are ${n} rows`);
+      throw new Error(
+        `${who}: ${name} must be square; row ${i} has length ${row?.length} but there are ${n} rows`,
+      );
     }
     for (let j = 0; j < n; j++) a[i * n + j] = row[j];
   }
