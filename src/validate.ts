@@ -84,13 +84,17 @@ export function checkNumberList(
     throw new Error(`${who}: ${name} must have ${length} values${lengthRule}, got ${list.length}`);
   }
   if (list.length < min) {
-    throw new Error(`${who}: ${name} must have at least ${min} values, got ${list.length}`);
+    const what = min === 1 ? "a non-empty list of numbers" : `a list of at least ${min} numbers`;
+    throw new Error(
+      `${who}: ${name} must be ${what}, got ${list.length === 0 ? "an empty one" : list.length}`,
+    );
   }
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
-    if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new Error(`${who}: ${name}[${i}] must be a finite number, got ${describeValue(v)}`);
+    if (typeof v !== "number") {
+      throw new Error(`${who}: ${name}[${i}] must be a number, got ${describeValue(v)}`);
     }
+    if (!Number.isFinite(v)) throw new Error(`${who}: ${name}[${i}] must be finite, got ${v}`);
   }
   return list instanceof Float64Array ? list : Float64Array.from(list as ArrayLike<number>);
 }
