@@ -31,15 +31,7 @@ export function fourierComponents(
   values: ArrayLike<number>,
   options: { from?: number; period?: number } = {},
 ): FourierComponents {
-  return components("fourierComponents", values, options);
-}
-
-/** fourierComponents for the function `who` the user called. */
-export function components(
-  who: string,
-  values: ArrayLike<number>,
-  options: { from?: number; period?: number },
-): FourierComponents {
+  const who = "fourierComponents";
   const samples = checkNumberList(who, "values", values, { min: 1 });
   const { from = -1, period = 2 } = optionsObject(who, options);
   checkFinite(who, "from", from);

@@ -8,7 +8,7 @@
  * or the kernel's prediction), and stepsToLearn scans a log-spaced time grid for the first step after
  * which each error stays below a threshold.
  */
-import { components } from "./fourier";
+import { fourierComponents } from "./fourier";
 import type { SineSeries } from "./targets";
 import {
   checkFinite,
@@ -47,7 +47,9 @@ export function componentErrors(
   }
   const from = optionsObject(who, options).from ?? -1;
   checkFinite(who, "from", from);
-  const c = components(who, values, { from, period: target.period });
+  checkPositive(who, "target.period", target.period);
+  // Checked above: fourierComponents has nothing left to refuse.
+  const c = fourierComponents(values, { from, period: target.period });
   return Float64Array.from(target.frequencies, (k, i) => {
     const size = Math.abs(target.amplitudes[i]);
     if (!(size > 0)) throw new Error(`${who}: target amplitude of frequency ${k} must be nonzero`);

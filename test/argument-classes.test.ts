@@ -593,9 +593,17 @@ const rows: (Row | NothingRow)[] = [
   { export: "cos", takes: "nothing checkable", why: "a constant Activation (see relu)" },
   { export: "erf", takes: "nothing checkable", why: "a constant Activation (see relu)" },
   { export: "identity", takes: "nothing checkable", why: "a constant Activation (see relu)" },
-  { export: "DEFAULT_QUADRATURE_POINTS", takes: "nothing checkable", why: "a constant" },
-  { export: "MATERN_MAX_NU", takes: "nothing checkable", why: "a constant" },
-  { export: "DEFAULT_RELATIVE_TOLERANCE", takes: "nothing checkable", why: "a constant" },
+  {
+    export: "DEFAULT_QUADRATURE_POINTS",
+    takes: "nothing checkable",
+    why: "a constant number, not a function",
+  },
+  { export: "MATERN_MAX_NU", takes: "nothing checkable", why: "a constant number, not a function" },
+  {
+    export: "DEFAULT_RELATIVE_TOLERANCE",
+    takes: "nothing checkable",
+    why: "a constant number, not a function",
+  },
   { export: "ACTIVATION_NAMES", takes: "nothing checkable", why: "a constant list of names" },
   // spectrum
   {
