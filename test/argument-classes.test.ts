@@ -28,6 +28,7 @@ import {
   type NothingRow,
   type Param,
   type Row,
+  withValue,
 } from "./argument-classes";
 
 const output = fs.mkdtempSync(path.join(os.tmpdir(), "ntk-lab-classes-"));
@@ -150,7 +151,7 @@ const sineSeries = () => lab.multiSine([1, 3], { amplitudes: [1, 0.5] });
 
 // ---- the table ---------------------------------------------------------------------------------------------
 
-const rows: (Row | NothingRow)[] = [
+const table: (Row | NothingRow)[] = [
   // random
   {
     export: "Rng",
@@ -1436,6 +1437,26 @@ const rows: (Row | NothingRow)[] = [
     ],
   },
 ];
+
+/**
+ * A kernel of (X, Y?) is also called with Y left out: the symmetric path (K(X, X), each pair once, the
+ * diagonal from each point with itself) is a different code path with its own degenerate cases.
+ */
+const symmetricRows = table.flatMap((r): Row[] => {
+  if ("takes" in r || r.label) return [];
+  const y = r.params.find((p) => p.kind === "points" && p.name === "Y");
+  if (!y) return [];
+  return [
+    {
+      ...r,
+      label: `${r.export}, symmetric (Y left out)`,
+      args: () => withValue(r.args(), y.at, undefined),
+      params: r.params.filter((p) => p !== y),
+      extra: [],
+    },
+  ];
+});
+const rows = [...table, ...symmetricRows];
 
 // ---- the tests ---------------------------------------------------------------------------------------------
 
