@@ -10,7 +10,7 @@
  * The phase is referred to x = 0, not to the first grid point, so sin(pi k x) on [-1, 1) has b_k = 1.
  */
 import { fft } from "./spectrum/fft";
-import { checkFinite, checkPositive } from "./validate";
+import { checkFinite, checkNumberList, checkPositive, optionsObject } from "./validate";
 
 export interface FourierComponents {
   /** Frequencies k = 0 .. floor(n / 2), in cycles per period. */
@@ -29,23 +29,16 @@ export interface FourierComponents {
  */
 export function fourierComponents(
   values: ArrayLike<number>,
-  { from = -1, period = 2 }: { from?: number; period?: number } = {},
+  options: { from?: number; period?: number } = {},
 ): FourierComponents {
   const who = "fourierComponents";
-  if (!values || typeof values.length !== "number" || values.length < 1) {
-    throw new Error(
-      `${who}: values must be a non-empty list of samples on one period, got ${String(values)}`,
-    );
-  }
+  const samples = checkNumberList(who, "values", values, { min: 1 });
+  const { from = -1, period = 2 } = optionsObject(who, options);
   checkFinite(who, "from", from);
   checkPositive(who, "period", period);
-  const n = values.length;
-  const re = new Float64Array(n);
+  const n = samples.length;
+  const re = Float64Array.from(samples);
   const im = new Float64Array(n);
-  for (let m = 0; m < n; m++) {
-    if (!Number.isFinite(values[m])) throw new Error(`${who}: values[${m}] must be finite, got ${values[m]}`);
-    re[m] = values[m];
-  }
   fft(re, im);
   const half = Math.floor(n / 2);
   const frequency = Int32Array.from({ length: half + 1 }, (_, k) => k);
@@ -73,19 +66,39 @@ export function fourierComponents(
  */
 export function relativeChange(after: ArrayLike<number>, before: ArrayLike<number>): number {
   const who = "relativeChange";
-  if (!after || !before || after.length !== before.length) {
+  const b = checkNumberList(who, "before", before);
+  const a = checkNumberList(who, "after", after, { length: b.length, lengthRule: " (as many as before)" });
+  const { num, den } = squaredNorms(a, b, 1, 1);
+  if (Number.isFinite(num) && Number.isFinite(den) && den >= TINY_SQUARES) return Math.sqrt(num / den);
+  // Entries near the float64 limits: the squares overflow or underflow. Scale the difference by the
+  // largest entry and before by its own largest entry; the ratio of the norms is scale-free.
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < b.length; i++) {
+    sa = Math.max(sa, Math.abs(a[i]), Math.abs(b[i]));
+    sb = Math.max(sb, Math.abs(b[i]));
+  }
+  if (!(sb > 0)) throw new Error(`${who}: before must have a nonzero entry (its norm is the denominator)`);
+  const scaled = squaredNorms(a, b, 1 / sa, 1 / sb);
+  const out = (sa / sb) * Math.sqrt(scaled.num / scaled.den);
+  if (!Number.isFinite(out)) {
     throw new Error(
-      `${who}: after and before must have the same length, got ${after?.length} and ${before?.length}`,
+      `${who}: the relative change overflows: after must be within about 1e308 times before's norm`,
     );
   }
+  return out;
+}
+
+/** Below this, a sum of squares has lost digits to underflow. */
+const TINY_SQUARES = Number.MIN_VALUE * 2 ** 52;
+
+/** sum (s after - s before)^2 and sum (t before)^2. */
+function squaredNorms(a: Float64Array, b: Float64Array, s: number, t: number): { num: number; den: number } {
   let num = 0;
   let den = 0;
-  for (let i = 0; i < before.length; i++) {
-    num += (after[i] - before[i]) ** 2;
-    den += before[i] ** 2;
+  for (let i = 0; i < b.length; i++) {
+    num += (s * a[i] - s * b[i]) ** 2;
+    den += (t * b[i]) ** 2;
   }
-  if (!(den > 0)) throw new Error(`${who}: before must have a nonzero entry (its norm is the denominator)`);
-  const out = Math.sqrt(num / den);
-  if (!Number.isFinite(out)) throw new Error(`${who}: after and before must be finite`);
-  return out;
+  return { num, den };
 }

@@ -3,7 +3,9 @@
  */
 import { Matrix } from "ml-matrix";
 import { rngFrom, type Rng } from "./random";
-import { checkFinite, checkInteger } from "./validate";
+import { checkFinite, checkInteger, optionsObject } from "./validate";
+
+type CircleOptions = { random?: boolean; seed?: number; rng?: Rng };
 
 /**
  * n points on the unit circle, x_i = (cos t_i, sin t_i).
@@ -12,12 +14,8 @@ import { checkFinite, checkInteger } from "./validate";
  * public code had this bug through linspace(0, 2 pi, n)). With random: true the angles are uniform on
  * [0, 2 pi) from the seed or generator.
  */
-export function circlePoints(
-  n: number,
-  options: { random?: boolean; seed?: number; rng?: Rng } = {},
-): Matrix {
-  checkInteger("circlePoints", "n", n, 1);
-  const angles = circleAngles(n, options);
+export function circlePoints(n: number, options: CircleOptions = {}): Matrix {
+  const angles = anglesFor("circlePoints", n, options);
   const X = new Matrix(n, 2);
   for (let i = 0; i < n; i++) {
     X.set(i, 0, Math.cos(angles[i]));
@@ -27,14 +25,16 @@ export function circlePoints(
 }
 
 /** The angles t_i of circlePoints with the same arguments. */
-export function circleAngles(
-  n: number,
-  options: { random?: boolean; seed?: number; rng?: Rng } = {},
-): Float64Array {
-  checkInteger("circleAngles", "n", n, 1);
+export function circleAngles(n: number, options: CircleOptions = {}): Float64Array {
+  return anglesFor("circleAngles", n, options);
+}
+
+function anglesFor(who: string, n: number, given: CircleOptions | undefined): Float64Array {
+  checkInteger(who, "n", n, 1);
+  const options = optionsObject(who, given);
   const t = new Float64Array(n);
   if (options.random) {
-    const rng = rngFrom(options, "circlePoints (random: true)");
+    const rng = rngFrom(options, who);
     for (let i = 0; i < n; i++) t[i] = 2 * Math.PI * rng.uniform();
   } else {
     for (let i = 0; i < n; i++) t[i] = (2 * Math.PI * i) / n;
@@ -43,8 +43,9 @@ export function circleAngles(
 }
 
 /** n equally spaced points on the segment [from, to], both ends included, as an n x 1 Matrix. */
-export function segmentPoints(n: number, { from = -1, to = 1 }: { from?: number; to?: number } = {}): Matrix {
+export function segmentPoints(n: number, options: { from?: number; to?: number } = {}): Matrix {
   checkInteger("segmentPoints", "n", n, 1);
+  const { from = -1, to = 1 } = optionsObject("segmentPoints", options);
   checkFinite("segmentPoints", "from", from);
   checkFinite("segmentPoints", "to", to);
   if (!(to > from))

@@ -13,7 +13,7 @@
 import type { Architecture } from "./kernels/architecture";
 import { rngFrom, type Rng } from "./random";
 import { gemm, mat } from "./linalg/gemm";
-import { checkInteger } from "./validate";
+import { checkInteger, checkNumberList, describeValue } from "./validate";
 
 /**
  * How parameters are scaled and drawn (weightStd_l = sigma_w,l, biasStd_l = sigma_b,l, c_l = activation l's scale):
@@ -82,26 +82,43 @@ export class Network {
   private readonly offsets: number[];
   private readonly biasOffsets: number[];
 
-  constructor(arch: Architecture, options: NetworkOptions) {
-    const L = arch.activations.length;
-    checkInteger("network", "inputDim", options.inputDim, 1);
-    const widths =
-      typeof options.width === "number" ? new Array<number>(L).fill(options.width) : [...options.width];
-    if (widths.length !== L) {
+  /** who: the name errors start with (network() passes its own). */
+  constructor(arch: Architecture, options: NetworkOptions, who = "Network") {
+    if (
+      arch === null ||
+      typeof arch !== "object" ||
+      !Array.isArray(arch.activations) ||
+      !(arch.weightStd instanceof Float64Array) ||
+      !(arch.biasStd instanceof Float64Array)
+    ) {
+      throw new Error(`${who}: arch must be an Architecture (from mlp([...])), got ${describeValue(arch)}`);
+    }
+    if (options === null || typeof options !== "object") {
       throw new Error(
-        `network: width must be a number or ${L} numbers (one per hidden layer), got ${String(options.width)}`,
+        `${who}: options must be an object { inputDim, width, seed or rng, ... }, got ${describeValue(options)}`,
       );
     }
-    widths.forEach((w, l) => checkInteger("network", `width[${l}]`, w, 1));
+    const L = arch.activations.length;
+    checkInteger(who, "inputDim", options.inputDim, 1);
+    const one = typeof options.width === "number";
+    if (!one && !(Array.isArray(options.width) && options.width.length === L)) {
+      throw new Error(
+        `${who}: width must be a number or ${L} numbers (one per hidden layer), got ${describeValue(options.width)}`,
+      );
+    }
+    const widths = one
+      ? new Array<number>(L).fill(options.width as number)
+      : [...(options.width as readonly number[])];
+    widths.forEach((w, l) => checkInteger(who, `width[${l}]`, w, 1));
     const outputs = options.outputs ?? 1;
-    checkInteger("network", "outputs", outputs, 1);
+    checkInteger(who, "outputs", outputs, 1);
     const parameterization = options.parameterization ?? "ntk";
     if (!PARAMETERIZATIONS.includes(parameterization)) {
       throw new Error(
-        `network: parameterization must be "ntk", "standard" or "default", got ${String(parameterization)}`,
+        `${who}: parameterization must be "ntk", "standard" or "default", got ${describeValue(parameterization)}`,
       );
     }
-    const rng = rngFrom(options, "network");
+    const rng = rngFrom(options, who);
     this.architecture = arch;
     this.parameterization = parameterization;
     this.inputDim = options.inputDim;
@@ -171,53 +188,15 @@ export class Network {
 
   /** Forward pass of one input point, keeping what backward needs. */
   trace(x: ArrayLike<number>): Trace {
-    if (x.length !== this.inputDim) {
-      throw new Error(
-        `Network.forward: x must have inputDim = ${this.inputDim} coordinates, got ${x.length}`,
-      );
-    }
-    const L = this.widths.length;
-    const input = Float64Array.from(x);
-    const preActivations: Float64Array[] = [];
-    const features: Float64Array[] = [];
-    let g = input;
-    for (let l = 0; l <= L; l++) {
-      const h = this.affine(l, g);
-      if (l === L) return { input, preActivations, features, output: h };
-      const s = this.architecture.activations[l].fn;
-      const scale = this.featureScale[l];
-      const next = new Float64Array(h.length);
-      for (let r = 0; r < h.length; r++) next[r] = scale * s(h[r]);
-      preActivations.push(h);
-      features.push(next);
-      g = next;
-    }
-    throw new Error("unreachable");
+    const trace = traceOf(this, pointOf(this, "Network.trace", x));
+    finiteOutput("Network.trace", "x", trace.output);
+    return trace;
   }
 
   /** The network's outputs f(x) (length outputs). */
   forward(x: ArrayLike<number>): Float64Array {
-    return this.trace(x).output;
-  }
-
-  /** h = weightScale_l W_l g + biasScale_l b_l for layer index l = 0 .. L. */
-  private affine(l: number, g: Float64Array): Float64Array {
-    const fanIn = this.sizes[l];
-    const fanOut = this.sizes[l + 1];
-    const W = this.weights[l];
-    const ws = this.weightScale[l];
-    const h = new Float64Array(fanOut);
-    for (let r = 0; r < fanOut; r++) {
-      let sum = 0;
-      for (let k = 0; k < fanIn; k++) sum += W[r * fanIn + k] * g[k];
-      h[r] = ws * sum;
-    }
-    if (l < this.widths.length) {
-      const b = this.biases[l];
-      const bs = this.biasScale[l];
-      for (let r = 0; r < fanOut; r++) h[r] += bs * b[r];
-    }
-    return h;
+    const { output } = traceOf(this, pointOf(this, "Network.forward", x));
+    return finiteOutput("Network.forward", "x", output);
   }
 
   /**
@@ -290,48 +269,16 @@ export class Network {
    * H_l = weightScale_l G_{l-1} W_l^T + biasScale_l 1 b_l^T, G_l = featureScale_l s_l(H_l). Same values as
    * trace() point by point, up to the summation order of the products.
    */
-  forwardBatch(X: Float64Array, n: number): BatchTrace {
-    checkInteger("Network.forwardBatch", "n", n, 1);
-    if (X.length !== n * this.inputDim) {
-      throw new Error(
-        `Network.forwardBatch: X must hold n x inputDim = ${n} x ${this.inputDim} = ${n * this.inputDim} numbers, got ${X.length}`,
-      );
-    }
-    const L = this.widths.length;
-    const preActivations: Float64Array[] = [];
-    const features: Float64Array[] = [];
-    let g = X;
-    for (let l = 0; l <= L; l++) {
-      const fanIn = this.sizes[l];
-      const fanOut = this.sizes[l + 1];
-      const h = new Float64Array(n * fanOut);
-      gemm(mat(n, fanIn, g), mat(fanOut, fanIn, this.weights[l]), mat(n, fanOut, h), {
-        transB: true,
-        alpha: this.weightScale[l],
-      });
-      if (l === L) return { n, input: X, preActivations, features, output: h };
-      const bs = this.biasScale[l];
-      if (bs !== 0) {
-        const b = this.biases[l];
-        for (let i = 0; i < n; i++) {
-          const row = i * fanOut;
-          for (let r = 0; r < fanOut; r++) h[row + r] += bs * b[r];
-        }
-      }
-      const s = this.architecture.activations[l].fn;
-      const scale = this.featureScale[l];
-      const next = new Float64Array(n * fanOut);
-      for (let k = 0; k < next.length; k++) next[k] = scale * s(h[k]);
-      preActivations.push(h);
-      features.push(next);
-      g = next;
-    }
-    throw new Error("unreachable");
+  forwardBatch(X: ArrayLike<number>, n: number): BatchTrace {
+    const trace = batchTraceOf(this, pointsOf(this, "Network.forwardBatch", X, n), n);
+    finiteOutput("Network.forwardBatch", "X", trace.output);
+    return trace;
   }
 
   /** The outputs of n points (X row-major n x inputDim) as an n x outputs row-major array. */
-  predict(X: Float64Array, n: number): Float64Array {
-    return this.forwardBatch(X, n).output;
+  predict(X: ArrayLike<number>, n: number): Float64Array {
+    const { output } = batchTraceOf(this, pointsOf(this, "Network.predict", X, n), n);
+    return finiteOutput("Network.predict", "X", output);
   }
 
   /**
@@ -410,5 +357,113 @@ export class Network {
 
 /** A finite network with the given architecture and seeded N(0, 1) parameters (see Network). */
 export function network(arch: Architecture, options: NetworkOptions): Network {
-  return new Network(arch, options);
+  return new Network(arch, options, "network");
+}
+
+/** Fan-in and fan-out of layer index l = 0 .. L. */
+function fans(net: Network, l: number): [number, number] {
+  const L = net.widths.length;
+  return [l === 0 ? net.inputDim : net.widths[l - 1], l === L ? net.outputs : net.widths[l]];
+}
+
+/** h = weightScale_l W_l g + biasScale_l b_l for layer index l = 0 .. L. */
+function affine(net: Network, l: number, g: Float64Array): Float64Array {
+  const [fanIn, fanOut] = fans(net, l);
+  const W = net.weights[l];
+  const ws = net.weightScale[l];
+  const h = new Float64Array(fanOut);
+  for (let r = 0; r < fanOut; r++) {
+    let sum = 0;
+    for (let k = 0; k < fanIn; k++) sum += W[r * fanIn + k] * g[k];
+    h[r] = ws * sum;
+  }
+  if (l < net.widths.length) {
+    const b = net.biases[l];
+    const bs = net.biasScale[l];
+    for (let r = 0; r < fanOut; r++) h[r] += bs * b[r];
+  }
+  return h;
+}
+
+/** One point x, checked: inputDim finite numbers. */
+function pointOf(net: Network, who: string, x: ArrayLike<number>): Float64Array {
+  return Float64Array.from(
+    checkNumberList(who, "x", x, { length: net.inputDim, lengthRule: " (the network's inputDim)" }),
+  );
+}
+
+/** n points, row-major, checked: n x inputDim finite numbers (a Float64Array is used as it is). */
+function pointsOf(net: Network, who: string, X: ArrayLike<number>, n: number): Float64Array {
+  checkInteger(who, "n", n, 1);
+  return checkNumberList(who, "X", X, {
+    length: n * net.inputDim,
+    lengthRule: ` (n x inputDim = ${n} x ${net.inputDim})`,
+  });
+}
+
+/** The outputs, unless one overflowed: then an Error that names the input. */
+function finiteOutput(who: string, name: string, output: Float64Array): Float64Array {
+  const i = output.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0) {
+    throw new Error(
+      `${who}: the network's output ${i} is ${output[i]}: ${name} must be small enough for the layers not to overflow (or the parameters have diverged)`,
+    );
+  }
+  return output;
+}
+
+/**
+ * The forward pass of one checked point, keeping what backward needs. No output check: a trainer reads
+ * divergence off a non-finite loss.
+ */
+export function traceOf(net: Network, input: Float64Array): Trace {
+  const L = net.widths.length;
+  const preActivations: Float64Array[] = [];
+  const features: Float64Array[] = [];
+  let g = input;
+  for (let l = 0; l <= L; l++) {
+    const h = affine(net, l, g);
+    if (l === L) return { input, preActivations, features, output: h };
+    const s = net.architecture.activations[l].fn;
+    const scale = net.featureScale[l];
+    const next = new Float64Array(h.length);
+    for (let r = 0; r < h.length; r++) next[r] = scale * s(h[r]);
+    preActivations.push(h);
+    features.push(next);
+    g = next;
+  }
+  throw new Error("unreachable");
+}
+
+/** Network.forwardBatch on checked points, without the output check (see traceOf). */
+export function batchTraceOf(net: Network, X: Float64Array, n: number): BatchTrace {
+  const L = net.widths.length;
+  const preActivations: Float64Array[] = [];
+  const features: Float64Array[] = [];
+  let g = X;
+  for (let l = 0; l <= L; l++) {
+    const [fanIn, fanOut] = fans(net, l);
+    const h = new Float64Array(n * fanOut);
+    gemm(mat(n, fanIn, g), mat(fanOut, fanIn, net.weights[l]), mat(n, fanOut, h), {
+      transB: true,
+      alpha: net.weightScale[l],
+    });
+    if (l === L) return { n, input: X, preActivations, features, output: h };
+    const bs = net.biasScale[l];
+    if (bs !== 0) {
+      const b = net.biases[l];
+      for (let i = 0; i < n; i++) {
+        const row = i * fanOut;
+        for (let r = 0; r < fanOut; r++) h[row + r] += bs * b[r];
+      }
+    }
+    const s = net.architecture.activations[l].fn;
+    const scale = net.featureScale[l];
+    const next = new Float64Array(n * fanOut);
+    for (let k = 0; k < next.length; k++) next[k] = scale * s(h[k]);
+    preActivations.push(h);
+    features.push(next);
+    g = next;
+  }
+  throw new Error("unreachable");
 }

@@ -14,6 +14,8 @@
  * sqrt(eps |f| / f''), not better (hence the default relative tolerance sqrt(eps)).
  */
 
+import { describeValue } from "./validate";
+
 /** (3 - sqrt 5) / 2: the golden-section fraction of an interval. */
 const GOLDEN = (3 - Math.sqrt(5)) / 2;
 /** (1 + sqrt 5) / 2: the factor by which the bracket search grows its steps. */
@@ -91,7 +93,9 @@ export interface MinimizeResult {
 }
 
 function checkFunction(who: string, f: unknown): asserts f is (x: number) => number {
-  if (typeof f !== "function") throw new Error(`${who}: f must be a function of one number, got ${typeof f}`);
+  if (typeof f !== "function") {
+    throw new Error(`${who}: f must be a function of one number, got ${describeValue(f)}`);
+  }
 }
 
 function checkNumber(who: string, name: string, value: unknown): asserts value is number {
@@ -137,28 +141,61 @@ export function bracketMinimum(
   x1: number,
   options: BracketOptions = {},
 ): Bracket {
-  const who = "bracketMinimum";
+  return bracketCore("bracketMinimum", BRACKET_NAMES, f, x0, x1, options ?? {});
+}
+
+/** How a caller names bracketMinimum's parameters in its messages. */
+interface BracketNames {
+  x0: string;
+  x1: string;
+  lower: string;
+  upper: string;
+  maxEvaluations: string;
+}
+
+const BRACKET_NAMES: BracketNames = {
+  x0: "x0",
+  x1: "x1",
+  lower: "lower",
+  upper: "upper",
+  maxEvaluations: "maxEvaluations",
+};
+
+function bracketCore(
+  who: string,
+  names: BracketNames,
+  f: (x: number) => number,
+  x0: number,
+  x1: number,
+  options: BracketOptions,
+): Bracket {
   checkFunction(who, f);
-  checkNumber(who, "x0", x0);
-  checkNumber(who, "x1", x1);
+  checkNumber(who, names.x0, x0);
+  checkNumber(who, names.x1, x1);
   const { lower = -Infinity, upper = Infinity, maxEvaluations = 60 } = options;
   if (typeof lower !== "number" || Number.isNaN(lower) || lower === Infinity) {
-    throw new Error(`${who}: lower must be a number < Infinity, got ${String(lower)}`);
+    throw new Error(`${who}: ${names.lower} must be a number < Infinity, got ${String(lower)}`);
   }
   if (typeof upper !== "number" || Number.isNaN(upper) || upper === -Infinity) {
-    throw new Error(`${who}: upper must be a number > -Infinity, got ${String(upper)}`);
+    throw new Error(`${who}: ${names.upper} must be a number > -Infinity, got ${String(upper)}`);
   }
-  if (!(lower < upper)) throw new Error(`${who}: lower must be < upper, got lower=${lower}, upper=${upper}`);
-  if (x0 === x1) throw new Error(`${who}: x0 and x1 must differ, got both ${x0}`);
+  if (!(lower < upper)) {
+    throw new Error(
+      `${who}: ${names.lower} must be < ${names.upper}, got ${names.lower}=${lower}, ${names.upper}=${upper}`,
+    );
+  }
+  if (x0 === x1) throw new Error(`${who}: ${names.x0} and ${names.x1} must differ, got both ${x0}`);
   for (const [name, v] of [
-    ["x0", x0],
-    ["x1", x1],
+    [names.x0, x0],
+    [names.x1, x1],
   ] as const) {
     if (v < lower || v > upper) {
-      throw new Error(`${who}: ${name} must lie in [lower, upper] = [${lower}, ${upper}], got ${v}`);
+      throw new Error(
+        `${who}: ${name} must lie in [${names.lower}, ${names.upper}] = [${lower}, ${upper}], got ${v}`,
+      );
     }
   }
-  checkCount(who, "maxEvaluations", maxEvaluations, 3);
+  checkCount(who, names.maxEvaluations, maxEvaluations, 3);
   const ev = evaluator(who, f);
   const clamp = (x: number): number => Math.min(upper, Math.max(lower, x));
   let a = x0;
@@ -181,7 +218,7 @@ export function bracketMinimum(
     }
     if (ev.count() >= maxEvaluations) {
       throw new Error(
-        `${who}: no bracket found within maxEvaluations = ${maxEvaluations}: f kept decreasing ` +
+        `${who}: no bracket found within ${names.maxEvaluations} = ${maxEvaluations}: f kept decreasing ` +
           `from ${x0} towards ${c} (f = ${fc}); give bounds or other starting points`,
       );
     }
@@ -461,7 +498,9 @@ export function minimizeScalar(f: (x: number) => number, options: MinimizeScalar
   const who = "minimizeScalar";
   checkFunction(who, f);
   if (!options || typeof options !== "object") {
-    throw new Error(`${who}: options with bracket or bounds are required, got ${String(options)}`);
+    throw new Error(
+      `${who}: options must be an object with bracket: [x0, x1] or bounds: [lower, upper], got ${describeValue(options)}`,
+    );
   }
   const { bracket, bounds, method = "brent", maxBracketEvaluations = 60 } = options;
   if (method !== "brent" && method !== "golden") {
@@ -469,7 +508,7 @@ export function minimizeScalar(f: (x: number) => number, options: MinimizeScalar
   }
   const pair = (name: string, value: unknown): [number, number] => {
     if (!Array.isArray(value) || value.length !== 2) {
-      throw new Error(`${who}: ${name} must be an array of two numbers, got ${String(value)}`);
+      throw new Error(`${who}: ${name} must be an array of two numbers, got ${describeValue(value)}`);
     }
     checkNumber(who, `${name}[0]`, value[0]);
     checkNumber(who, `${name}[1]`, value[1]);
@@ -486,11 +525,20 @@ export function minimizeScalar(f: (x: number) => number, options: MinimizeScalar
       : goldenCore(who, f, limits[0], limits[1], options);
   }
   const [x0, x1] = pair("bracket", bracket);
-  const found = bracketMinimum(f, x0, x1, {
-    lower: limits?.[0],
-    upper: limits?.[1],
-    maxEvaluations: maxBracketEvaluations,
-  });
+  const found = bracketCore(
+    who,
+    {
+      x0: "bracket[0]",
+      x1: "bracket[1]",
+      lower: "bounds[0]",
+      upper: "bounds[1]",
+      maxEvaluations: "maxBracketEvaluations",
+    },
+    f,
+    x0,
+    x1,
+    { lower: limits?.[0], upper: limits?.[1], maxEvaluations: maxBracketEvaluations },
+  );
   // Shrink [a, c]; Brent starts from the bracket's best point b.
   const result =
     method === "brent"

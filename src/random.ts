@@ -6,6 +6,8 @@
  * bit-identical everywhere; normal draws add only Math.log / Math.sqrt / Math.cos, which V8 computes
  * with its own fdlibm port, independent of the platform's libm.
  */
+import { checkInRange, checkInteger, describeValue } from "./validate";
+
 export class Rng {
   private s0: number;
   private s1: number;
@@ -52,8 +54,11 @@ export class Rng {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
-  /** Uniform on [a, b). */
+  /** Uniform on [a, b) (a itself when a = b). */
   uniformIn(a: number, b: number): number {
+    if (!(Number.isFinite(a) && Number.isFinite(b) && a <= b)) {
+      throw new Error(`Rng.uniformIn: a and b must be finite numbers with a <= b, got a = ${a}, b = ${b}`);
+    }
     return a + (b - a) * this.uniform();
   }
 
@@ -73,6 +78,8 @@ export class Rng {
 
   /** An array of n standard normal draws, scaled by std. */
   normals(n: number, std = 1): Float64Array {
+    checkInteger("Rng.normals", "n", n, 0);
+    checkInRange("Rng.normals", "std", std, 0, Infinity, { loInclusive: true, hiInclusive: false });
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = std * this.normal();
     return out;
@@ -86,11 +93,32 @@ function rotl(x: number, k: number): number {
 /** Either a generator to draw from or a seed to start one; every random function in the lab takes this. */
 export type RandomSource = { rng?: Rng; seed?: number };
 
-/** The generator a caller asked for: the one given, or a new one from the seed. Neither is an Error. */
+/**
+ * The generator a caller asked for: the one given, or a new one from the seed. Neither is an Error, named
+ * for the caller `who`. A generator is recognized by its methods, so that one made before a notebook
+ * reloads the lab (a new Rng class) still counts.
+ */
 export function rngFrom(source: RandomSource, who: string): Rng {
-  if (source.rng) return source.rng;
-  if (source.seed === undefined) {
-    throw new Error(`${who}: pass a seed (an integer) or a generator (rng: new Rng(seed)); got neither`);
+  if (typeof who !== "string" || who.length === 0) {
+    throw new Error(`rngFrom: who must be the caller's name (a non-empty string), got ${describeValue(who)}`);
   }
-  return new Rng(source.seed);
+  if (source === null || typeof source !== "object") {
+    throw new Error(
+      `${who}: options must be an object with a seed (an integer in [0, 2^53]) or rng (a generator, new Rng(seed)), got ${describeValue(source)}`,
+    );
+  }
+  const { rng, seed } = source;
+  if (rng !== undefined && rng !== null) {
+    const methods = rng as unknown as Record<string, unknown>;
+    if (typeof methods.uniform !== "function" || typeof methods.normal !== "function") {
+      throw new Error(`${who}: rng must be a generator (new Rng(seed)), got ${describeValue(rng)}`);
+    }
+    return rng;
+  }
+  if (!(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 2 ** 53)) {
+    throw new Error(
+      `${who}: pass a seed (an integer in [0, 2^53]) or a generator (rng: new Rng(seed)); got seed = ${describeValue(seed)}`,
+    );
+  }
+  return new Rng(seed as number);
 }

@@ -10,7 +10,14 @@
  */
 import { fourierComponents } from "./fourier";
 import type { SineSeries } from "./targets";
-import { checkInteger, checkPositive } from "./validate";
+import {
+  checkFinite,
+  checkInteger,
+  checkNumberList,
+  checkPositive,
+  describeValue,
+  optionsObject,
+} from "./validate";
 
 /**
  * For each frequency k of the target: |c_k(residual)| / |c_k(target)|, the size of the frequency-k
@@ -24,14 +31,25 @@ export function componentErrors(
   options: { from?: number } = {},
 ): Float64Array {
   const who = "componentErrors";
-  const n = residual.length;
+  const t = target as Partial<SineSeries> | null;
+  if (t === null || typeof t !== "object" || !Array.isArray(t.frequencies) || !Array.isArray(t.amplitudes)) {
+    throw new Error(
+      `${who}: target must be a SineSeries (from multiSine or squareWaveSeries), got ${describeValue(target)}`,
+    );
+  }
+  const values = checkNumberList(who, "residual", residual);
+  const n = values.length;
   const top = Math.max(...target.frequencies);
   if (!(2 * top < n)) {
     throw new Error(
       `${who}: residual must have more than 2 x the target's top frequency ${top} samples (Nyquist), got ${n}`,
     );
   }
-  const c = fourierComponents(residual, { from: options.from ?? -1, period: target.period });
+  const from = optionsObject(who, options).from ?? -1;
+  checkFinite(who, "from", from);
+  checkPositive(who, "target.period", target.period);
+  // Checked above: fourierComponents has nothing left to refuse.
+  const c = fourierComponents(values, { from, period: target.period });
   return Float64Array.from(target.frequencies, (k, i) => {
     const size = Math.abs(target.amplitudes[i]);
     if (!(size > 0)) throw new Error(`${who}: target amplitude of frequency ${k} must be nonzero`);
@@ -80,6 +98,10 @@ export function stepsToLearn(
   options: StepsToLearnOptions = {},
 ): (number | null)[] {
   const who = "stepsToLearn";
+  if (typeof errorsAt !== "function") {
+    throw new Error(`${who}: errorsAt must be a function of the step t, got ${describeValue(errorsAt)}`);
+  }
+  options = optionsObject(who, options);
   const threshold = options.threshold ?? 0.1;
   const maxSteps = options.maxSteps ?? 1e12;
   const perDecade = options.perDecade ?? 20;
@@ -91,7 +113,7 @@ export function stepsToLearn(
   if (options.steps !== undefined) {
     const s = options.steps;
     if (!Array.isArray(s) || s.length < 1)
-      throw new Error(`${who}: steps must be a non-empty array of steps`);
+      throw new Error(`${who}: steps must be a non-empty array of steps, got ${describeValue(s)}`);
     s.forEach((t, i) => {
       if (!(Number.isFinite(t) && t >= 0 && (i === 0 || t > s[i - 1]))) {
         throw new Error(`${who}: steps must be finite, >= 0 and strictly ascending, got steps[${i}] = ${t}`);
@@ -108,7 +130,7 @@ export function stepsToLearn(
   let learned: (number | null)[] | null = null;
   // Walk backwards: a component is learned from the earliest grid step after which no later step exceeds.
   for (let g = grid.length - 1; g >= 0; g--) {
-    const errors = errorsAt(grid[g]);
+    const errors = checkNumberList(who, `errorsAt(${grid[g]})`, errorsAt(grid[g]));
     if (learned === null) learned = new Array<number | null>(errors.length).fill(null);
     if (errors.length !== learned.length) {
       throw new Error(`${who}: errorsAt must return the same number of errors at every step`);

@@ -5,7 +5,14 @@
  * components (fourier.ts) are exactly the terms listed here: the fit's error per component can then be
  * read off without any leakage from the target itself.
  */
-import { checkFinite, checkInteger, checkPositive } from "./validate";
+import {
+  checkFinite,
+  checkInteger,
+  checkNumberList,
+  checkPositive,
+  describeValue,
+  optionsObject,
+} from "./validate";
 
 /** A target f(x) = sum_k amplitude_k sin(2 pi frequency_k x / period), with its terms listed. */
 export interface SineSeries {
@@ -46,7 +53,7 @@ function sineSeries(
     amplitudes: as,
     period,
     fn,
-    at: (xs: ArrayLike<number>) => Float64Array.from(xs, fn),
+    at: (xs: ArrayLike<number>) => checkNumberList("SineSeries.at", "xs", xs).map(fn),
   });
 }
 
@@ -56,25 +63,25 @@ function sineSeries(
  */
 export function multiSine(
   frequencies: readonly number[],
-  options: { amplitudes?: readonly number[]; period?: number } = {},
+  given: { amplitudes?: readonly number[]; period?: number } = {},
 ): SineSeries {
   const who = "multiSine";
+  const options = optionsObject(who, given);
   if (!Array.isArray(frequencies) || frequencies.length < 1) {
     throw new Error(
-      `${who}: frequencies must be a non-empty array of integers >= 1, got ${String(frequencies)}`,
+      `${who}: frequencies must be a non-empty array of integers >= 1, got ${describeValue(frequencies)}`,
     );
   }
   frequencies.forEach((k, i) => checkInteger(who, `frequencies[${i}]`, k, 1));
   if (new Set(frequencies).size !== frequencies.length) {
     throw new Error(`${who}: frequencies must be distinct, got ${frequencies.join(", ")}`);
   }
-  const amplitudes = options.amplitudes ?? frequencies.map(() => 1);
-  if (!Array.isArray(amplitudes) || amplitudes.length !== frequencies.length) {
-    throw new Error(
-      `${who}: amplitudes must have one number per frequency (${frequencies.length}), got ${String(amplitudes)}`,
-    );
-  }
-  amplitudes.forEach((a, i) => checkFinite(who, `amplitudes[${i}]`, a));
+  const amplitudes = Array.from(
+    checkNumberList(who, "amplitudes", options.amplitudes ?? frequencies.map(() => 1), {
+      length: frequencies.length,
+      lengthRule: " (one per frequency)",
+    }),
+  );
   const period = options.period ?? 2;
   checkPositive(who, "period", period);
   const terms = frequencies.map((k, i) => {
@@ -93,7 +100,7 @@ export function multiSine(
 export function squareWaveSeries(maxHarmonic: number, options: { period?: number } = {}): SineSeries {
   const who = "squareWaveSeries";
   checkInteger(who, "maxHarmonic", maxHarmonic, 1);
-  const period = options.period ?? 2;
+  const period = optionsObject(who, options).period ?? 2;
   checkPositive(who, "period", period);
   const frequencies: number[] = [];
   for (let k = 1; k <= maxHarmonic; k += 2) frequencies.push(k);
@@ -112,12 +119,10 @@ export function squareWaveSeries(maxHarmonic: number, options: { period?: number
  * trigonometric polynomials below the Nyquist frequency n / 2 (segmentPoints includes both ends, which
  * would count the same point of the period twice).
  */
-export function periodicGrid(
-  n: number,
-  { from = -1, to = 1 }: { from?: number; to?: number } = {},
-): Float64Array {
+export function periodicGrid(n: number, options: { from?: number; to?: number } = {}): Float64Array {
   const who = "periodicGrid";
   checkInteger(who, "n", n, 1);
+  const { from = -1, to = 1 } = optionsObject(who, options);
   checkFinite(who, "from", from);
   checkFinite(who, "to", to);
   if (!(to > from)) throw new Error(`${who}: to must be greater than from, got from=${from}, to=${to}`);

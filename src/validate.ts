@@ -48,3 +48,62 @@ export function checkAllFinite(who: string, name: string, rows: ArrayLike<ArrayL
     }
   }
 }
+
+/** A value as an Error message shows it: numbers as they print, strings quoted, others by kind. */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  if (Array.isArray(value) || ArrayBuffer.isView(value)) {
+    return `an array of length ${(value as ArrayLike<unknown>).length}`;
+  }
+  if (value !== null && typeof value === "object") return "an object";
+  return String(value);
+}
+
+/**
+ * A list of finite numbers (an array or typed array; not rows, not strings) as a Float64Array copy, or the
+ * typed array itself when it already is one. With length, exactly that many values (lengthRule says where
+ * the length comes from); with min, at least that many.
+ */
+export function checkNumberList(
+  who: string,
+  name: string,
+  values: unknown,
+  { length, lengthRule = "", min = 0 }: { length?: number; lengthRule?: string; min?: number } = {},
+): Float64Array {
+  const list = values as ArrayLike<unknown>;
+  if (
+    list === null ||
+    typeof list !== "object" ||
+    typeof list.length !== "number" ||
+    !(Array.isArray(list) || ArrayBuffer.isView(list))
+  ) {
+    throw new Error(`${who}: ${name} must be a list of numbers, got ${describeValue(values)}`);
+  }
+  if (length !== undefined && list.length !== length) {
+    throw new Error(`${who}: ${name} must have ${length} values${lengthRule}, got ${list.length}`);
+  }
+  if (list.length < min) {
+    const what = min === 1 ? "a non-empty list of numbers" : `a list of at least ${min} numbers`;
+    throw new Error(
+      `${who}: ${name} must be ${what}, got ${list.length === 0 ? "an empty one" : list.length}`,
+    );
+  }
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (typeof v !== "number") {
+      throw new Error(`${who}: ${name}[${i}] must be a number, got ${describeValue(v)}`);
+    }
+    if (!Number.isFinite(v)) throw new Error(`${who}: ${name}[${i}] must be finite, got ${v}`);
+  }
+  return list instanceof Float64Array ? list : Float64Array.from(list as ArrayLike<number>);
+}
+
+/** An optional options argument: undefined or null give {}, anything else must be an object. */
+export function optionsObject<T extends object>(who: string, options: T | null | undefined): Partial<T> {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object") {
+    throw new Error(`${who}: options must be an object, got ${describeValue(options)}`);
+  }
+  return options;
+}

@@ -51,9 +51,9 @@ describe("multiSine and squareWaveSeries", () => {
     assert.throws(() => multiSine([2, 2]), /frequencies must be distinct/);
     assert.throws(
       () => multiSine([1, 2], { amplitudes: [1] }),
-      /amplitudes must have one number per frequency/,
+      /multiSine: amplitudes must have 2 values \(one per frequency\), got 1/,
     );
-    assert.throws(() => multiSine([1], { amplitudes: [NaN] }), /amplitudes\[0\] must be a finite number/);
+    assert.throws(() => multiSine([1], { amplitudes: [NaN] }), /amplitudes\[0\] must be finite, got NaN/);
     assert.throws(() => multiSine([1], { period: 0 }), /period must be a finite number > 0/);
     assert.throws(() => squareWaveSeries(0), /squareWaveSeries: maxHarmonic must be an integer >= 1/);
   });
@@ -122,7 +122,7 @@ describe("relativeChange", () => {
   it("rejects mismatched lengths and a zero reference", () => {
     assert.throws(
       () => relativeChange([1], [1, 2]),
-      /relativeChange: after and before must have the same length/,
+      /relativeChange: after must have 2 values \(as many as before\), got 1/,
     );
     assert.throws(() => relativeChange([1, 2], [0, 0]), /before must have a nonzero entry/);
   });

@@ -78,6 +78,6 @@ test("bad options throw naming parameter, value and allowed range", () => {
   assert.throws(() => network(arch, { inputDim: 2, width: 3 }), /pass a seed/);
   assert.throws(
     () => network(arch, { inputDim: 2, width: 3, seed: 1 }).forward([1]),
-    /x must have inputDim = 2 coordinates, got 1/,
+    /Network.forward: x must have 2 values \(the network.s inputDim\), got 1/,
   );
 });

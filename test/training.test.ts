@@ -258,6 +258,6 @@ test("bad input throws naming the parameter and what is allowed", () => {
   );
   assert.throws(
     () => network(mlp([relu]), { inputDim: 1, width: 3, seed: 1, parameterization: "mup" as "ntk" }),
-    /parameterization must be "ntk", "standard" or "default", got mup/,
+    /parameterization must be "ntk", "standard" or "default", got "mup"/,
   );
 });

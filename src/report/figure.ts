@@ -11,6 +11,7 @@ import { Resvg } from "@resvg/resvg-js";
 import { createHash } from "crypto";
 import { parseHTML } from "linkedom";
 import * as path from "path";
+import { describeValue } from "../validate";
 
 export interface FigureText {
   /** Bold line above the chart. */
@@ -110,6 +111,26 @@ function legendSvg(scale: ColorScale, width: number, top: number): { svg: string
  * (when the options ask for one with color.legend), the chart, and the wrapped caption below.
  */
 export function composeFigure(options: Plot.PlotOptions, text: FigureText): string {
+  return compose("composeFigure", options, text);
+}
+
+/** composeFigure for the function `who` the user called (a notebook's figure, say). */
+export function compose(who: string, options: Plot.PlotOptions, text: FigureText): string {
+  if (options === null || typeof options !== "object") {
+    throw new Error(
+      `${who}: options must be Plot options (an object with marks, ...), got ${describeValue(options)}`,
+    );
+  }
+  if (text === null || typeof text !== "object" || typeof text.caption !== "string") {
+    const got =
+      text !== null && typeof text === "object"
+        ? `caption ${describeValue(text.caption)}`
+        : describeValue(text);
+    throw new Error(`${who}: text must be { caption: a string, title?: a string }, got ${got}`);
+  }
+  if (text.title !== undefined && typeof text.title !== "string") {
+    throw new Error(`${who}: text.title must be a string when given, got ${describeValue(text.title)}`);
+  }
   const color = options.color as (Plot.ScaleOptions & { legend?: boolean }) | undefined;
   const chart = Plot.plot({
     ...options,
@@ -191,6 +212,11 @@ export function withMetadata(svg: string, metadata: unknown): string {
  * so text renders the same on a machine with no fonts installed.
  */
 export function rasterize(svg: string): Buffer {
+  if (typeof svg !== "string" || !/^\s*<svg[\s>]/.test(svg)) {
+    throw new Error(
+      `rasterize: svg must be a standalone SVG document (a string starting with <svg), got ${describeValue(typeof svg === "string" && svg.length > 40 ? `${svg.slice(0, 40)}...` : svg)}`,
+    );
+  }
   const fontDir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
   const resvg = new Resvg(svg, {
     fitTo: { mode: "zoom", value: 2 },

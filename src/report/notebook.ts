@@ -6,13 +6,14 @@
 import type * as Plot from "@observablehq/plot";
 import type { DataFrame } from "danfojs-node";
 import * as path from "path";
-import { composeFigure, rasterize, withMetadata, type FigureText } from "./figure";
+import { compose, rasterize, withMetadata, type FigureText } from "./figure";
 import { kernelDisplay } from "./display";
 import { projectRoot, writeFileAtomic } from "./files";
 import { progress, type Progress } from "./progress";
 import { provenance } from "./provenance";
 import { outputRoot } from "./quick";
-import { tableCsv, tableHtml } from "./table";
+import { checkCaption, csvTable, frameOf, htmlTable } from "./table";
+import { describeValue } from "../validate";
 
 export interface Notebook {
   /** e.g. "02-spectral-decay"; figures are named "02-<name>". */
@@ -32,16 +33,21 @@ export interface Notebook {
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export function startNotebook(id: string, parameters: Record<string, unknown>): Notebook {
-  const match = /^(\d{2})-[a-z0-9-]+$/.exec(id);
+  const match = typeof id === "string" ? /^(\d{2})-[a-z0-9-]+$/.exec(id) : null;
   if (!match)
-    throw new Error(`startNotebook: id must look like "02-spectral-decay", got ${JSON.stringify(id)}`);
+    throw new Error(`startNotebook: id must look like "02-spectral-decay", got ${describeValue(id)}`);
+  if (parameters === null || typeof parameters !== "object" || Array.isArray(parameters)) {
+    throw new Error(
+      `startNotebook: parameters must be an object of the notebook's parameters, got ${describeValue(parameters)}`,
+    );
+  }
   const prefix = match[1];
   const root = projectRoot();
   const outputs = outputRoot(root);
   const artifactName = (kind: string, name: string): string => {
-    if (!NAME.test(name)) {
+    if (typeof name !== "string" || !NAME.test(name)) {
       throw new Error(
-        `${kind}: name must be lower-case letters, digits and dashes, got ${JSON.stringify(name)}`,
+        `${kind}: name must be lower-case letters, digits and dashes, got ${describeValue(name)}`,
       );
     }
     return `${prefix}-${name}`;
@@ -56,7 +62,7 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
     parameters: Object.freeze({ ...parameters }),
     figure(name, options, text) {
       const base = artifactName("figure", name);
-      const svg = composeFigure(options, text);
+      const svg = compose("figure", options, text);
       const file = path.join(outputs, "figures", base);
       const stamped = withMetadata(svg, provenance(root, id, base, parameters));
       writeFileAtomic(`${file}.svg`, stamped);
@@ -68,12 +74,14 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
     },
     table(name, df, caption) {
       const base = artifactName("table", name);
-      const csv = tableCsv(df);
+      const frame = frameOf("table", df);
+      checkCaption("table", caption, false);
+      const csv = csvTable(frame);
       const file = path.join(outputs, "data", base);
       writeFileAtomic(`${file}.csv`, csv);
       record(file, base);
       const display = kernelDisplay();
-      if (display) display.html(tableHtml(df, caption));
+      if (display) display.html(htmlTable(frame, caption));
       else process.stdout.write(`table ${base}: ${caption}\n${csv}`);
     },
     progress,

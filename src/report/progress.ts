@@ -4,6 +4,7 @@
  * a terminal).
  */
 import { updatableDisplay } from "./display";
+import { describeValue } from "../validate";
 
 export interface Progress {
   /** Marks `count` more steps as done. */
@@ -20,6 +21,8 @@ export function progress(total: number, label: string): Progress {
   if (!Number.isInteger(total) || total < 1) {
     throw new Error(`progress: total must be an integer >= 1, got ${total}`);
   }
+  if (typeof label !== "string")
+    throw new Error(`progress: label must be a string, got ${describeValue(label)}`);
   const start = performance.now();
   const display = updatableDisplay();
   const tty = !display && process.stderr.isTTY;

@@ -2,6 +2,7 @@
  * Tables: a danfojs DataFrame shown as an HTML table and written as CSV.
  */
 import type { DataFrame } from "danfojs-node";
+import { describeValue } from "../validate";
 
 function escapeHtml(s: string): string {
   return s.replace(
@@ -22,10 +23,42 @@ export function formatCell(value: unknown): string {
   return String(value);
 }
 
+/** The frame's column names and rows, checked to be a DataFrame's (who: the function the user called). */
+export function frameOf(who: string, df: DataFrame): { columns: string[]; rows: unknown[][] } {
+  const frame = df as unknown as { columns?: unknown; values?: unknown } | null;
+  if (
+    frame === null ||
+    typeof frame !== "object" ||
+    !Array.isArray(frame.columns) ||
+    !Array.isArray(frame.values)
+  ) {
+    throw new Error(
+      `${who}: df must be a danfojs DataFrame (with columns and values), got ${describeValue(df)}`,
+    );
+  }
+  return { columns: frame.columns.map(String), rows: frame.values as unknown[][] };
+}
+
+/** A caption: a string, or nothing when optional. */
+export function checkCaption(who: string, caption: unknown, optional: boolean): void {
+  if (typeof caption !== "string" && !(optional && caption === undefined)) {
+    throw new Error(
+      `${who}: caption must be a string${optional ? " when given" : ""}, got ${describeValue(caption)}`,
+    );
+  }
+}
+
 /** An HTML table of the frame's columns and rows, with an optional caption above it. */
 export function tableHtml(df: DataFrame, caption?: string): string {
-  const columns = df.columns.map(String);
-  const rows = df.values as unknown[][];
+  checkCaption("tableHtml", caption, true);
+  return htmlTable(frameOf("tableHtml", df), caption);
+}
+
+/** tableHtml of a checked frame. */
+export function htmlTable(
+  { columns, rows }: { columns: string[]; rows: unknown[][] },
+  caption?: string,
+): string {
   const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
   const body = rows
     .map((row) => `<tr>${row.map((v) => `<td>${escapeHtml(formatCell(v))}</td>`).join("")}</tr>`)
@@ -45,7 +78,12 @@ function csvField(value: unknown): string {
  * values. Written here rather than with danfojs' toCSV so a missing value is an empty field, not "NaN".
  */
 export function tableCsv(df: DataFrame): string {
-  const lines = [df.columns.map(csvField).join(",")];
-  for (const row of df.values as unknown[][]) lines.push(row.map(csvField).join(","));
+  return csvTable(frameOf("tableCsv", df));
+}
+
+/** tableCsv of a checked frame. */
+export function csvTable({ columns, rows }: { columns: string[]; rows: unknown[][] }): string {
+  const lines = [columns.map(csvField).join(",")];
+  for (const row of rows) lines.push(row.map(csvField).join(","));
   return lines.join("\n") + "\n";
 }

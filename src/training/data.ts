@@ -5,6 +5,7 @@
 import { Matrix } from "ml-matrix";
 import type { Network } from "../network";
 import { readPoints, type PointsInput } from "../kernels/points";
+import { describeValue } from "../validate";
 
 export interface Dataset {
   readonly n: number;
@@ -19,7 +20,21 @@ export type InputsLike = PointsInput | ArrayLike<number>;
 /** Targets: a list of numbers (one output) or rows (one per point, `outputs` numbers each). */
 export type TargetsLike = ArrayLike<number> | ArrayLike<ArrayLike<number>> | Matrix;
 
+/** net, checked to be a Network (a finite network from mlpNetwork or network()). */
+export function checkNetwork(who: string, net: Network): void {
+  const n = net as unknown as Record<string, unknown> | null;
+  if (
+    n === null ||
+    typeof n !== "object" ||
+    !Number.isInteger(n.inputDim) ||
+    !(n.params instanceof Float64Array)
+  ) {
+    throw new Error(`${who}: net must be a Network (from mlpNetwork or network), got ${describeValue(net)}`);
+  }
+}
+
 export function readInputs(who: string, name: string, net: Network, X: InputsLike): Float64Array {
+  checkNetwork(who, net);
   if (
     X !== null &&
     typeof X === "object" &&
@@ -53,7 +68,7 @@ export function readDataset(who: string, net: Network, X: InputsLike, y: Targets
   const n = data.length / net.inputDim;
   if (y === null || typeof y !== "object") {
     throw new Error(
-      `${who}: y must be a list of targets (or rows of ${net.outputs} targets), got ${String(y)}`,
+      `${who}: y must be a list of targets (or rows of ${net.outputs} targets), got ${describeValue(y)}`,
     );
   }
   const rows = y instanceof Matrix ? y.rows : y.length;
@@ -64,8 +79,15 @@ export function readDataset(who: string, net: Network, X: InputsLike, y: Targets
   }
   const c = net.outputs;
   const Y = new Float64Array(n * c);
+  // One form for every point: all numbers (one output) or all rows.
+  const numbers = !(y instanceof Matrix) && n > 0 && typeof (y as ArrayLike<unknown>)[0] === "number";
   for (let i = 0; i < n; i++) {
     const row = y instanceof Matrix ? y.getRow(i) : (y as ArrayLike<unknown>)[i];
+    if ((typeof row === "number") !== numbers) {
+      throw new Error(
+        `${who}: y[${i}] must be ${numbers ? "a number like y[0]" : "a row like y[0]"}, got ${describeValue(row)}`,
+      );
+    }
     if (typeof row === "number") {
       if (c !== 1) throw new Error(`${who}: y[${i}] must be a row of outputs = ${c} targets, got a number`);
       Y[i] = row;

@@ -3,7 +3,8 @@
  * batched form (forwardBatch/backwardBatch: matrix products on all points at once) and a plain reference
  * (point by point with trace/backward, no matrix products) that tests hold the fast form to.
  */
-import type { BatchTrace, Network } from "../network";
+import { batchTraceOf, traceOf, type BatchTrace, type Network } from "../network";
+import { checkInteger, checkNumberList } from "../validate";
 import { readDataset, type Dataset, type InputsLike, type TargetsLike } from "./data";
 
 export interface LossAndGradient {
@@ -14,8 +15,33 @@ export interface LossAndGradient {
   predictions: Float64Array;
 }
 
-/** Loss of predictions F against targets Y (both n x outputs): (1/(2n)) sum (F - Y)^2. */
-export function mseLoss(F: Float64Array, Y: Float64Array, n: number): number {
+/**
+ * Loss of predictions F against targets Y (both n x outputs, row-major): (1/(2n)) sum (F - Y)^2, checked:
+ * finite entries, equal lengths, n dividing them, and a loss that does not overflow.
+ */
+export function mseLoss(F: ArrayLike<number>, Y: ArrayLike<number>, n: number): number {
+  const who = "mseLoss";
+  const f = checkNumberList(who, "F", F, { min: 1 });
+  const y = checkNumberList(who, "Y", Y, { length: f.length, lengthRule: " (as many as F)" });
+  checkInteger(who, "n", n, 1, f.length);
+  if (f.length % n !== 0) {
+    throw new Error(`${who}: n must divide F.length = ${f.length} (n points x outputs), got ${n}`);
+  }
+  return finiteLoss(who, "F and Y", squaredLoss(f, y, n));
+}
+
+/** The loss, or an Error when it overflowed (name: what to rescale). */
+export function finiteLoss(who: string, name: string, loss: number): number {
+  if (!Number.isFinite(loss)) {
+    throw new Error(
+      `${who}: the loss overflows (${loss}): ${name} must be small enough for (f(x) - y)^2 to fit a float64; rescale them`,
+    );
+  }
+  return loss;
+}
+
+/** (1/(2n)) sum (F - Y)^2 without checks: the trainers read divergence off a non-finite value. */
+export function squaredLoss(F: Float64Array, Y: Float64Array, n: number): number {
   let s = 0;
   for (let k = 0; k < F.length; k++) {
     const r = F[k] - Y[k];
@@ -31,17 +57,19 @@ export function batchLossAndGradient(
   grad = new Float64Array(net.parameterCount),
   trace?: BatchTrace,
 ): LossAndGradient {
-  const t = trace ?? net.forwardBatch(data.X, data.n);
+  const t = trace ?? batchTraceOf(net, data.X, data.n);
   const F = t.output;
   const seeds = new Float64Array(F.length);
   for (let k = 0; k < F.length; k++) seeds[k] = (F[k] - data.Y[k]) / data.n;
   net.backwardBatch(t, seeds, grad, false);
-  return { loss: mseLoss(F, data.Y, data.n), gradient: grad, predictions: F };
+  return { loss: squaredLoss(F, data.Y, data.n), gradient: grad, predictions: F };
 }
 
 /** Loss and gradient at net's current parameters (fast batched path). */
 export function lossAndGradient(net: Network, X: InputsLike, y: TargetsLike): LossAndGradient {
-  return batchLossAndGradient(net, readDataset("lossAndGradient", net, X, y));
+  const result = batchLossAndGradient(net, readDataset("lossAndGradient", net, X, y));
+  finiteLoss("lossAndGradient", "X and y", result.loss);
+  return result;
 }
 
 /** The same quantities point by point through trace/backward: slow, plain, the reference. */
@@ -54,12 +82,13 @@ export function lossAndGradientReference(net: Network, X: InputsLike, y: Targets
   const predictions = new Float64Array(n * c);
   const seed = new Float64Array(c);
   for (let i = 0; i < n; i++) {
-    const trace = net.trace(data.X.subarray(i * d, (i + 1) * d));
+    const trace = traceOf(net, data.X.subarray(i * d, (i + 1) * d));
     for (let a = 0; a < c; a++) {
       predictions[i * c + a] = trace.output[a];
       seed[a] = (trace.output[a] - data.Y[i * c + a]) / n;
     }
     net.backward(trace, seed, gradient);
   }
-  return { loss: mseLoss(predictions, data.Y, n), gradient, predictions };
+  const loss = finiteLoss("lossAndGradientReference", "X and y", squaredLoss(predictions, data.Y, n));
+  return { loss, gradient, predictions };
 }

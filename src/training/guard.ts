@@ -23,7 +23,13 @@ export interface StabilityBound {
 export function stableLearningRate(net: Network, X: InputsLike): StabilityBound {
   const data = readInputs("stableLearningRate", "X", net, X);
   const n = data.length / net.inputDim;
-  return boundFor(net, data, n);
+  const bound = boundFor(net, data, n);
+  if (!(Number.isFinite(bound.lambdaMax) && bound.maxLearningRate > 0)) {
+    throw new Error(
+      `stableLearningRate: the empirical NTK on X overflows (lambda_max = ${bound.lambdaMax}): X must be small enough for the kernel to fit a float64`,
+    );
+  }
+  return bound;
 }
 
 export function boundFor(net: Network, X: Float64Array, n: number): StabilityBound {

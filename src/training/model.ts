@@ -5,8 +5,9 @@
  */
 import { cos, erf, identity, relu, reluPower, sin, type Activation } from "../activations";
 import { mlp } from "../kernels/architecture";
-import { network, type Network, type Parameterization } from "../network";
+import { Network, type Parameterization } from "../network";
 import type { Rng } from "../random";
+import { describeValue } from "../validate";
 
 /** Activation names mlpNetwork understands ("relu2", "relu3", ... are ReLU^k). */
 export const ACTIVATION_NAMES = ["relu", "sin", "cos", "erf", "identity", "relu2", "relu3"] as const;
@@ -28,7 +29,7 @@ export function activationByName(name: string, who = "activationByName", param =
   const power = typeof name === "string" ? /^relu([1-9])$/.exec(name) : null;
   if (power) return reluPower(Number(power[1]));
   throw new Error(
-    `${who}: ${param} must be one of ${ACTIVATION_NAMES.join(", ")} (or reluK for ReLU^K) or an Activation, got ${JSON.stringify(name)}`,
+    `${who}: ${param} must be one of ${ACTIVATION_NAMES.join(", ")} (or reluK for ReLU^K) or an Activation, got ${describeValue(name)}`,
   );
 }
 
@@ -51,21 +52,42 @@ export interface MlpNetworkOptions {
 
 /** A seeded MLP in the chosen parameterization (see Parameterization in network.ts). */
 export function mlpNetwork(options: MlpNetworkOptions): Network {
-  if (!options || !Array.isArray(options.activations) || options.activations.length < 1) {
+  const who = "mlpNetwork";
+  if (options === null || typeof options !== "object") {
     throw new Error(
-      `mlpNetwork: activations must be a non-empty array of names (${ACTIVATION_NAMES.join(", ")}) or Activations, one per hidden layer, got ${String(options?.activations)}`,
+      `${who}: options must be an object { activations, width, seed or rng, ... }, got ${describeValue(options)}`,
+    );
+  }
+  if (!Array.isArray(options.activations) || options.activations.length < 1) {
+    throw new Error(
+      `${who}: activations must be a non-empty array of names (${ACTIVATION_NAMES.join(", ")}) or Activations, one per hidden layer, got ${describeValue(options.activations)}`,
     );
   }
   const acts = options.activations.map((a, l) =>
-    typeof a === "string" ? activationByName(a, "mlpNetwork", `activations[${l}]`) : a,
+    typeof a === "string" ? activationByName(a, who, `activations[${l}]`) : a,
   );
-  const arch = mlp(acts, { weightStd: options.weightStd, biasStd: options.biasStd });
-  return network(arch, {
-    inputDim: options.inputDim ?? 1,
-    width: options.width,
-    outputs: options.outputs,
-    parameterization: options.parameterization,
-    seed: options.seed,
-    rng: options.rng,
-  });
+  return new Network(
+    renamed(who, "mlp", () => mlp(acts, { weightStd: options.weightStd, biasStd: options.biasStd })),
+    {
+      inputDim: options.inputDim ?? 1,
+      width: options.width,
+      outputs: options.outputs,
+      parameterization: options.parameterization,
+      seed: options.seed,
+      rng: options.rng,
+    },
+    who,
+  );
+}
+
+/** f(), with an Error of the function `inner` reported as one of `who`, the function the user called. */
+function renamed<T>(who: string, inner: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith(`${inner}: `)) {
+      throw new Error(`${who}: ${e.message.slice(inner.length + 2)}`);
+    }
+    throw e;
+  }
 }

@@ -13,11 +13,11 @@
  * 2020: the spike shrinks the kernel until the rate is stable): the warning still holds, the kernel regime
  * does not.
  */
-import type { Network } from "../network";
+import { batchTraceOf, type Network } from "../network";
 import { progress as startProgress, type Progress } from "../report/progress";
-import { checkInteger, checkPositive } from "../validate";
+import { checkInRange, checkInteger, checkPositive, describeValue } from "../validate";
 import { readDataset, readInputs, type InputsLike, type TargetsLike } from "./data";
-import { batchLossAndGradient, mseLoss } from "./gradient";
+import { batchLossAndGradient, finiteLoss, squaredLoss } from "./gradient";
 import { boundFor } from "./guard";
 
 export interface AdamOptions {
@@ -106,7 +106,9 @@ function recordSteps(who: string, record: TrainOptions["record"], steps: number)
 export function train(net: Network, X: InputsLike, y: TargetsLike, options: TrainOptions): TrainResult {
   const who = "train";
   if (!options || typeof options !== "object") {
-    throw new Error(`${who}: options { steps, learningRate } are required, got ${String(options)}`);
+    throw new Error(
+      `${who}: options must be an object { steps, learningRate, ... }, got ${describeValue(options)}`,
+    );
   }
   checkInteger(who, "steps", options.steps, 0);
   checkPositive(who, "learningRate", options.learningRate);
@@ -119,9 +121,10 @@ export function train(net: Network, X: InputsLike, y: TargetsLike, options: Trai
     throw new Error(`${who}: learningRateCheck must be "warn", "error" or "off", got ${String(check)}`);
   }
   const factor = options.divergenceFactor ?? 100;
-  if (!(factor > 1)) throw new Error(`${who}: divergenceFactor must be a number > 1, got ${factor}`);
-  if (options.targetLoss !== undefined && !(options.targetLoss >= 0)) {
-    throw new Error(`${who}: targetLoss must be a number >= 0, got ${options.targetLoss}`);
+  checkInRange(who, "divergenceFactor", factor, 1, Infinity, { hiInclusive: false });
+  const targetLoss = options.targetLoss ?? undefined;
+  if (targetLoss !== undefined) {
+    checkInRange(who, "targetLoss", targetLoss, 0, Infinity, { loInclusive: true, hiInclusive: false });
   }
   const beta1 = options.adam?.beta1 ?? 0.9;
   const beta2 = options.adam?.beta2 ?? 0.999;
@@ -175,13 +178,14 @@ export function train(net: Network, X: InputsLike, y: TargetsLike, options: Trai
   let t = 0;
   const loopStart = performance.now();
   for (;;) {
-    const trace = net.forwardBatch(data.X, data.n);
+    const trace = batchTraceOf(net, data.X, data.n);
     const last = t === options.steps;
     // Gradient only when an update follows.
     const { loss, predictions } = last
-      ? { loss: mseLoss(trace.output, data.Y, data.n), predictions: trace.output }
+      ? { loss: squaredLoss(trace.output, data.Y, data.n), predictions: trace.output }
       : batchLossAndGradient(net, data, grad, trace);
-    if (t === 0) initial = loss;
+    // Before any update a non-finite loss is not divergence: the inputs or targets overflow.
+    if (t === 0) initial = finiteLoss(who, "X and y", loss);
     if (!Number.isFinite(loss) || loss > factor * initial) {
       stopReason = "diverged";
       message = `${who}: diverged at step ${t}: loss ${loss} ${
@@ -192,18 +196,18 @@ export function train(net: Network, X: InputsLike, y: TargetsLike, options: Trai
       break;
     }
     losses.push(loss);
-    const reached = options.targetLoss !== undefined && loss <= options.targetLoss;
+    const reached = targetLoss !== undefined && loss <= targetLoss;
     if (toRecord.has(t) || last || reached) {
       records.push({
         step: t,
         loss,
         predictions: Float64Array.from(predictions),
-        evalPredictions: evalX ? net.predict(evalX, evalN) : undefined,
+        evalPredictions: evalX ? batchTraceOf(net, evalX, evalN).output : undefined,
       });
     }
     if (reached) {
       stopReason = "target";
-      message = `${who}: reached the target loss ${options.targetLoss} at step ${t} (loss ${loss.toPrecision(4)})`;
+      message = `${who}: reached the target loss ${targetLoss} at step ${t} (loss ${loss.toPrecision(4)})`;
       break;
     }
     if (last) {

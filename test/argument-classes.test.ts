@@ -1,0 +1,1509 @@
+/**
+ * Test by class, not by example: every runtime export of src/index.ts has a row in this table saying which
+ * of its arguments are point sets, matrices, vectors, numbers with a rule, option objects, callbacks or
+ * objects; test/argument-classes.ts turns each kind into its classes of bad or awkward values (flat lists,
+ * NaN / Infinity, empty, ragged, wrong dimension, degenerate matrices, extreme magnitudes, wrong types)
+ * and the expectation for each: an Error naming the function, the parameter, the value and what is
+ * allowed, or a checked right answer. Results are scanned for NaN and infinities.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import { Matrix } from "ml-matrix";
+import * as lab from "../src/index";
+import {
+  casesFor,
+  checkError,
+  close,
+  entries,
+  finite,
+  integer,
+  nonNegative,
+  positive,
+  range,
+  runCase,
+  type Case,
+  type NothingRow,
+  type Param,
+  type Row,
+  withValue,
+} from "./argument-classes";
+
+const output = fs.mkdtempSync(path.join(os.tmpdir(), "ntk-lab-classes-"));
+process.env.NTK_LAB_OUTPUT = output;
+
+// ---- valid arguments (small: the whole table runs in seconds) -------------------------------------------
+
+const X1 = (): number[][] => [[0.5], [-0.3], [1]];
+const Y1 = (): number[][] => [[0.2], [-0.7]];
+const reluArch = () => lab.mlp([lab.relu]);
+/** A symmetric positive definite 3 x 3 kernel matrix. */
+const K3 = () =>
+  new Matrix([
+    [2, 0.5, 0.1],
+    [0.5, 2, 0.3],
+    [0.1, 0.3, 2],
+  ]);
+const y3 = () => [1, -0.5, 0.25];
+const cross = () =>
+  new Matrix([
+    [0.4, 0.2, 0.1],
+    [0.1, 0.3, 0.5],
+  ]);
+const test2 = () =>
+  new Matrix([
+    [2, 0.2],
+    [0.2, 2],
+  ]);
+const net1 = () => lab.mlpNetwork({ activations: ["relu"], width: 3, seed: 1 });
+const quiet = () => undefined;
+const seed = integer(0, 2 ** 53);
+const spectrum8 = () => lab.frequencySpectrum((u) => Math.exp(u), { maxFrequency: 8 });
+const ranked = () => lab.rankByFrequency(Array.from({ length: 11 }, (_, j) => 1 / (j + 1) ** 2));
+const decay10 = () => Array.from({ length: 10 }, (_, i) => 1 / (i + 1) ** 2);
+const sq = (x: number) => (x - 0.3) ** 2;
+const matOf = (rows: number, cols: number) =>
+  lab.mat(
+    rows,
+    cols,
+    Float64Array.from({ length: rows * cols }, (_, i) => (i % 5) / 4 - 0.3),
+  );
+const fakeFrame = () => ({
+  columns: ["rank", "value"],
+  values: [
+    [1, 0.5],
+    [2, 0.25],
+  ],
+});
+const figureOptions = () => ({ marks: [], width: 200, height: 100 });
+
+/** Points params of a kernel taking (X, Y?). */
+const pointPair: Param[] = [
+  { at: [0], name: "X", kind: "points" },
+  { at: [1], name: "Y", kind: "points", optional: true, sameDimensionAs: "X" },
+];
+const shift = (params: Param[], by: number): Param[] =>
+  params.map((p) => ({ ...p, at: [p.at[0] + by, ...p.at.slice(1)] as unknown as Param["at"] }));
+const archParam: Param = { at: [0], name: ["arch", "architecture"], kind: "object" };
+const monteCarloParams = (minSamples: number): Param[] => [
+  archParam,
+  ...shift(pointPair, 1),
+  { at: [3], name: "options", kind: "options" },
+  { at: [3, "samples"], name: "samples", ...integer(minSamples) },
+  { at: [3, "seed"], name: "seed", ...seed },
+  { at: [3, "method"], name: "method", kind: "choice", values: ["features", "entrywise"], optional: true },
+];
+const symmetricK: Param = {
+  at: [0],
+  name: "K",
+  kind: "matrix",
+  shape: "symmetric",
+  rows: "accepted",
+  resizable: true,
+};
+const eigenOptions: Param[] = [
+  { at: [1], name: "options", kind: "options", optional: true },
+  { at: [1, "top"], name: "top", ...integer(1, 3), optional: true },
+  {
+    at: [1, "method"],
+    name: "method",
+    kind: "choice",
+    values: ["dense", "topk", "circulant"],
+    optional: true,
+  },
+  { at: [1, "symmetryTolerance"], name: "symmetryTolerance", ...nonNegative(), optional: true },
+  { at: [1, "blockSize"], name: "blockSize", ...integer(1), optional: true },
+  { at: [1, "seed"], name: "seed", ...seed, optional: true },
+];
+/** Eigenvalues of a constant matrix c J_n: n c once, then zeros (to n eps n c). */
+const constantSpectrum = (values: ArrayLike<number>, K: number[][]): void => {
+  const n = K.length;
+  const c = K[0][0];
+  const sorted = Array.from(values).sort((a, b) => b - a);
+  close(sorted, [n * c, ...new Array<number>(sorted.length - 1).fill(0)], { tol: 1e-12, absolute: n * 1e-3 });
+};
+/** 40 x 40 symmetric matrix Q D Q (Q a Householder reflection) with eigenvalue 2 twenty times. */
+const repeated = () => {
+  const n = 40;
+  const D = Array.from({ length: n }, (_, i) => (i < 20 ? 2 : 1 / (i - 18)));
+  const v = Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+  const vv = v.reduce((s, x) => s + x * x, 0);
+  const Q = (i: number, j: number) => (i === j ? 1 : 0) - (2 * v[i] * v[j]) / vv;
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += Q(i, k) * D[k] * Q(k, j);
+      return s;
+    }),
+  );
+};
+const multiplicityCase = (exportName: string, pick: (r: unknown) => ArrayLike<number>): Case => ({
+  class: "degenerate matrices",
+  label: "an eigenvalue of multiplicity 20, top 18: eighteen copies",
+  param: "K",
+  args: () => [repeated(), { top: 18 }],
+  expect: { answer: (r) => close(pick(r), new Array<number>(18).fill(2), { tol: 1e-10, what: exportName }) },
+});
+const dynamics = (eta: number) => lab.gradientDescentDynamics(Matrix.eye(3).mul(5), [1, 2, 3], { eta });
+const sineSeries = () => lab.multiSine([1, 3], { amplitudes: [1, 0.5] });
+
+// ---- the table ---------------------------------------------------------------------------------------------
+
+const table: (Row | NothingRow)[] = [
+  // random
+  {
+    export: "Rng",
+    args: () => [3],
+    call: (s) => new lab.Rng(s as number),
+    inspect: (r) => (r as lab.Rng).uniform(),
+    params: [{ at: [0], name: "seed", ...seed }],
+  },
+  {
+    export: "Rng",
+    label: "Rng.uniformIn",
+    who: "Rng.uniformIn",
+    args: () => [-2, 3],
+    call: (a, b) => new lab.Rng(1).uniformIn(a as number, b as number),
+    params: [
+      { at: [0], name: "a", ...finite([-1e300]) },
+      { at: [1], name: "b", ...finite([1e300]) },
+    ],
+  },
+  {
+    export: "Rng",
+    label: "Rng.normals",
+    who: "Rng.normals",
+    args: () => [3, 2],
+    call: (n, std) => new lab.Rng(1).normals(n as number, std as number | undefined),
+    params: [
+      { at: [0], name: "n", ...integer(0) },
+      { at: [1], name: "std", ...nonNegative([0, 1e-300]), optional: true },
+    ],
+  },
+  {
+    export: "rngFrom",
+    who: "myFunction",
+    args: () => [{ seed: 3 }, "myFunction"],
+    inspect: (r) => (r as lab.Rng).uniform(),
+    params: [
+      { at: [0], name: ["source", "seed"], kind: "options" },
+      { at: [0, "seed"], name: "seed", ...seed },
+      { at: [0, "rng"], name: "rng", kind: "object", optional: true },
+    ],
+  },
+  {
+    export: "rngFrom",
+    label: "rngFrom's who",
+    args: () => [{ seed: 3 }, "myFunction"],
+    inspect: (r) => (r as lab.Rng).uniform(),
+    params: [{ at: [1], name: "who", kind: "bad", values: [5, null, ""] }],
+  },
+  // inputs
+  ...(["circlePoints", "circleAngles"] as const).map((name): Row => ({
+    export: name,
+    args: () => [4, { random: true, seed: 3 }],
+    params: [
+      { at: [0], name: "n", ...integer(1) },
+      { at: [1], name: "options", kind: "options", optional: true },
+      { at: [1, "seed"], name: "seed", ...seed },
+      { at: [1, "rng"], name: "rng", kind: "object", optional: true },
+    ],
+  })),
+  {
+    export: "segmentPoints",
+    args: () => [4, { from: -2, to: 3 }],
+    params: [
+      { at: [0], name: "n", ...integer(1) },
+      { at: [1], name: "options", kind: "options", optional: true },
+      { at: [1, "from"], name: "from", ...finite(), optional: true },
+      { at: [1, "to"], name: "to", ...finite(), optional: true },
+    ],
+  },
+  {
+    export: "spherePoints",
+    args: () => [4, 3, { seed: 2 }],
+    params: [
+      { at: [0], name: "n", ...integer(1) },
+      { at: [1], name: "d", ...integer(2) },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "seed"], name: "seed", ...seed },
+    ],
+  },
+  // kernels
+  ...(["ntk", "nngp"] as const).map((name): Row => ({
+    export: name,
+    args: () => [reluArch(), X1(), Y1()],
+    params: [archParam, ...shift(pointPair, 1)],
+    extra: [
+      ...[
+        [1e-150, 1e150],
+        [1.2e77, 1],
+        [1e-90, 1],
+      ].map(([s, t]): Case => ({
+        class: "extreme magnitudes",
+        label: `ReLU at |x| = ${s} and ${t}: exact (homogeneous of degree 2)`,
+        param: "X",
+        args: () => [
+          reluArch(),
+          [
+            [s, 0],
+            [t, 0],
+          ],
+        ],
+        expect: {
+          answer: (r) => {
+            // One ReLU layer, weightStd 1: ntk(x, y) = 2 x.y and nngp(x, y) = x.y at angle 0.
+            const c = name === "ntk" ? 2 : 1;
+            close(entries(r).flat(), [c * s * s, c * s * t, c * s * t, c * t * t], {
+              tol: 1e-12,
+              absolute: 0,
+            });
+          },
+        },
+      })),
+      {
+        class: "extreme magnitudes",
+        label: "deep ReLU (depth 2000, weightStd 2) overflows: an Error, not NaN",
+        param: ["arch", "depth", "overflow"],
+        args: () => [lab.mlp(new Array(2000).fill(lab.relu), { weightStd: 2 }), X1()],
+        expect: { finiteOrRefused: true },
+      },
+      ...(name === "nngp"
+        ? [
+            {
+              class: "extreme magnitudes",
+              label: "depth 150 sine: the diagonal is exactly 1 (or the depth is refused)",
+              param: ["arch", "depth"],
+              args: () => [
+                lab.mlp(new Array(150).fill(lab.sin)),
+                lab.circlePoints(40, { random: true, seed: 3 }),
+              ],
+              expect: {
+                finiteOrRefused: true as const,
+                answer: (r: unknown) =>
+                  close(
+                    entries(r).map((row, i) => row[i]),
+                    new Array<number>(40).fill(1),
+                    { tol: 1e-10 },
+                  ),
+              },
+            },
+          ]
+        : []),
+    ],
+  })),
+  {
+    export: "monteCarloNtk",
+    args: () => [reluArch(), X1(), Y1(), { samples: 4, seed: 1 }],
+    params: monteCarloParams(1),
+  },
+  {
+    export: "monteCarloNngp",
+    args: () => [reluArch(), X1(), Y1(), { samples: 4, seed: 1 }],
+    params: monteCarloParams(1),
+  },
+  {
+    export: "monteCarloNtkWithError",
+    args: () => [reluArch(), X1(), Y1(), { samples: 4, seed: 1 }],
+    params: monteCarloParams(2),
+  },
+  {
+    export: "monteCarloNngpWithError",
+    args: () => [reluArch(), X1(), Y1(), { samples: 4, seed: 1 }],
+    params: monteCarloParams(2),
+  },
+  ...(["laplaceKernel", "gaussianKernel"] as const).map((name): Row => ({
+    export: name,
+    args: () => [X1(), Y1(), { sigma: 0.7 }],
+    params: [
+      ...pointPair,
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "sigma"], name: "sigma", ...positive(), optional: true },
+    ],
+  })),
+  {
+    export: "gammaExponentialKernel",
+    args: () => [X1(), Y1(), { alpha: 1.5, sigma: 0.7 }],
+    params: [
+      ...pointPair,
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "alpha"], name: "alpha", ...range(0, 2, { hiIn: true }) },
+      { at: [2, "sigma"], name: "sigma", ...positive(), optional: true },
+    ],
+  },
+  {
+    export: "extendedLaplaceKernel",
+    args: () => [X1(), Y1(), { alpha: 1.5, beta: 0.5 }],
+    params: [
+      ...pointPair,
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "alpha"], name: "alpha", ...range(0, 2, { hiIn: true }) },
+      { at: [2, "beta"], name: "beta", ...nonNegative() },
+    ],
+  },
+  {
+    export: "maternKernel",
+    args: () => [X1(), Y1(), { nu: 1.5, lengthScale: 0.7 }],
+    params: [
+      ...pointPair,
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "nu"], name: "nu", ...range(0, 50, { hiIn: true }) },
+      { at: [2, "lengthScale"], name: "lengthScale", ...positive(), optional: true },
+    ],
+  },
+  {
+    export: "maternCorrelation",
+    args: () => [0.4, { nu: 2.3, lengthScale: 0.7 }],
+    params: [
+      { at: [0], name: "r", ...nonNegative() },
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "nu"], name: "nu", ...range(0, 50, { hiIn: true }) },
+      { at: [1, "lengthScale"], name: "lengthScale", ...positive(), optional: true },
+    ],
+  },
+  {
+    export: "maternExpectedDecay",
+    args: () => [1.5, { d: 3 }],
+    params: [
+      { at: [0], name: "nu", ...range(0, 50, { hiIn: true }) },
+      { at: [1, "d"], name: "d", ...integer(2), optional: true },
+    ],
+  },
+  {
+    export: "besselK",
+    args: () => [1.5, 0.8],
+    params: [
+      { at: [0], name: "nu", ...range(-50, 50, { loIn: true, hiIn: true }) },
+      { at: [1], name: "x", ...positive() },
+    ],
+  },
+  {
+    export: "empiricalNtk",
+    args: () => [net1(), X1(), Y1()],
+    params: [
+      { at: [0], name: "net", kind: "object" },
+      { at: [1], name: "X", kind: "points", sameDimensionAs: "net.inputDim" },
+      { at: [2], name: "Y", kind: "points", optional: true, sameDimensionAs: "X" },
+    ],
+  },
+  ...(["network", "Network"] as const).map((name): Row => ({
+    export: name,
+    call: name === "Network" ? (a, o) => new lab.Network(a as never, o as never) : undefined,
+    args: () => [reluArch(), { inputDim: 1, width: 3, seed: 1 }],
+    inspect: (net) => (net as lab.Network).params,
+    params: [
+      archParam,
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "inputDim"], name: "inputDim", ...integer(1) },
+      { at: [1, "width"], name: "width", ...integer(1) },
+      { at: [1, "outputs"], name: "outputs", ...integer(1), optional: true },
+      { at: [1, "seed"], name: "seed", ...seed },
+      { at: [1, "rng"], name: "rng", kind: "object", optional: true },
+      {
+        at: [1, "parameterization"],
+        name: "parameterization",
+        kind: "choice",
+        values: ["ntk", "standard", "default"],
+        optional: true,
+      },
+    ],
+  })),
+  ...(["forward", "trace"] as const).map((method): Row => ({
+    export: "Network",
+    label: `Network.${method}`,
+    who: `Network.${method}`,
+    args: () => [[0.5, -0.2]],
+    call: (x) =>
+      lab.mlpNetwork({ activations: ["relu"], width: 3, inputDim: 2, seed: 1 })[method](x as number[]),
+    params: [{ at: [0], name: "x", kind: "vector", length: "fixed" }],
+  })),
+  ...(["predict", "forwardBatch"] as const).map((method): Row => ({
+    export: "Network",
+    label: `Network.${method}`,
+    who: `Network.${method}`,
+    args: () => [Float64Array.of(0.5, -0.2, 1, 0.3), 2],
+    call: (X, n) =>
+      lab
+        .mlpNetwork({ activations: ["relu"], width: 3, inputDim: 2, seed: 1 })
+        [method](X as Float64Array, n as number),
+    params: [
+      { at: [0], name: "X", kind: "vector", length: "fixed" },
+      { at: [1], name: "n", ...integer(1) },
+    ],
+  })),
+  { export: "gaussHermite", args: () => [5], params: [{ at: [0], name: "n", ...integer(1) }] },
+  { export: "gaussLegendre", args: () => [5], params: [{ at: [0], name: "n", ...integer(1) }] },
+  {
+    export: "erfFunction",
+    args: () => [0.5],
+    params: [],
+    extra: [
+      // A scalar primitive like Math.sin (the activation calls it per unit): NaN propagates, the limits hold.
+      {
+        class: "NaN / Infinity",
+        label: "erf(NaN) is NaN, like Math.sin",
+        param: "x",
+        args: () => [NaN],
+        expect: { answer: (r) => assert.ok(Number.isNaN(r)), allowNaN: true },
+      },
+      {
+        class: "NaN / Infinity",
+        label: "erf(+-Infinity) = +-1",
+        param: "x",
+        args: () => [-Infinity],
+        expect: { answer: (r) => assert.equal(r, -1) },
+      },
+      {
+        class: "extreme magnitudes",
+        label: "erf(1e-300) = 2/sqrt(pi) 1e-300",
+        param: "x",
+        args: () => [1e-300],
+        expect: { answer: (r) => close([r as number], [(2 / Math.sqrt(Math.PI)) * 1e-300]) },
+      },
+    ],
+  },
+  {
+    export: "relativeError",
+    args: () => [X1(), [[0.4], [-0.3], [1.1]], { norm: "max" }],
+    params: [
+      { at: [0], name: "estimate", kind: "points", sameDimensionAs: "reference" },
+      { at: [1], name: "reference", kind: "points" },
+      { at: [2, "norm"], name: "norm", kind: "choice", values: ["frobenius", "max"], optional: true },
+    ],
+  },
+  {
+    export: "rootMeanSquare",
+    args: () => [[0.5, -1, 2]],
+    params: [{ at: [0], name: "values", kind: "vector", length: "free" }],
+  },
+  {
+    export: "logLogSlope",
+    args: () => [
+      [1, 2, 4, 8],
+      [1, 0.5, 0.26, 0.124],
+    ],
+    params: [
+      { at: [0], name: "x", kind: "vector", length: "free" },
+      { at: [1], name: "y", kind: "vector", length: "fixed" },
+    ],
+    inspect: (fit) => ({ ...(fit as object), at3: (fit as lab.LogLogFit).predict(3) }),
+  },
+  {
+    export: "outputBlock",
+    args: () => [
+      new Matrix([
+        [1, 2, 3, 4],
+        [5, 6, 7, 8],
+        [9, 10, 11, 12],
+        [13, 14, 15, 16],
+      ]),
+      2,
+      1,
+      0,
+    ],
+    params: [
+      { at: [0], name: "K", kind: "matrix", shape: "any", rows: "either" },
+      { at: [1], name: "outputs", ...integer(1) },
+      { at: [2], name: "a", ...integer(0, 1) },
+      { at: [3], name: "b", ...integer(0, 1) },
+    ],
+  },
+  {
+    export: "referenceKernel",
+    args: () => ["relu_ntk_L2"],
+    inspect: (k) => (k as lab.ReferenceKernel).evaluate("ntk", X1()),
+    params: [{ at: [0], name: "name", kind: "bad", values: [5, null] }],
+  },
+  {
+    export: "referenceKernel",
+    label: "referenceKernel(...).evaluate",
+    args: () => ["ntk", X1(), Y1()],
+    call: (kind, X, Y) => lab.referenceKernel("relu_ntk_L2")?.evaluate(kind as never, X as never, Y as never),
+    params: [
+      { at: [0], name: "kind", kind: "choice", values: ["ntk", "nngp"] },
+      { at: [1], name: "X", kind: "points" },
+      { at: [2], name: "Y", kind: "points", optional: true, sameDimensionAs: "X" },
+    ],
+  },
+  {
+    export: "checkReferenceValues",
+    args: () => [[{ name: "p", x: [1, 0], y: [0, 1], ntk_or_kernel: { relu_ntk_L1: 0.3 }, nngp: {} }]],
+    params: [{ at: [0], name: "pairs", kind: "list" }],
+  },
+  {
+    export: "activation",
+    args: () => [
+      { name: "tanh", fn: Math.tanh, derivative: (z: number) => 1 - Math.tanh(z) ** 2, quadraturePoints: 8 },
+    ],
+    inspect: (a) => (a as lab.Activation).scale,
+    params: [
+      { at: [0], name: "spec", kind: "options" },
+      { at: [0, "name"], name: "name", kind: "bad", values: [5, "", null] },
+      { at: [0, "fn"], name: "fn", kind: "callback", returns: "number" },
+      { at: [0, "derivative"], name: "derivative", kind: "callback", returns: "number" },
+      { at: [0, "quadraturePoints"], name: "quadraturePoints", ...integer(1), optional: true },
+    ],
+  },
+  {
+    export: "quadratureDual",
+    args: () => [Math.tanh, (z: number) => 1 - Math.tanh(z) ** 2, 8],
+    inspect: (dual) => {
+      const out = new Float64Array(4);
+      (dual as lab.Dual)(1, 1, 0.5, 0.5, 1.5, out);
+      return out.subarray(0, 2);
+    },
+    params: [
+      { at: [0], name: "fn", kind: "callback", returns: "number" },
+      { at: [1], name: "derivative", kind: "callback", returns: "number" },
+      { at: [2], name: "points", ...integer(1) },
+    ],
+  },
+  {
+    export: "reluPower",
+    args: () => [3],
+    inspect: (a) => (a as lab.Activation).scale,
+    params: [{ at: [0], name: "k", ...integer(1) }],
+    extra: [
+      {
+        class: "extreme magnitudes",
+        label: "reluPower(200) says the largest usable k",
+        param: "k",
+        args: () => [200],
+        expect: { throws: ["200", /\[1, \d+\]|<= ?\d+|at most \d+|largest/] },
+      },
+    ],
+  },
+  {
+    export: "mlp",
+    args: () => [[lab.relu, lab.erf], { weightStd: [1, 2, 1], biasStd: 0.5 }],
+    params: [
+      { at: [0], name: "activations", kind: "list" },
+      { at: [1], name: "options", kind: "options", optional: true },
+      { at: [1, "weightStd"], name: "weightStd", ...nonNegative([0, 1e200]), optional: true },
+      { at: [1, "biasStd"], name: "biasStd", ...nonNegative([0, 1e200]), optional: true },
+    ],
+  },
+  {
+    export: "relu",
+    takes: "nothing checkable",
+    why: "a constant Activation; its fn, derivative and dual are scalar primitives the kernel loops call (NaN in, NaN out, like Math.sin)",
+  },
+  { export: "sin", takes: "nothing checkable", why: "a constant Activation (see relu)" },
+  { export: "cos", takes: "nothing checkable", why: "a constant Activation (see relu)" },
+  { export: "erf", takes: "nothing checkable", why: "a constant Activation (see relu)" },
+  { export: "identity", takes: "nothing checkable", why: "a constant Activation (see relu)" },
+  {
+    export: "DEFAULT_QUADRATURE_POINTS",
+    takes: "nothing checkable",
+    why: "a constant number, not a function",
+  },
+  { export: "MATERN_MAX_NU", takes: "nothing checkable", why: "a constant number, not a function" },
+  {
+    export: "DEFAULT_RELATIVE_TOLERANCE",
+    takes: "nothing checkable",
+    why: "a constant number, not a function",
+  },
+  { export: "ACTIVATION_NAMES", takes: "nothing checkable", why: "a constant list of names" },
+  // spectrum
+  {
+    export: "eigenvalues",
+    args: () => [K3(), {}],
+    params: [symmetricK, ...eigenOptions],
+    degenerate: (r, K) => constantSpectrum(r as Float64Array, K),
+    extra: [multiplicityCase("eigenvalues", (r) => r as Float64Array)],
+  },
+  {
+    export: "eigenvalues",
+    label: "eigenvalues, top-k",
+    args: () => [K3(), { top: 2 }],
+    params: [symmetricK],
+    degenerate: (r, K) => close(r as Float64Array, [K.length * K[0][0], 0], { absolute: K.length * 1e-3 }),
+  },
+  {
+    export: "eigh",
+    args: () => [K3(), {}],
+    params: [symmetricK, ...eigenOptions],
+    inspect: (r) => {
+      const { values, vectors } = r as lab.Eigensystem;
+      return { values, vectors };
+    },
+    degenerate: (r, K) => {
+      const { values, vectors } = r as { values: Float64Array; vectors: Matrix };
+      constantSpectrum(values, K);
+      // Each column is a unit eigenvector: |K v - lambda v| <= 1e-12 ||K|| (||K|| = n c).
+      const Kv = new Matrix(K).mmul(vectors);
+      for (let c = 0; c < values.length; c++) {
+        const v = vectors.getColumn(c);
+        const residual = Math.max(...Kv.getColumn(c).map((x, i) => Math.abs(x - values[c] * v[i])));
+        assert.ok(
+          residual <= 1e-12 * K.length * K[0][0],
+          `|K v - lambda v| = ${residual} for eigenvalue ${values[c]}`,
+        );
+        close([Math.hypot(...v)], [1], { what: `|v[${c}]|` });
+      }
+    },
+    extra: [multiplicityCase("eigh", (r) => (r as lab.Eigensystem).values)],
+  },
+  {
+    export: "circulantSpectrum",
+    args: () => [
+      [
+        [2, 1, 0.5],
+        [0.5, 2, 1],
+        [1, 0.5, 2],
+      ].map((r, i, all) => r.map((_, j) => [2, 0.7, 0.7][(j - i + 3) % 3])),
+      { tolerance: 1e-9 },
+    ],
+    params: [symmetricK, { at: [1, "tolerance"], name: "tolerance", ...nonNegative(), optional: true }],
+    degenerate: (r, K) => constantSpectrum(r as Float64Array, K),
+  },
+  {
+    export: "circulantFrequencySpectrum",
+    args: () => [
+      [
+        [2, 0.7, 0.7],
+        [0.7, 2, 0.7],
+        [0.7, 0.7, 2],
+      ],
+      {},
+    ],
+    params: [symmetricK, { at: [1, "tolerance"], name: "tolerance", ...nonNegative(), optional: true }],
+    degenerate: (r, K) => constantSpectrum((r as lab.CirculantFrequencySpectrum).eigenvalue, K),
+  },
+  {
+    export: "decaySlope",
+    args: () => [decay10(), { from: 2, to: 8, method: "endpoints", n: 12 }],
+    params: [
+      { at: [0], name: "eigenvalues", kind: "vector", length: "free" },
+      { at: [1, "from"], name: "from", ...integer(1, 7), optional: true },
+      { at: [1, "to"], name: "to", ...integer(3, 10), optional: true },
+      { at: [1, "method"], name: "method", kind: "choice", values: ["lsq", "endpoints"], optional: true },
+      { at: [1, "n"], name: "n", ...integer(10), optional: true },
+    ],
+  },
+  {
+    export: "frequencySpectrum",
+    args: () => [(u: number) => Math.exp(u), { maxFrequency: 4, argument: "cosine" }],
+    params: [
+      { at: [0], name: "kappa", kind: "callback", returns: "number" },
+      { at: [1, "maxFrequency"], name: "maxFrequency", ...integer(0), optional: true },
+      { at: [1, "argument"], name: "argument", kind: "choice", values: ["cosine", "angle"], optional: true },
+    ],
+  },
+  {
+    export: "aliasedEigenvalues",
+    args: () => [[1, 0.5, 0.25, 0.125], 5],
+    params: [
+      { at: [0], name: "coefficient", kind: "vector", length: "free" },
+      { at: [1], name: "n", ...integer(1) },
+    ],
+  },
+  {
+    export: "aliasedEigenvaluesWithTail",
+    args: () => [Array.from({ length: 12 }, (_, m) => 1 / (m + 1) ** 2), 6, { exponent: 2 }],
+    params: [
+      { at: [0], name: "coefficient", kind: "vector", length: "free" },
+      { at: [1], name: "n", ...integer(1) },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "exponent"], name: "exponent", ...range(1, Infinity) },
+    ],
+  },
+  {
+    export: "expectedDecay",
+    args: () => [{ family: "reluPowerNtk", k: 2 }, { d: 3 }],
+    params: [
+      { at: [0], name: "kernel", kind: "object" },
+      { at: [0, "k"], name: "k", ...integer(1) },
+      { at: [1, "d"], name: "d", ...integer(2), optional: true },
+    ],
+  },
+  {
+    export: "rankSlopeFromFrequencyExponent",
+    args: () => [3, 3],
+    params: [
+      { at: [0], name: "p", ...range(0, Infinity) },
+      { at: [1], name: "d", ...integer(2) },
+    ],
+  },
+  {
+    export: "fft",
+    args: () => [Float64Array.of(1, 2, 3), Float64Array.of(0, 0, 0)],
+    params: [],
+    extra: [
+      // An in-place transform primitive (like gemm): IEEE arithmetic, so a NaN sample spreads to every bin.
+      {
+        class: "NaN / Infinity",
+        label: "a NaN sample makes every bin NaN (IEEE propagation, nothing else changes)",
+        param: "re",
+        args: () => [Float64Array.of(1, NaN, 3), new Float64Array(3)],
+        expect: {
+          answer: (r) => assert.ok(Array.from(r as Float64Array).every(Number.isNaN)),
+          allowNaN: true,
+        },
+      },
+      {
+        class: "wrong dimension",
+        label: "im shorter than re",
+        param: "im",
+        args: () => [new Float64Array(4), new Float64Array(3)],
+        expect: { throws: ["4", "3"], name: "im" },
+      },
+    ],
+    call: (re, im) => {
+      lab.fft(re as Float64Array, im as Float64Array);
+      return re;
+    },
+  },
+  {
+    export: "rankByFrequency",
+    args: () => [[1, 0.5, 0.25, 0.01], { tolerance: 0.02 }],
+    params: [
+      { at: [0], name: "value", kind: "vector", length: "free" },
+      { at: [1, "tolerance"], name: "tolerance", ...nonNegative(), optional: true },
+    ],
+  },
+  {
+    export: "mercerRanks",
+    args: () => [spectrum8(), { relativeError: 0.1 }],
+    params: [
+      { at: [0], name: "spectrum", kind: "object" },
+      { at: [1, "relativeError"], name: "relativeError", ...range(0, 1), optional: true },
+    ],
+  },
+  {
+    export: "localExponent",
+    args: () => [spectrum8(), 2, 6, { relativeError: 0.1 }],
+    params: [
+      { at: [0], name: "spectrum", kind: "object" },
+      { at: [1], name: "from", ...integer(1, 8) },
+      { at: [2], name: "to", ...integer(3, 8) },
+      { at: [3, "relativeError"], name: "relativeError", ...range(0, 1), optional: true },
+    ],
+  },
+  {
+    export: "rankedDecaySlope",
+    args: () => [ranked(), { from: 2, to: 10 }],
+    params: [
+      { at: [0], name: "ranked", kind: "object" },
+      { at: [1, "from"], name: "from", ...integer(1, 9), optional: true },
+      { at: [1, "to"], name: "to", ...integer(3, 21), optional: true },
+      { at: [1, "method"], name: "method", kind: "choice", values: ["lsq", "endpoints"], optional: true },
+    ],
+  },
+  {
+    export: "precisionRank",
+    args: () => [[1, 0.1, 1e-20], 5],
+    params: [
+      { at: [0], name: "eigenvalues", kind: "vector", length: "free" },
+      { at: [1], name: "n", ...integer(3), optional: true },
+    ],
+  },
+  {
+    export: "circleProfile",
+    args: () => [(X: number[][], Y: number[][]) => lab.laplaceKernel(X, Y)],
+    inspect: (f) => [0, 1, Math.PI].map((t) => (f as (t: number) => number)(t)),
+    params: [{ at: [0], name: "kernel", kind: "callback", returns: "matrix" }],
+  },
+  {
+    export: "slopeRows",
+    args: () => [
+      { kernel: "k", inputs: "circle", n: 10, theory: -2 },
+      [lab.decaySlope(decay10(), { from: 2, to: 8 })],
+      { digits: 2 },
+    ],
+    params: [
+      { at: [0], name: "label", kind: "object" },
+      { at: [1], name: "fits", kind: "list" },
+      { at: [2, "digits"], name: "digits", ...integer(0, 15), optional: true },
+    ],
+  },
+  // regression
+  {
+    export: "kernelRegression",
+    args: () => [K3(), y3(), { ridge: 0.1 }],
+    params: [
+      { at: [0], name: ["K", "kernel matrix"], kind: "matrix", shape: "symmetric", rows: "either" },
+      { at: [1], name: "y", kind: "vector", length: "fixed" },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "ridge"], name: "ridge", ...nonNegative(), optional: true },
+      { at: [2, "mode"], name: "mode", kind: "choice", values: ["solve", "lstsq"], optional: true },
+    ],
+  },
+  {
+    export: "kernelRegression",
+    label: "kernelRegression, least squares",
+    args: () => [K3(), y3(), { mode: "lstsq" }],
+    params: [{ at: [0], name: ["K", "kernel matrix"], kind: "matrix", shape: "symmetric", rows: "either" }],
+    // The minimum-norm least-squares fit: the mean of y for a constant K, nothing for a zero K.
+    degenerate: (r, K) => {
+      const mean = y3().reduce((s, v) => s + v, 0) / 3;
+      close(
+        (r as lab.KernelRegression).trainPredictions,
+        new Array<number>(3).fill(K[0][0] === 0 ? 0 : mean),
+        { tol: 1e-12 },
+      );
+    },
+    extra: [
+      {
+        class: "degenerate matrices",
+        label: "a constant 359 x 359 K: least squares predicts the mean of y",
+        param: "K",
+        args: () => [
+          new Matrix(359, 359).fill(1),
+          Array.from({ length: 359 }, (_, i) => i % 3),
+          { mode: "lstsq" },
+        ],
+        expect: {
+          answer: (r) =>
+            close((r as lab.KernelRegression).trainPredictions, new Array<number>(359).fill(358 / 359), {
+              tol: 1e-9,
+            }),
+        },
+      },
+      {
+        class: "empty",
+        label: "an empty K and y",
+        param: "K",
+        args: () => [new Matrix(0, 0), []],
+        expect: { throws: [/\b0\b|empty/], name: ["K", "y"] },
+      },
+    ],
+  },
+  {
+    export: "kernelRegression",
+    label: "kernelRegression(...).predict",
+    args: () => [cross()],
+    call: (Kx) => lab.kernelRegression(K3(), y3()).predict(Kx as Matrix),
+    params: [{ at: [0], name: "crossKernel", kind: "matrix", shape: "any", rows: "either" }],
+  },
+  {
+    export: "gradientDescentDynamics",
+    args: () => [K3(), y3(), { eta: 0.5, initial: [0.1, 0, -0.1] }],
+    inspect: (d) => {
+      const { eigenvalues, maxStableEta, stable } = d as lab.KernelDynamics;
+      return { eigenvalues, maxStableEta, stable, residual: (d as lab.KernelDynamics).residual(3) };
+    },
+    allowInfinity: true,
+    params: [
+      { at: [0], name: "K", kind: "matrix", shape: "symmetric", rows: "either" },
+      { at: [1], name: "y", kind: "vector", length: "fixed" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "eta"], name: "eta", ...positive() },
+      { at: [2, "initial"], name: "initial", kind: "vector", length: "fixed", optional: true },
+    ],
+  },
+  ...(["residual", "residualByDirection"] as const).map((method): Row => ({
+    export: "gradientDescentDynamics",
+    label: `gradientDescentDynamics(...).${method}`,
+    args: () => [2],
+    call: (t) => dynamics(1)[method](t as number),
+    allowInfinity: true,
+    params: [{ at: [0], name: "t", ...integer(0) }],
+  })),
+  {
+    export: "gradientDescentDynamics",
+    label: "gradientDescentDynamics(...).residual on 5 I",
+    args: () => [1, 2],
+    call: (eta, t) => dynamics(eta as number).residual(t as number),
+    allowInfinity: true,
+    params: [],
+    extra: [
+      {
+        class: "extreme magnitudes",
+        label: "eta = 1 (a negative factor 1 - 5/3): residual(2) = (1 - 5/3)^2 (-y), exact",
+        param: "t",
+        args: () => [1, 2],
+        expect: {
+          answer: (r) =>
+            close(
+              r as Float64Array,
+              [1, 2, 3].map((v) => (-v * 4) / 9),
+            ),
+        },
+      },
+      {
+        class: "extreme magnitudes",
+        label: "an unstable eta = 10 grows the residual to Infinity at t = 1000, never NaN",
+        param: "t",
+        args: () => [10, 1000],
+        expect: {
+          answer: (r) =>
+            assert.ok(
+              Array.from(r as Float64Array).every((v) => !Number.isNaN(v) && Math.abs(v) > 1e300),
+              `residual ${r}`,
+            ),
+        },
+      },
+    ],
+  },
+  {
+    export: "gradientDescentDynamics",
+    label: "gradientDescentDynamics(...).flowResidual",
+    args: () => [1.5],
+    call: (t) => dynamics(1).flowResidual(t as number),
+    params: [{ at: [0], name: "time", ...nonNegative() }],
+  },
+  {
+    export: "gradientDescentDynamics",
+    label: "gradientDescentDynamics(...).predict",
+    args: () => [2, cross(), [0.1, 0.2]],
+    call: (t, Kx, f0) => dynamics(0.2).predict(t as number, Kx as Matrix, f0 as number[]),
+    params: [
+      { at: [0], name: "t", ...integer(0) },
+      { at: [1], name: "crossKernel", kind: "matrix", shape: "any", rows: "either" },
+      { at: [2], name: "initialTest", kind: "vector", length: "fixed", optional: true },
+    ],
+  },
+  {
+    export: "gradientDescentDynamics",
+    label: "gradientDescentDynamics(...).flowPredict",
+    args: () => [1.5, cross(), [0.1, 0.2]],
+    call: (t, Kx, f0) => dynamics(0.2).flowPredict(t as number, Kx as Matrix, f0 as number[]),
+    params: [
+      { at: [0], name: "time", ...nonNegative() },
+      { at: [1], name: "crossKernel", kind: "matrix", shape: "any", rows: "either" },
+      { at: [2], name: "initialTest", kind: "vector", length: "fixed", optional: true },
+    ],
+  },
+  {
+    export: "gaussianProcessPosterior",
+    args: () => [K3(), y3(), cross(), test2(), { noise: 0.1 }],
+    inspect: (p) => {
+      const { mean, variance, covariance } = p as lab.GaussianProcessPosterior;
+      return { mean, variance, covariance };
+    },
+    params: [
+      { at: [0], name: ["K", "kernel matrix"], kind: "matrix", shape: "symmetric", rows: "either" },
+      { at: [1], name: "y", kind: "vector", length: "fixed" },
+      { at: [2], name: "crossKernel", kind: "matrix", shape: "any", rows: "either" },
+      { at: [3], name: "testKernel", kind: "matrix", shape: "symmetric", rows: "either" },
+      { at: [4, "noise"], name: "noise", ...nonNegative(), optional: true },
+    ],
+  },
+  {
+    export: "gaussianProcessPosterior",
+    label: "gaussianProcessPosterior(...).sample",
+    who: "gaussianProcessPosterior.sample",
+    args: () => [2, { seed: 4 }],
+    call: (count, source) =>
+      lab.gaussianProcessPosterior(K3(), y3(), cross(), test2()).sample(count as number, source as never),
+    params: [
+      { at: [0], name: "count", ...integer(1) },
+      { at: [1], name: ["source", "seed"], kind: "options" },
+      { at: [1, "seed"], name: "seed", ...seed },
+    ],
+  },
+  // linalg
+  ...(["gemm", "gemmReference"] as const).map((name): Row => ({
+    export: name,
+    args: () => [matOf(2, 3), matOf(3, 2), matOf(2, 2), { alpha: 0.5, beta: 2 }],
+    inspect: (C) => (C as lab.Mat).data,
+    params: [
+      { at: [0], name: "A", kind: "mat" },
+      { at: [1], name: "B", kind: "mat" },
+      { at: [2], name: "C", kind: "mat" },
+      { at: [3, "alpha"], name: "alpha", ...finite(), optional: true },
+      { at: [3, "beta"], name: "beta", ...finite(), optional: true },
+    ],
+    extra: [
+      {
+        class: "NaN / Infinity",
+        label: "a NaN in row 0 of A makes row 0 of C NaN, the other row exact (IEEE, like BLAS)",
+        param: "A",
+        args: () => {
+          const A = matOf(2, 3);
+          A.data[1] = NaN;
+          return [A, matOf(3, 2), matOf(2, 2)];
+        },
+        expect: {
+          allowNaN: true,
+          answer: (C) => {
+            const ref = lab.gemmReference(matOf(2, 3), matOf(3, 2), matOf(2, 2)).data;
+            const c = C as Float64Array;
+            assert.ok(Number.isNaN(c[0]) && Number.isNaN(c[1]));
+            assert.deepEqual([c[2], c[3]], [ref[2], ref[3]]);
+          },
+        },
+      },
+    ],
+  })),
+  {
+    export: "mat",
+    args: () => [2, 3, new Float64Array(6)],
+    params: [
+      { at: [0], name: "rows", ...integer(0) },
+      { at: [1], name: "cols", ...integer(0) },
+      { at: [2], name: "data", kind: "bad", values: [[1, 2, 3, 4, 5, 6], new Float64Array(5), "abcdef"] },
+    ],
+  },
+  {
+    export: "setGemmBackend",
+    args: () => [{}],
+    params: [
+      { at: [0], name: "options", kind: "options" },
+      { at: [0, "backend"], name: "backend", kind: "choice", values: ["wasm", "js", "auto"], optional: true },
+      { at: [0, "threads"], name: "threads", ...integer(1), optional: true },
+    ],
+  },
+  { export: "gemmBackend", takes: "nothing checkable", why: "takes no argument" },
+  {
+    export: "gemmReady",
+    takes: "nothing checkable",
+    why: "async; its only argument bounds how long it polls for workers",
+  },
+  // report
+  {
+    export: "startNotebook",
+    args: () => ["98-classes", { n: 3 }],
+    inspect: (nb) => (nb as lab.Notebook).parameters,
+    params: [
+      { at: [0], name: "id", kind: "bad", values: [5, null, "notebook", "2-x"] },
+      { at: [1], name: "parameters", kind: "bad", values: [null, 5, "abc"] },
+    ],
+  },
+  {
+    export: "startNotebook",
+    label: "startNotebook(...).figure",
+    who: "figure",
+    args: () => ["classes", figureOptions(), { caption: "c" }],
+    call: (name, options, text) =>
+      lab.startNotebook("98-classes", {}).figure(name as string, options as never, text as never),
+    params: [
+      { at: [0], name: "name", kind: "bad", values: [5, null, "Bad Name"] },
+      { at: [1], name: "options", kind: "bad", values: [null, 5] },
+      { at: [2], name: "text", kind: "object" },
+      { at: [2, "caption"], name: "caption", kind: "bad", values: [5, null, undefined] },
+    ],
+  },
+  {
+    export: "startNotebook",
+    label: "startNotebook(...).table",
+    who: "table",
+    args: () => ["classes", fakeFrame(), "a caption"],
+    call: (name, df, caption) =>
+      lab.startNotebook("98-classes", {}).table(name as string, df as never, caption as string),
+    params: [
+      { at: [0], name: "name", kind: "bad", values: [5, null, "Bad Name"] },
+      { at: [1], name: "df", kind: "object" },
+    ],
+  },
+  {
+    export: "composeFigure",
+    args: () => [figureOptions(), { title: "t", caption: "c" }],
+    params: [
+      { at: [0], name: "options", kind: "bad", values: [null, 5] },
+      { at: [1], name: "text", kind: "object" },
+      { at: [1, "caption"], name: "caption", kind: "bad", values: [5, null, undefined] },
+      { at: [1, "title"], name: "title", kind: "bad", values: [5, null] },
+    ],
+  },
+  {
+    export: "rasterize",
+    args: () => [lab.composeFigure(figureOptions(), { caption: "c" })],
+    inspect: (png) => (png as Buffer).length > 0,
+    params: [{ at: [0], name: "svg", kind: "bad", values: [5, null, "", "not an svg"] }],
+  },
+  {
+    export: "tableHtml",
+    args: () => [fakeFrame(), "a caption"],
+    params: [
+      { at: [0], name: "df", kind: "object" },
+      { at: [1], name: "caption", kind: "bad", values: [5] },
+    ],
+  },
+  { export: "tableCsv", args: () => [fakeFrame()], params: [{ at: [0], name: "df", kind: "object" }] },
+  {
+    export: "formatCell",
+    takes: "nothing checkable",
+    why: "formats any value for a table: NaN, null and undefined show as a dash by design, anything else as text",
+  },
+  {
+    export: "progress",
+    args: () => [3, "loop"],
+    params: [
+      { at: [0], name: "total", ...integer(1) },
+      { at: [1], name: "label", kind: "bad", values: [5, null, undefined] },
+    ],
+  },
+  { export: "inKernel", takes: "nothing checkable", why: "takes no argument" },
+  {
+    export: "projectRoot",
+    args: () => [process.cwd()],
+    params: [{ at: [0], name: "start", kind: "bad", values: [5, null] }],
+  },
+  {
+    export: "writeFileAtomic",
+    args: () => [path.join(output, "a.txt"), "text"],
+    params: [
+      { at: [0], name: "file", kind: "bad", values: [5, null, ""] },
+      { at: [1], name: "data", kind: "bad", values: [5, null, {}] },
+    ],
+  },
+  // training
+  {
+    export: "train",
+    args: () => [
+      net1(),
+      X1(),
+      [0.2, -0.1, 0.4],
+      { steps: 2, learningRate: 0.1, record: { every: 1 }, evalPoints: [[0], [0.25]], warn: quiet },
+    ],
+    params: [
+      { at: [0], name: "net", kind: "object" },
+      { at: [1], name: "X", kind: "points", sameDimensionAs: "net.inputDim" },
+      { at: [2], name: "y", kind: "vector", length: "fixed" },
+      { at: [3], name: "options", kind: "options" },
+      { at: [3, "steps"], name: "steps", ...integer(0) },
+      { at: [3, "learningRate"], name: "learningRate", ...positive() },
+      { at: [3, "optimizer"], name: "optimizer", kind: "choice", values: ["gd", "adam"], optional: true },
+      {
+        at: [3, "learningRateCheck"],
+        name: "learningRateCheck",
+        kind: "choice",
+        values: ["warn", "error", "off"],
+        optional: true,
+      },
+      { at: [3, "divergenceFactor"], name: "divergenceFactor", ...range(1, Infinity), optional: true },
+      { at: [3, "targetLoss"], name: "targetLoss", ...nonNegative(), optional: true },
+      { at: [3, "record", "every"], name: "record.every", ...integer(1) },
+      {
+        at: [3, "evalPoints"],
+        name: "evalPoints",
+        kind: "points",
+        optional: true,
+        sameDimensionAs: "net.inputDim",
+      },
+    ],
+  },
+  {
+    export: "train",
+    label: "train with adam",
+    args: () => [
+      net1(),
+      X1(),
+      [0.2, -0.1, 0.4],
+      { steps: 2, learningRate: 0.1, optimizer: "adam", adam: { beta1: 0.8, beta2: 0.99, epsilon: 1e-6 } },
+    ],
+    params: [
+      { at: [3, "adam", "beta1"], name: "adam.beta1", ...range(0, 1, { loIn: true }), optional: true },
+      { at: [3, "adam", "beta2"], name: "adam.beta2", ...range(0, 1, { loIn: true }), optional: true },
+      { at: [3, "adam", "epsilon"], name: "adam.epsilon", ...positive(), optional: true },
+    ],
+  },
+  ...(["lossAndGradient", "lossAndGradientReference"] as const).map((name): Row => ({
+    export: name,
+    args: () => [net1(), X1(), [0.2, -0.1, 0.4]],
+    params: [
+      { at: [0], name: "net", kind: "object" },
+      { at: [1], name: "X", kind: "points", sameDimensionAs: "net.inputDim" },
+      { at: [2], name: "y", kind: "vector", length: "fixed" },
+    ],
+  })),
+  {
+    export: "stableLearningRate",
+    args: () => [net1(), X1()],
+    params: [
+      { at: [0], name: "net", kind: "object" },
+      { at: [1], name: "X", kind: "points", sameDimensionAs: "net.inputDim" },
+    ],
+  },
+  {
+    export: "mseLoss",
+    args: () => [Float64Array.of(1, 2, 3, 4), Float64Array.of(1, 1, 1, 1), 2],
+    params: [
+      { at: [0], name: "F", kind: "vector", length: "fixed" },
+      { at: [1], name: "Y", kind: "vector", length: "fixed" },
+      { at: [2], name: "n", ...integer(1, 4) },
+    ],
+  },
+  {
+    export: "mlpNetwork",
+    args: () => [
+      {
+        activations: ["relu", "sin"],
+        width: 3,
+        inputDim: 2,
+        outputs: 2,
+        weightStd: 1.5,
+        biasStd: 0.1,
+        seed: 1,
+      },
+    ],
+    inspect: (net) => (net as lab.Network).params,
+    params: [
+      { at: [0], name: "options", kind: "options" },
+      { at: [0, "activations"], name: "activations", kind: "list" },
+      { at: [0, "width"], name: "width", ...integer(1) },
+      { at: [0, "inputDim"], name: "inputDim", ...integer(1), optional: true },
+      { at: [0, "outputs"], name: "outputs", ...integer(1), optional: true },
+      {
+        at: [0, "parameterization"],
+        name: "parameterization",
+        kind: "choice",
+        values: ["ntk", "standard", "default"],
+        optional: true,
+      },
+      { at: [0, "weightStd"], name: "weightStd", ...nonNegative([0, 1e200]), optional: true },
+      { at: [0, "biasStd"], name: "biasStd", ...nonNegative([0, 1e200]), optional: true },
+      { at: [0, "seed"], name: "seed", ...seed },
+    ],
+  },
+  {
+    export: "activationByName",
+    args: () => ["relu3"],
+    inspect: (a) => (a as lab.Activation).scale,
+    params: [{ at: [0], name: "name", kind: "bad", values: [5, null, "tanh", "relu0"] }],
+  },
+  // optimize
+  // f may return +Infinity (outside its domain, or overflowing): the optimizers report it as f's value.
+  {
+    export: "bracketMinimum",
+    allowInfinity: true,
+    args: () => [sq, -1, 0, { lower: -5, upper: 5, maxEvaluations: 50 }],
+    params: [
+      { at: [0], name: "f", kind: "callback", returns: "number" },
+      { at: [1], name: "x0", ...finite([-1e300]) },
+      { at: [2], name: "x1", ...finite([1e300]) },
+      {
+        at: [3, "lower"],
+        name: "lower",
+        kind: "number",
+        ok: (v) => v < Infinity,
+        probes: [NaN, Infinity, null],
+        optional: true,
+      },
+      {
+        at: [3, "upper"],
+        name: "upper",
+        kind: "number",
+        ok: (v) => v > -Infinity,
+        probes: [NaN, -Infinity, null],
+        optional: true,
+      },
+      { at: [3, "maxEvaluations"], name: "maxEvaluations", ...integer(3), optional: true },
+    ],
+  },
+  ...(["brentMinimize", "goldenSectionMinimize"] as const).map((name): Row => ({
+    export: name,
+    allowInfinity: true,
+    args: () => [sq, -1, 2, { absoluteTolerance: 1e-9, relativeTolerance: 1e-8, maxIterations: 100 }],
+    params: [
+      { at: [0], name: "f", kind: "callback", returns: "number" },
+      { at: [1], name: "lower", ...finite([-1e300]) },
+      { at: [2], name: "upper", ...finite([1e300]) },
+      { at: [3, "absoluteTolerance"], name: "absoluteTolerance", ...positive(), optional: true },
+      { at: [3, "relativeTolerance"], name: "relativeTolerance", ...nonNegative(), optional: true },
+      { at: [3, "maxIterations"], name: "maxIterations", ...integer(1), optional: true },
+    ],
+  })),
+  {
+    export: "minimizeScalar",
+    args: () => [sq, { bracket: [-1, 0], method: "golden", maxBracketEvaluations: 50 }],
+    params: [
+      { at: [0], name: "f", kind: "callback", returns: "number" },
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "bracket"], name: "bracket", kind: "bad", values: [5, [1], [1, 2, 3], [NaN, 1], [1, 1]] },
+      { at: [1, "method"], name: "method", kind: "choice", values: ["brent", "golden"], optional: true },
+      { at: [1, "maxBracketEvaluations"], name: "maxBracketEvaluations", ...integer(3), optional: true },
+    ],
+  },
+  {
+    export: "minimizeScalar",
+    label: "minimizeScalar on bounds",
+    args: () => [sq, { bounds: [-1, 2], absoluteTolerance: 1e-9 }],
+    params: [
+      { at: [1, "bounds"], name: "bounds", kind: "bad", values: [5, [1], [2, 1], [NaN, 1], [-Infinity, 1]] },
+      { at: [1, "absoluteTolerance"], name: "absoluteTolerance", ...positive(), optional: true },
+    ],
+  },
+  // targets, fourier, spectral bias
+  {
+    export: "multiSine",
+    args: () => [[1, 3], { amplitudes: [1, 0.5], period: 2 }],
+    inspect: (s) => ({ ...(s as object), values: (s as lab.SineSeries).at([0.1, 0.5, -0.7]) }),
+    params: [
+      { at: [0], name: "frequencies", kind: "vector", length: "free" },
+      { at: [1, "amplitudes"], name: "amplitudes", kind: "vector", length: "fixed", optional: true },
+      { at: [1, "period"], name: "period", ...positive(), optional: true },
+    ],
+  },
+  {
+    export: "multiSine",
+    label: "multiSine(...).at",
+    who: "SineSeries.at",
+    args: () => [[0.1, 0.5, -0.7]],
+    call: (xs) => sineSeries().at(xs as number[]),
+    params: [{ at: [0], name: "xs", kind: "vector", length: "free", empty: "accepted" }],
+  },
+  {
+    export: "squareWaveSeries",
+    args: () => [5, { period: 2 }],
+    inspect: (s) => ({ ...(s as object), values: (s as lab.SineSeries).at([0.1, 0.5, -0.7]) }),
+    params: [
+      { at: [0], name: "maxHarmonic", ...integer(1) },
+      { at: [1, "period"], name: "period", ...positive(), optional: true },
+    ],
+  },
+  {
+    export: "periodicGrid",
+    args: () => [4, { from: -2, to: 3 }],
+    params: [
+      { at: [0], name: "n", ...integer(1) },
+      { at: [1, "from"], name: "from", ...finite(), optional: true },
+      { at: [1, "to"], name: "to", ...finite(), optional: true },
+    ],
+  },
+  {
+    export: "fourierComponents",
+    args: () => [[1, 0.5, -0.2, 0.3, 0.1, -0.4, 0.2, 0], { from: -1, period: 2 }],
+    params: [
+      { at: [0], name: "values", kind: "vector", length: "free" },
+      { at: [1, "from"], name: "from", ...finite(), optional: true },
+      { at: [1, "period"], name: "period", ...positive(), optional: true },
+    ],
+  },
+  {
+    export: "relativeChange",
+    args: () => [
+      [1, 2.5, 3, -1],
+      [1, 2, 3, -1.5],
+    ],
+    params: [
+      { at: [0], name: "after", kind: "vector", length: "fixed" },
+      { at: [1], name: "before", kind: "vector", length: "free" },
+    ],
+    extra: [
+      {
+        class: "extreme magnitudes",
+        label: "the relative change is scale-free: both times 1e300 or 1e-300 give the same value",
+        param: "before",
+        args: () => [
+          [1e300, 2.5e300],
+          [1e300, 2e300],
+        ],
+        expect: { answer: (r) => close([r as number], [lab.relativeChange([1, 2.5], [1, 2])]) },
+      },
+      {
+        class: "extreme magnitudes",
+        label: "tiny vectors (1e-300): the same relative change",
+        param: "before",
+        args: () => [
+          [1e-300, 2.5e-300],
+          [1e-300, 2e-300],
+        ],
+        expect: { answer: (r) => close([r as number], [lab.relativeChange([1, 2.5], [1, 2])]) },
+      },
+    ],
+  },
+  {
+    export: "componentErrors",
+    args: () => [
+      Array.from(lab.periodicGrid(8), (x) => 0.5 * Math.sin(Math.PI * x)),
+      lab.multiSine([1, 2]),
+      { from: -1 },
+    ],
+    params: [
+      { at: [0], name: "residual", kind: "vector", length: "free" },
+      { at: [1], name: "target", kind: "object" },
+      { at: [2, "from"], name: "from", ...finite(), optional: true },
+    ],
+  },
+  {
+    export: "logSpacedSteps",
+    args: () => [1000, 3],
+    params: [
+      { at: [0], name: "maxStep", ...integer(0) },
+      { at: [1], name: "perDecade", ...integer(1), optional: true },
+    ],
+  },
+  {
+    export: "stepsToLearn",
+    args: () => [(t: number) => [1 / (1 + t), 2 / (1 + t)], { maxSteps: 1000, perDecade: 4, threshold: 0.1 }],
+    params: [
+      { at: [0], name: "errorsAt", kind: "callback", returns: "numbers" },
+      { at: [1, "threshold"], name: "threshold", ...positive(), optional: true },
+      {
+        at: [1, "maxSteps"],
+        name: "maxSteps",
+        kind: "number",
+        ok: (v) => Number.isFinite(v) && v >= 1,
+        probes: [NaN, Infinity, null, 0, 0.5, -1],
+        optional: true,
+      },
+      { at: [1, "perDecade"], name: "perDecade", ...integer(1), optional: true },
+      { at: [1, "steps"], name: "steps", kind: "bad", values: [null, 5, [], [2, 1], [0, NaN]] },
+    ],
+  },
+];
+
+/**
+ * A kernel of (X, Y?) is also called with Y left out: the symmetric path (K(X, X), each pair once, the
+ * diagonal from each point with itself) is a different code path with its own degenerate cases.
+ */
+const symmetricRows = table.flatMap((r): Row[] => {
+  if ("takes" in r || r.label) return [];
+  const y = r.params.find((p) => p.kind === "points" && p.name === "Y");
+  if (!y) return [];
+  return [
+    {
+      ...r,
+      label: `${r.export}, symmetric (Y left out)`,
+      args: () => withValue(r.args(), y.at, undefined),
+      params: r.params.filter((p) => p !== y),
+      extra: [],
+    },
+  ];
+});
+const rows = [...table, ...symmetricRows];
+
+// ---- the tests ---------------------------------------------------------------------------------------------
+
+const isNothing = (r: Row | NothingRow): r is NothingRow => "takes" in r;
+const exported = lab as unknown as Record<string, (...args: unknown[]) => unknown>;
+
+test("every export of src/index.ts has an entry in the table", () => {
+  const named = new Set(rows.map((r) => r.export));
+  const runtime = Object.keys(lab);
+  const missing = runtime.filter((name) => !named.has(name));
+  const stale = [...named].filter((name) => !(name in lab));
+  assert.deepEqual({ missing, stale }, { missing: [], stale: [] });
+});
+
+test("entries that take nothing checkable say why", () => {
+  for (const r of rows.filter(isNothing)) assert.ok(r.why.length > 10, r.export);
+});
+
+for (const row of rows) {
+  if (isNothing(row)) continue;
+  describe(row.label ?? row.export, () => {
+    test("accepts its valid arguments and returns nothing non-finite", () => {
+      runCase(
+        row,
+        { class: "valid", label: "valid", param: "", args: row.args, expect: { finiteOrRefused: true } },
+        exported[row.export],
+      );
+      // finiteOrRefused would let a refusal through: the valid call must succeed.
+      const result = (row.call ?? exported[row.export])(...row.args());
+      if (row.inspect) row.inspect(result);
+    });
+    const cases = [...row.params.flatMap((p) => casesFor(row, p)), ...(row.extra ?? [])];
+    for (const c of cases) {
+      test(`${c.class}: ${c.label}`, () => runCase(row, c, exported[row.export]));
+    }
+  });
+}
+
+test("a bad parameter's Error names the function, the parameter, the value and what is allowed", () => {
+  // The checker itself must be able to fail.
+  assert.throws(() => checkError(new Error("sigma must be > 0, got -1"), "gaussianKernel", "sigma", ["-1"]));
+  assert.throws(() => checkError(new Error("gaussianKernel: bad value"), "gaussianKernel", "sigma", []));
+  assert.throws(() => checkError(new TypeError("x.map is not a function"), "ntk", "arch", []));
+  checkError(
+    new Error("gaussianKernel: sigma must be a finite number > 0, got -1"),
+    "gaussianKernel",
+    "sigma",
+    ["-1"],
+  );
+});
