@@ -123,8 +123,11 @@ export function quadratureDual(
   };
 }
 
+/** The largest k of reluPower: (2k - 1)!! = 2 E[max(0, z)^(2k)] is finite in float64 up to k = 150 (3.8e306). */
+export const RELU_POWER_MAX_K = 150;
+
 /**
- * max(0, z)^k for an integer k >= 1 (not z^k: for even k that would be a different, even function, the
+ * max(0, z)^k for an integer 1 <= k <= 150 (not z^k: for even k that would be a different, even function, the
  * bug of a public version of this study). Dual: arc-cosine kernel of order k (Cho & Saul 2009),
  * E[s(u)s(v)] = (ab)^{k/2} J_k(theta) / (2 pi); the derivative k max(0,z)^{k-1} gives order k - 1 times k^2.
  * c_s = 2 / (2k - 1)!!. Homogeneity of degree k carries the unit-sphere formula to any norms (seed 004
@@ -132,7 +135,11 @@ export function quadratureDual(
  * term then takes theta = pi/2, a value that only ever multiplies a factor that is zero there.
  */
 export function reluPower(k: number): Activation {
-  checkInteger("reluPower", "k", k, 1);
+  if (!(Number.isInteger(k) && k >= 1 && k <= RELU_POWER_MAX_K)) {
+    throw new Error(
+      `reluPower: k must be an integer in [1, ${RELU_POWER_MAX_K}], got ${k} (past k = ${RELU_POWER_MAX_K}, E[max(0, z)^(2k)] = (2k - 1)!!/2 exceeds float64)`,
+    );
+  }
   const norm = 1 / (2 * Math.PI);
   const fullJ = Math.PI * doubleFactorialOdd(k);
   // The last pair's theta, pi - theta, cos theta, sin theta and J_k(theta), which the full dual reuses.

@@ -15,7 +15,7 @@ import { gemm, mat } from "../linalg/gemm";
 import { network } from "../network";
 import type { Rng } from "../random";
 import { checkInteger } from "../validate";
-import type { Architecture } from "./architecture";
+import { checkArchitecture, type Architecture } from "./architecture";
 import { assembleKernel } from "./assemble";
 import { readPair, type Points, type PointsInput } from "./points";
 
@@ -125,6 +125,7 @@ function monteCarlo(
   Y: PointsInput | undefined,
   options: MonteCarloOptions,
 ): { mean: Matrix; stdError?: Matrix } {
+  checkArchitecture(who, arch);
   if (!options || typeof options !== "object")
     throw new Error(`${who}: options { samples, seed } are required, got ${String(options)}`);
   checkInteger(who, "samples", options.samples, 1);

@@ -15,7 +15,7 @@
  * digits through every layer.
  */
 import { Matrix } from "ml-matrix";
-import type { Architecture } from "./architecture";
+import { checkArchitecture, type Architecture } from "./architecture";
 import { valuesOnlyDual, type Dual } from "../activations";
 import { assembleRows, type RowFiller } from "./assemble";
 import { readPair, type Points, type PointsInput } from "./points";
@@ -166,6 +166,7 @@ function rowFiller(arch: Architecture, px: Prepared, py: Prepared, d1: number, o
 }
 
 function kernel(who: string, output: Output, arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix {
+  checkArchitecture(who, arch);
   const { x, y, symmetric } = readPair(who, X, Y);
   const px = prepare(arch, x);
   const py = symmetric ? px : prepare(arch, y);
