@@ -239,13 +239,24 @@ function rowFiller(
           g = alpha * gap + 0;
           h = alpha * cogap + 0;
         }
-        // Near c = +-sqrt(ab) (a gap below half of sqrt(ab) = (g + h) / 2) the covariance comes from that gap
-        // and the next layer's variances, not as alpha * value + beta: for sin and erf the fixed point
-        // c = sqrt(ab) repels (by coth 1 per sin layer), so a covariance rounded on its own drifts from the
-        // variances and, 150 layers on, the diagonal went to Infinity. Read from the gap, it stays
-        // consistent with them (exact on the diagonal); elsewhere m - g would cancel and value is better.
+        // The next layer's state (c, g, h) is tied to its variances: g + h = 2m, m = sqrt(ab). Near c = +-m
+        // (a gap below m / 2) c and the other gap come from the small gap; elsewhere from c = alpha * value
+        // + beta, where m -+ c cannot cancel. Carried apart, the three drifted: for sin (coth 1 per layer)
+        // and erf (1.23) the fixed point c = m repels, so a covariance rounded on its own left the
+        // variances (the depth-150 sin NNGP had Infinity on the diagonal), and g + h - 2m grew by the
+        // same factor until g and h overflowed. Tied, the diagonal is exact at any depth.
         const m = sdX[l + 1][i] * sdY[l + 1][j];
-        c = g < 0.5 * m ? m - g : h < 0.5 * m ? h - m : alpha * value + beta;
+        if (g < 0.5 * m) {
+          c = m - g;
+          h = m + c;
+        } else if (h < 0.5 * m) {
+          c = h - m;
+          g = m - c;
+        } else {
+          c = alpha * value + beta;
+          g = m - c;
+          h = m + c;
+        }
         theta = c + alpha * out[1] * theta;
       }
       lastDual(varX[last][i], varY[last][j], c, g, h, out);
