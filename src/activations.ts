@@ -45,6 +45,19 @@ export function valuesOnlyDual(dual: Dual): Dual {
   return valuesOnlyDuals.get(dual) ?? dual;
 }
 
+/** The smallest normal float64: a product below it keeps fewer than 53 bits. */
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * sqrt(a b) for a, b >= 0 without overflow or underflow of the product: sqrt(1e300 * 1e300) is Infinity
+ * and sqrt(1e-300 * 1e-300) is 0, where sqrt(a) sqrt(b) is right. Where a b is a normal number it is
+ * exactly Math.sqrt(a * b), so ordinary inputs keep their bits.
+ */
+export function rootOfProduct(a: number, b: number): number {
+  const p = a * b;
+  return p >= MIN_NORMAL && p < Infinity ? Math.sqrt(p) : Math.sqrt(a) * Math.sqrt(b);
+}
+
 /** Number of Gauss-Hermite nodes per dimension for activations without a closed-form dual. */
 export const DEFAULT_QUADRATURE_POINTS = 64;
 
@@ -70,11 +83,18 @@ export function activation(spec: {
   }
   const dual =
     spec.dual ?? quadratureDual(spec.fn, spec.derivative, spec.quadraturePoints ?? DEFAULT_QUADRATURE_POINTS);
+  const fault = nonFiniteAt(spec, PROBES);
+  if (fault) throw new Error(`activation ${spec.name}: ${fault}`);
   const out = new Float64Array(4);
   dual(1, 1, 1, 0, 2, out);
   if (!(out[0] > 0 && Number.isFinite(out[0]))) {
     throw new Error(
       `activation ${spec.name}: E[s(z)^2] must be finite and > 0 for the c_s normalization, got ${out[0]}`,
+    );
+  }
+  if (!Number.isFinite(out[1])) {
+    throw new Error(
+      `activation ${spec.name}: E[s'(z)^2] (the dual's out[1] at unit variance) must be finite, got ${out[1]}`,
     );
   }
   return Object.freeze({
@@ -84,6 +104,31 @@ export function activation(spec: {
     dual,
     scale: 1 / out[0],
   });
+}
+
+/** Where activation() tries fn and derivative: the Gauss-Hermite nodes of N(0, 1) (|z| up to 14.9). */
+const PROBES = gaussHermite(DEFAULT_QUADRATURE_POINTS).nodes;
+
+/**
+ * The first z = scale * probes[k] where fn or derivative is not finite, as "derivative(z) = NaN", or null.
+ * For messages: activation() tries the unit-variance nodes, and a kernel whose layer turned NaN tries
+ * the nodes at that layer's standard deviations.
+ */
+export function nonFiniteAt(
+  act: Pick<Activation, "fn" | "derivative">,
+  probes: ArrayLike<number>,
+  scales: readonly number[] = [1],
+): string | null {
+  for (const scale of scales) {
+    for (let k = 0; k < probes.length; k++) {
+      const z = scale * probes[k];
+      for (const key of ["fn", "derivative"] as const) {
+        const v = act[key](z);
+        if (!Number.isFinite(v)) return `${key}(${z}) must be finite, got ${v}`;
+      }
+    }
+  }
+  return null;
 }
 
 /**
@@ -123,8 +168,11 @@ export function quadratureDual(
   };
 }
 
+/** The largest k of reluPower: (2k - 1)!! = 2 E[max(0, z)^(2k)] is finite in float64 up to k = 150 (3.8e306). */
+export const RELU_POWER_MAX_K = 150;
+
 /**
- * max(0, z)^k for an integer k >= 1 (not z^k: for even k that would be a different, even function, the
+ * max(0, z)^k for an integer 1 <= k <= 150 (not z^k: for even k that would be a different, even function, the
  * bug of a public version of this study). Dual: arc-cosine kernel of order k (Cho & Saul 2009),
  * E[s(u)s(v)] = (ab)^{k/2} J_k(theta) / (2 pi); the derivative k max(0,z)^{k-1} gives order k - 1 times k^2.
  * c_s = 2 / (2k - 1)!!. Homogeneity of degree k carries the unit-sphere formula to any norms (seed 004
@@ -132,7 +180,11 @@ export function quadratureDual(
  * term then takes theta = pi/2, a value that only ever multiplies a factor that is zero there.
  */
 export function reluPower(k: number): Activation {
-  checkInteger("reluPower", "k", k, 1);
+  if (!(Number.isInteger(k) && k >= 1 && k <= RELU_POWER_MAX_K)) {
+    throw new Error(
+      `reluPower: k must be an integer in [1, ${RELU_POWER_MAX_K}], got ${k} (past k = ${RELU_POWER_MAX_K}, E[max(0, z)^(2k)] = (2k - 1)!!/2 exceeds float64)`,
+    );
+  }
   const norm = 1 / (2 * Math.PI);
   const fullJ = Math.PI * doubleFactorialOdd(k);
   // The last pair's theta, pi - theta, cos theta, sin theta and J_k(theta), which the full dual reuses.
@@ -140,7 +192,7 @@ export function reluPower(k: number): Activation {
   // The values-only dual (a last layer reads no gaps). For k = 1, J_1 = cos(theta) phi + sin(theta) and
   // J_0 = phi are written out (arcCosJ's sum reduces to exactly these operations: pow(x, 1) = x, 1 * x = x).
   const values: Dual = (a, b, _c, g, h, out) => {
-    const r = Math.sqrt(a * b);
+    const r = rootOfProduct(a, b);
     if (!(r > 0)) {
       out[0] = 0;
       out[1] = k === 1 ? 0.25 : 0;
@@ -178,7 +230,7 @@ export function reluPower(k: number): Activation {
   };
   const dual: Dual = (a, b, c, g, h, out) => {
     values(a, b, c, g, h, out);
-    const r = Math.sqrt(a * b);
+    const r = rootOfProduct(a, b);
     if (!(r > 0)) {
       out[2] = 0;
       out[3] = 0;
@@ -233,8 +285,8 @@ function sineOrCosine(name: string, sign: 1 | -1): Activation {
     const damp = Math.exp(-(a + b) / 2);
     out[0] = damp * f(c);
     out[1] = damp * fPrime(c);
-    const m = Math.sqrt(a * b);
-    const root = Math.sqrt(f(a) * f(b));
+    const m = rootOfProduct(a, b);
+    const root = rootOfProduct(f(a), f(b));
     // sqrt a - sqrt b as (a - b) / (sqrt a + sqrt b): a - b is exact when a and b are close (Sterbenz),
     // while the difference of the two rounded roots would keep only its last bits.
     const rootGap = (a - b) / (Math.sqrt(a) + Math.sqrt(b) || 1);
@@ -282,7 +334,7 @@ export const erf: Activation = activation({
   dual: (a, b, c, g, h, out) => {
     // The ratio is < 1 in exact arithmetic; rounding may reach 1 + eps for huge variances.
     out[0] =
-      (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, (2 * c) / Math.sqrt((1 + 2 * a) * (1 + 2 * b)))));
+      (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, (2 * c) / rootOfProduct(1 + 2 * a, 1 + 2 * b))));
     out[1] = 4 / Math.PI / Math.sqrt(1 + 2 * a + 2 * b + 4 * g * h);
     out[2] = NaN;
     out[3] = NaN;

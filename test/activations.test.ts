@@ -144,9 +144,9 @@ test("the erf function is accurate against known values", () => {
 });
 
 test("bad activation input throws naming parameter, value and range", () => {
-  assert.throws(() => reluPower(0), /reluPower: k must be an integer >= 1, got 0/);
-  assert.throws(() => reluPower(1.5), /reluPower: k must be an integer >= 1, got 1.5/);
-  assert.throws(() => reluPower(-2), /k must be an integer >= 1, got -2/);
+  assert.throws(() => reluPower(0), /reluPower: k must be an integer in \[1, 150\], got 0/);
+  assert.throws(() => reluPower(1.5), /reluPower: k must be an integer in \[1, 150\], got 1.5/);
+  assert.throws(() => reluPower(-2), /k must be an integer in \[1, 150\], got -2/);
   assert.throws(
     () => activation({ name: "x", fn: Math.tanh, derivative: undefined as never }),
     /derivative must be a function/,

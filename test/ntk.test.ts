@@ -183,7 +183,7 @@ test("bad input throws an Error naming parameter, value and what is allowed", ()
     () => ntk(arch, [[1, 0]], [[1, 0, 0]]),
     /Y must have the dimension of X \(2 coordinates per row\), got 3/,
   );
-  assert.throws(() => ntk(arch, [[1, 0], [1]]), /X\[1\] must have 2 coordinates/);
+  assert.throws(() => ntk(arch, [[1, 0], [1]]), /X\[1\] must be a row of 2 coordinates like X\[0\], got 1/);
   assert.throws(() => mlp([]), /activations must be a non-empty array/);
   assert.throws(() => mlp([relu], { weightStd: [1] }), /weightStd must be a number or an array of 2/);
   assert.throws(() => mlp([relu, relu], { biasStd: [1, 0, 0] }), /biasStd must be a number or an array of 2/);

@@ -11,18 +11,30 @@
  * with C_0 = phi, C_1 = sin phi, C_j = cos^{j-1}(phi) sin(phi) / j + (j - 1)/j C_{j-2}. It gives
  * J_0 = pi - theta and J_1 = sin theta + (pi - theta) cos theta, the ReLU kernel of seed 004 problem 1.
  *
- * Near theta = pi the sum's terms cancel (J_k ~ phi^{2k+1}), so there (1) is integrated directly by
- * Gauss-Legendre: its integrand is positive and nearly a polynomial of degree 2k in s, so the rule is
- * exact to rounding. Callers pass theta, phi = pi - theta, cos theta and sin theta, each computed
+ * Past theta = pi/2 the sum's terms alternate in sign and cancel (J_k ~ phi^{2k+1} near pi; at cos theta
+ * = -0.6 the sum kept no correct digit for k = 30), so there (1) is integrated directly by Gauss-Legendre:
+ * its integrand is positive and nearly a polynomial of degree 2k in s, so a rule of 24 nodes (k <= 10)
+ * or max(32, k + 16) nodes is exact to rounding (24 nodes lost 1e-11 at k = 20, 1e-2 at k = 100). For k = 1 the sum only loses a
+ * digit or so, and (1) takes over below phi = 0.5 as before. Callers pass theta, phi = pi - theta, cos theta and sin theta, each computed
  * accurately on its own (DESIGN.md: arccos of a rounded cosine loses half the digits at 0 and pi).
  */
-import { gaussLegendre } from "./quadrature";
+import { gaussLegendre, type QuadratureRule } from "./quadrature";
 
-/** Below this opening phi the sum for J_k cancels badly enough that (1) is integrated instead. */
+/** Below this opening phi the sum for J_1 cancels badly enough that (1) is integrated instead. */
 export const NEAR_ANTIPODAL = 0.5;
 const WEDGE_RULE = gaussLegendre(24);
-const WEDGE_NODES = WEDGE_RULE.nodes;
-const WEDGE_WEIGHTS = WEDGE_RULE.weights;
+/** The Gauss-Legendre rules of (1) for k > 10, by k: max(32, k + 16) nodes. */
+const wedgeRules = new Map<number, QuadratureRule>();
+
+function wedgeRule(k: number): QuadratureRule {
+  if (k <= 10) return WEDGE_RULE;
+  let rule = wedgeRules.get(k);
+  if (rule === undefined) {
+    rule = gaussLegendre(Math.max(32, k + 16));
+    wedgeRules.set(k, rule);
+  }
+  return rule;
+}
 
 /** (2k - 1)!! = 1 * 3 * ... * (2k - 1), with (-1)!! = 1. */
 export function doubleFactorialOdd(k: number): number {
@@ -40,7 +52,7 @@ function factorial(k: number): number {
 /** J_k(theta); phi = pi - theta, cosT = cos theta, sinT = sin theta >= 0. */
 export function arcCosJ(k: number, theta: number, phi: number, cosT: number, sinT: number): number {
   if (k === 0) return phi;
-  if (phi < NEAR_ANTIPODAL) return wedgeIntegral(k, phi);
+  if (phi < NEAR_ANTIPODAL || (k > 1 && cosT < 0)) return wedgeIntegral(k, phi);
   // C_j(phi) with cos phi = -cos theta and sin phi = sin theta.
   let cPrev = phi; // C_{j-2}
   let cCur = sinT; // C_{j-1}
@@ -61,8 +73,7 @@ export function arcCosJ(k: number, theta: number, phi: number, cosT: number, sin
 /** Equation (1) by Gauss-Legendre on [-phi/2, phi/2]. */
 function wedgeIntegral(k: number, phi: number): number {
   const half = phi / 2;
-  const nodes = WEDGE_NODES;
-  const weights = WEDGE_WEIGHTS;
+  const { nodes, weights } = wedgeRule(k);
   let sum = 0;
   if (k === 1) {
     // Math.pow(x, 1) is x: the same sum without 24 calls of pow (this loop dominates near-antipodal pairs).

@@ -8,6 +8,7 @@
  */
 import type { Activation } from "../activations";
 import { checkInRange } from "../validate";
+import { describeValue } from "./points";
 
 export interface Architecture {
   /** One activation per hidden layer; L = activations.length. */
@@ -39,11 +40,25 @@ export function mlp(activations: readonly Activation[], options: MlpOptions = {}
     }
   });
   const L = activations.length;
-  return Object.freeze({
+  const arch: Architecture = Object.freeze({
     activations: Object.freeze([...activations]),
     weightStd: perLayer("weightStd", options.weightStd ?? 1, L + 1, "L + 1 (hidden layers and output)"),
     biasStd: perLayer("biasStd", options.biasStd ?? 0, L, "L (one per hidden layer)"),
   });
+  made.add(arch);
+  return arch;
+}
+
+/** The architectures mlp() has made: the only ones whose per-layer arrays are known to be checked. */
+const made = new WeakSet<object>();
+
+/** Throws unless arch is an Architecture made by mlp(...), naming the function and what it got. */
+export function checkArchitecture(who: string, arch: unknown): asserts arch is Architecture {
+  if (typeof arch !== "object" || arch === null || !made.has(arch)) {
+    throw new Error(
+      `${who}: arch must be an Architecture from mlp([...activations], options), got ${describeValue(arch)}`,
+    );
+  }
 }
 
 function perLayer(

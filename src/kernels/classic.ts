@@ -4,6 +4,9 @@
  */
 import { Matrix } from "ml-matrix";
 import { checkInRange, checkPositive } from "../validate";
+
+/** The smallest normal float64: below it a product keeps fewer than 53 bits. */
+const MIN_NORMAL = 2.2250738585072014e-308;
 import { assembleRows, type RowFiller } from "./assemble";
 import { readPair, type PointsInput } from "./points";
 
@@ -17,6 +20,11 @@ function distanceKernel(
   const d = x.d;
   const dx = x.data;
   const dy = y.data;
+  const far = (i: number, j: number): never => {
+    throw new Error(
+      `${who}: the squared distance |X[${i}] - Y[${j}]|^2 overflows float64 (coordinates up to ${Math.max(...dx.subarray(i * d, i * d + d).map(Math.abs))} and ${Math.max(...dy.subarray(j * d, j * d + d).map(Math.abs))}); points must lie within about 1e154 of each other`,
+    );
+  };
   // Each kernel gets its own copy of the loop (a fresh closure per call would share one compiled loop
   // across profiles and keep the profile call generic); the 2-D case, the circle, is unrolled.
   const fill: RowFiller =
@@ -27,7 +35,8 @@ function distanceKernel(
           for (let j = j0; j < j1; j++) {
             const t0 = p0 - dy[2 * j];
             const t1 = p1 - dy[2 * j + 1];
-            row[j] = profile(0 + t0 * t0 + t1 * t1);
+            const r2 = 0 + t0 * t0 + t1 * t1;
+            row[j] = r2 < Infinity ? profile(r2) : far(i, j);
           }
         }
       : (i, j0, j1, row) => {
@@ -37,7 +46,7 @@ function distanceKernel(
               const t = dx[i * d + k] - dy[j * d + k];
               r2 += t * t;
             }
-            row[j] = profile(r2);
+            row[j] = r2 < Infinity ? profile(r2) : far(i, j);
           }
         };
   return assembleRows(x.n, y.n, symmetric, fill);
@@ -61,7 +70,14 @@ export function gaussianKernel(
 ): Matrix {
   checkPositive("gaussianKernel", "sigma", sigma);
   const scale = 2 * sigma * sigma;
-  return distanceKernel("gaussianKernel", X, Y, (r2) => Math.exp(-r2 / scale));
+  if (scale >= MIN_NORMAL && scale < Infinity) {
+    return distanceKernel("gaussianKernel", X, Y, (r2) => Math.exp(-r2 / scale));
+  }
+  // 2 sigma^2 underflows (sigma < 1e-154: 0 / 0 on the diagonal) or overflows: divide the distance first.
+  return distanceKernel("gaussianKernel", X, Y, (r2) => {
+    const t = Math.sqrt(r2) / sigma;
+    return Math.exp(-(t * t) / 2);
+  });
 }
 
 /**
@@ -92,10 +108,16 @@ export function extendedLaplaceKernel(
   checkInRange("extendedLaplaceKernel", "beta", beta, 0, Infinity, { loInclusive: true, hiInclusive: false });
   const halfA = alpha / 2;
   const halfB = beta / 2;
-  return distanceKernel(
-    "extendedLaplaceKernel",
-    X,
-    Y,
-    (r2) => Math.exp(-Math.pow(r2, halfA)) * Math.pow(r2, halfB),
-  );
+  return distanceKernel("extendedLaplaceKernel", X, Y, (r2) => {
+    const value = Math.exp(-Math.pow(r2, halfA)) * Math.pow(r2, halfB);
+    if ((value > 0 && value < Infinity) || r2 === 0) return value;
+    // One factor underflowed or overflowed (0 * Infinity = NaN for far points): take the product in logs.
+    const logged = Math.exp(halfB * Math.log(r2) - Math.pow(r2, halfA));
+    if (logged === Infinity) {
+      throw new Error(
+        `extendedLaplaceKernel: exp(-r^alpha) r^beta overflows float64 at the distance r = ${Math.sqrt(r2)} (alpha = ${alpha}, beta = ${beta})`,
+      );
+    }
+    return logged;
+  });
 }

@@ -7,8 +7,8 @@
  */
 import { Matrix } from "ml-matrix";
 import { gemm, mat } from "../linalg/gemm";
-import type { Network } from "../network";
-import { readPair, type PointsInput } from "./points";
+import { Network } from "../network";
+import { describeValue, readPair, type PointsInput } from "./points";
 
 /**
  * The empirical NTK as a row-major (n c) x (m c) array, from the points X (n x inputDim, row-major) and Y
@@ -75,6 +75,11 @@ export function empiricalNtkArray(
  * block approaches ntk(net.architecture, X, Y).
  */
 export function empiricalNtk(net: Network, X: PointsInput, Y?: PointsInput): Matrix {
+  if (!(net instanceof Network)) {
+    throw new Error(
+      `empiricalNtk: net must be a Network from network(arch, { inputDim, width }), got ${describeValue(net)}`,
+    );
+  }
   const { x, y, symmetric } = readPair("empiricalNtk", X, Y);
   if (x.d !== net.inputDim) {
     throw new Error(

@@ -21,7 +21,7 @@
 import { Matrix } from "ml-matrix";
 import { checkInRange, checkPositive } from "../validate";
 import { assembleKernel } from "./assemble";
-import { readPair, type PointsInput } from "./points";
+import { farDistance, readPair, type PointsInput } from "./points";
 
 /** Largest smoothness accepted: beyond it Gamma(nu) and the closed-form coefficients lose digits. */
 export const MATERN_MAX_NU = 50;
@@ -32,6 +32,12 @@ export interface MaternOptions {
   /** Length scale l > 0 (default 1). */
   lengthScale?: number;
 }
+
+/**
+ * Past this z = sqrt(2 nu) r / l, k_nu < z^{nu - 1/2} e^{-z} underflows to 0 for every nu <= 50 (about
+ * 1e-700 at z = 2000); returning 0 there keeps z^2 and z^p (which overflow for huge z) out of the sums.
+ */
+const NEGLIGIBLE = 2000;
 
 /** Terms smaller than this fraction of the running sum end the trapezoidal sum. */
 const TAIL = 1e-18;
@@ -120,15 +126,21 @@ function profile(nu: number, lengthScale: number): (r: number) => number {
   if (p >= 0) {
     const c = halfIntegerCoefficients(p);
     return (r) => {
-      const z = scale * r;
+      const z = r === 0 ? 0 : scale * r;
+      if (!(z <= NEGLIGIBLE)) return 0;
       // Horner in z over sum_i c_i z^{p - i}: c_0 multiplies the highest power.
       let poly = 0;
       for (let i = 0; i <= p; i++) poly = poly * z + c[i];
-      return Math.exp(-z) * poly;
+      // Past z = 700, e^{-z} alone underflows while the product is still a normal number.
+      return z < 700 ? Math.exp(-z) * poly : Math.exp(Math.log(poly) - z);
     };
   }
   const norm = logGamma(nu);
-  return (r) => (r === 0 ? 1 : Math.exp(logMixtureIntegral(nu, scale * r) - norm));
+  return (r) => {
+    if (r === 0) return 1;
+    const z = scale * r;
+    return z <= NEGLIGIBLE ? Math.exp(logMixtureIntegral(nu, z) - norm) : 0;
+  };
 }
 
 /**
@@ -162,7 +174,7 @@ export function maternKernel(X: PointsInput, Y: PointsInput | undefined, options
       const t = dx[i * d + c] - dy[j * d + c];
       r2 += t * t;
     }
-    return k(Math.sqrt(r2));
+    return k(r2 < Infinity ? Math.sqrt(r2) : farDistance(x, i, y, j));
   });
 }
 

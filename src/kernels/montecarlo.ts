@@ -15,7 +15,7 @@ import { gemm, mat } from "../linalg/gemm";
 import { network } from "../network";
 import type { Rng } from "../random";
 import { checkInteger } from "../validate";
-import type { Architecture } from "./architecture";
+import { checkArchitecture, type Architecture } from "./architecture";
 import { assembleKernel } from "./assemble";
 import { readPair, type Points, type PointsInput } from "./points";
 
@@ -41,7 +41,7 @@ interface Features {
   readonly D: Float64Array[];
 }
 
-function features(arch: Architecture, p: Points, options: MonteCarloOptions): Features {
+function features(who: string, arch: Architecture, p: Points, options: MonteCarloOptions): Features {
   const m = options.samples;
   const net = network(arch, { inputDim: p.d, width: m, seed: options.seed, rng: options.rng });
   const L = arch.activations.length;
@@ -54,7 +54,15 @@ function features(arch: Architecture, p: Points, options: MonteCarloOptions): Fe
       const scale = net.featureScale[l];
       const h = trace.preActivations[l];
       G[l].set(trace.features[l], i * m);
-      for (let r = 0; r < m; r++) D[l][i * m + r] = scale * ds(h[r]);
+      for (let r = 0; r < m; r++) {
+        D[l][i * m + r] = scale * ds(h[r]);
+        if (!(Math.abs(G[l][i * m + r]) + Math.abs(D[l][i * m + r]) < Infinity)) {
+          const act = arch.activations[l];
+          throw new Error(
+            `${who}: activation ${act.name} (layer ${l + 1}) gave fn = ${act.fn(h[r])}, derivative = ${ds(h[r])} at the pre-activation ${h[r]} of input point ${i} (X, then Y): they must be finite`,
+          );
+        }
+      }
     }
   }
   return { G, D };
@@ -125,6 +133,7 @@ function monteCarlo(
   Y: PointsInput | undefined,
   options: MonteCarloOptions,
 ): { mean: Matrix; stdError?: Matrix } {
+  checkArchitecture(who, arch);
   if (!options || typeof options !== "object")
     throw new Error(`${who}: options { samples, seed } are required, got ${String(options)}`);
   checkInteger(who, "samples", options.samples, 1);
@@ -139,7 +148,7 @@ function monteCarlo(
   const both: Points = symmetric
     ? x
     : { n: x.n + y.n, d: x.d, data: Float64Array.from([...x.data, ...y.data]) };
-  const f = features(arch, both, options);
+  const f = features(who, arch, both, options);
   const yOffset = symmetric ? 0 : x.n;
   const alphas = Float64Array.from({ length: L }, (_, l) => arch.weightStd[l + 1] ** 2);
   const betas = Float64Array.from({ length: L }, (_, l) => (l + 1 < L ? arch.biasStd[l + 1] ** 2 : 0));

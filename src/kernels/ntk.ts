@@ -15,8 +15,15 @@
  * digits through every layer.
  */
 import { Matrix } from "ml-matrix";
-import type { Architecture } from "./architecture";
-import { valuesOnlyDual, type Dual } from "../activations";
+import { checkArchitecture, type Architecture } from "./architecture";
+import {
+  DEFAULT_QUADRATURE_POINTS,
+  nonFiniteAt,
+  rootOfProduct,
+  valuesOnlyDual,
+  type Dual,
+} from "../activations";
+import { gaussHermite } from "./quadrature";
 import { assembleRows, type RowFiller } from "./assemble";
 import { readPair, type Points, type PointsInput } from "./points";
 
@@ -35,7 +42,58 @@ interface Prepared {
   readonly secondMoment: Float64Array[];
 }
 
-function prepare(arch: Architecture, p: Points): Prepared {
+/** Where a layer that turned NaN looks for the input its activation fails at (times its standard deviations). */
+const DEFAULT_PROBES = gaussHermite(DEFAULT_QUADRATURE_POINTS).nodes;
+
+/** The smallest normal float64. */
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/** |(ws x, bs)| from coordinates divided by the largest of them, for sums of squares that underflow. */
+function scaledNorm(ws: number, bs: number, x: Float64Array): number {
+  let big = Math.abs(bs);
+  for (let k = 0; k < x.length; k++) big = Math.max(big, Math.abs(ws * x[k]));
+  let sum = (bs / big) ** 2;
+  for (let k = 0; k < x.length; k++) sum += ((ws * x[k]) / big) ** 2;
+  return big * Math.sqrt(sum);
+}
+
+/** Per-layer scales for a message: "= 2 in every layer" or the list (its first 6 entries and a count). */
+function perLayerText(values: Float64Array): string {
+  if (values.every((v) => v === values[0])) return `= ${values[0]} in every layer`;
+  const shown = Array.from(values.subarray(0, 6)).join(", ");
+  return `= [${shown}${values.length > 6 ? `, ... (${values.length} values)` : ""}]`;
+}
+
+/**
+ * The Error for a layer whose dual gave a value that is not finite: NaN from finite variances is the
+ * activation's fault (named with the first input where fn or derivative fails, if one is found);
+ * Infinity is a kernel beyond float64 at that depth.
+ */
+function layerFault(
+  who: string,
+  arch: Architecture,
+  l: number,
+  a: number,
+  b: number,
+  c: number,
+  out: Float64Array,
+  where: string,
+  norm: number,
+): Error {
+  const act = arch.activations[l];
+  const L = arch.activations.length;
+  if (Number.isNaN(out[0]) || Number.isNaN(out[1])) {
+    const fault = nonFiniteAt(act, DEFAULT_PROBES, [Math.sqrt(a), Math.sqrt(b)]);
+    return new Error(
+      `${who}: activation ${act.name} (layer ${l + 1} of ${L}) gave E[s(u) s(v)] = ${out[0]}, E[s'(u) s'(v)] = ${out[1]} at variances ${a}, ${b} and covariance ${c}${fault ? `: ${fault}` : ""}`,
+    );
+  }
+  return new Error(
+    `${who}: the kernel overflows float64 at layer ${l + 1} of depth ${L} (activation ${act.name}, weightStd ${perLayerText(arch.weightStd)}, biasStd ${perLayerText(arch.biasStd)}, ${where} with |(weightStd[0] x, biasStd[0])| = ${norm}); lower the depth, weightStd or |x|`,
+  );
+}
+
+function prepare(who: string, name: string, arch: Architecture, p: Points): Prepared {
   const { n, d, data } = p;
   const L = arch.activations.length;
   const ws = arch.weightStd[0];
@@ -52,7 +110,14 @@ function prepare(arch: Architecture, p: Points): Prepared {
   for (let i = 0; i < n; i++) {
     let s2 = bs * bs;
     for (let k = 0; k < d; k++) s2 += (ws * data[i * d + k]) ** 2;
-    const r = Math.sqrt(s2);
+    if (s2 === Infinity) {
+      throw new Error(
+        `${who}: ${name}[${i}]'s input variance weightStd[0]^2 |${name}[${i}]|^2 + biasStd[0]^2 overflows float64 (weightStd[0] = ${ws}, largest coordinate ${Math.max(...data.subarray(i * d, i * d + d).map(Math.abs))}); weightStd[0] |x| must stay below about 1e154`,
+      );
+    }
+    // A sum of squares below the normal range keeps few bits: the norm then comes from scaled coordinates.
+    const r =
+      s2 >= MIN_NORMAL || s2 === 0 ? Math.sqrt(s2) : scaledNorm(ws, bs, data.subarray(i * d, i * d + d));
     norm[i] = r;
     // A zero augmented vector (x = 0 without bias) keeps a zero unit vector: g = h = c = 0 for its pairs.
     const inv = r > 0 ? 1 / r : 0;
@@ -66,6 +131,7 @@ function prepare(arch: Architecture, p: Points): Prepared {
       const alpha = arch.weightStd[l + 1] ** 2 * arch.activations[l].scale;
       const beta = l + 1 < L ? arch.biasStd[l + 1] ** 2 : 0;
       q = alpha * out[0] + beta;
+      if (!(q < Infinity)) throw layerFault(who, arch, l, q, q, q, out, `${name}[${i}]`, r);
     }
   }
   return { unit, norm, variance, secondMoment };
@@ -78,7 +144,14 @@ function prepare(arch: Architecture, p: Points): Prepared {
  * never read, so it calls the dual's values-only form (activations.ts) and skips their update; every
  * value that is computed is computed by the same operations as before, so the entries do not change.
  */
-function rowFiller(arch: Architecture, px: Prepared, py: Prepared, d1: number, output: Output): RowFiller {
+function rowFiller(
+  who: string,
+  arch: Architecture,
+  px: Prepared,
+  py: Prepared,
+  d1: number,
+  output: Output,
+): RowFiller {
   const L = arch.activations.length;
   const acts = arch.activations;
   const duals: Dual[] = acts.map((act) => act.dual);
@@ -95,6 +168,8 @@ function rowFiller(arch: Architecture, px: Prepared, py: Prepared, d1: number, o
   const rootY = py === px ? rootX : rootsOf(py);
   const varX = px.variance;
   const varY = py.variance;
+  const sdX = varX.map((v) => v.map(Math.sqrt));
+  const sdY = py === px ? sdX : varY.map((v) => v.map(Math.sqrt));
   const emX = px.secondMoment;
   const emY = py.secondMoment;
   const out = new Float64Array(4);
@@ -104,6 +179,14 @@ function rowFiller(arch: Architecture, px: Prepared, py: Prepared, d1: number, o
   const normY = py.norm;
   const nngpOnly = output === "nngp";
   const last = L - 1;
+  const fault = (l: number, i: number, j: number, c: number): never => {
+    if (!(Math.abs(out[0]) + Math.abs(out[1]) < Infinity)) {
+      throw layerFault(who, arch, l, varX[l][i], varY[l][j], c, out, `X[${i}], Y[${j}]`, normX[i]);
+    }
+    throw new Error(
+      `${who}: the ${output === "ntk" ? "NTK" : "NNGP"} entry [${i}][${j}] overflows float64 at depth ${L} (weightStd ${perLayerText(arch.weightStd)}, |(weightStd[0] x, biasStd[0])| = ${normX[i]} and ${normY[j]}); lower the depth, weightStd or |x|`,
+    );
+  };
   return (i, j0, j1, row) => {
     const ni = normX[i];
     const oi = i * d1;
@@ -124,6 +207,7 @@ function rowFiller(arch: Architecture, px: Prepared, py: Prepared, d1: number, o
       let theta = c;
       for (let l = 0; l < last; l++) {
         duals[l](varX[l][i], varY[l][j], c, g, h, out);
+        if (!(Math.abs(out[0]) + Math.abs(out[1]) < Infinity)) fault(l, i, j, c);
         const alpha = alphas[l];
         const beta = betas[l];
         const value = out[0];
@@ -132,7 +216,7 @@ function rowFiller(arch: Architecture, px: Prepared, py: Prepared, d1: number, o
         if (gap !== gap || cogap !== cogap || beta > 0) {
           const ex = emX[l][i];
           const ey = emY[l][j];
-          const root = Math.sqrt(ex * ey);
+          const root = rootOfProduct(ex, ey);
           // Subtracted where the dual gives no better value; clamped, since rounding may leave -1e-17 at x = y.
           if (gap !== gap) gap = Math.max(0, root - value);
           if (cogap !== cogap) cogap = Math.max(0, root + value);
@@ -143,7 +227,7 @@ function rowFiller(arch: Architecture, px: Prepared, py: Prepared, d1: number, o
             const a0 = alpha * ex;
             const b0 = alpha * ey;
             const r0 = alpha * root;
-            const r1 = Math.sqrt((a0 + beta) * (b0 + beta));
+            const r1 = rootOfProduct(a0 + beta, b0 + beta);
             const spread = rootX[l][i] - rootY[l][j];
             g = alpha * gap + (beta * spread * spread) / (r1 + r0 + beta);
             h = alpha * cogap + ((beta * (a0 + b0 + beta)) / (r1 + r0) + beta);
@@ -155,21 +239,42 @@ function rowFiller(arch: Architecture, px: Prepared, py: Prepared, d1: number, o
           g = alpha * gap + 0;
           h = alpha * cogap + 0;
         }
-        c = alpha * value + beta;
+        // The next layer's state (c, g, h) is tied to its variances: g + h = 2m, m = sqrt(ab). Near c = +-m
+        // (a gap below m / 2) c and the other gap come from the small gap; elsewhere from c = alpha * value
+        // + beta, where m -+ c cannot cancel. Carried apart, the three drifted: for sin (coth 1 per layer)
+        // and erf (1.23) the fixed point c = m repels, so a covariance rounded on its own left the
+        // variances (the depth-150 sin NNGP had Infinity on the diagonal), and g + h - 2m grew by the
+        // same factor until g and h overflowed. Tied, the diagonal is exact at any depth.
+        const m = sdX[l + 1][i] * sdY[l + 1][j];
+        if (g < 0.5 * m) {
+          c = m - g;
+          h = m + c;
+        } else if (h < 0.5 * m) {
+          c = h - m;
+          g = m - c;
+        } else {
+          c = alpha * value + beta;
+          g = m - c;
+          h = m + c;
+        }
         theta = c + alpha * out[1] * theta;
       }
       lastDual(varX[last][i], varY[last][j], c, g, h, out);
+      if (!(Math.abs(out[0]) + Math.abs(out[1]) < Infinity)) fault(last, i, j, c);
       c = alphas[last] * out[0] + betas[last];
-      row[j] = nngpOnly ? c : c + alphas[last] * out[1] * theta;
+      const value = nngpOnly ? c : c + alphas[last] * out[1] * theta;
+      if (!(Math.abs(value) < Infinity)) fault(last, i, j, c);
+      row[j] = value;
     }
   };
 }
 
 function kernel(who: string, output: Output, arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix {
+  checkArchitecture(who, arch);
   const { x, y, symmetric } = readPair(who, X, Y);
-  const px = prepare(arch, x);
-  const py = symmetric ? px : prepare(arch, y);
-  return assembleRows(x.n, y.n, symmetric, rowFiller(arch, px, py, x.d + 1, output));
+  const px = prepare(who, "X", arch, x);
+  const py = symmetric ? px : prepare(who, "Y", arch, y);
+  return assembleRows(x.n, y.n, symmetric, rowFiller(who, arch, px, py, x.d + 1, output));
 }
 
 /**

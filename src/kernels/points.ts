@@ -1,6 +1,7 @@
 /**
- * Reading kernel inputs: a Matrix or number[][] with one point per row, copied into one row-major
- * Float64Array so that inner loops index a typed array. Every check names the function and parameter.
+ * Reading kernel inputs: a Matrix, an array of equal-length rows (one point per row), or a flat list of
+ * numbers (n points of dimension 1, as train() reads them), copied into one row-major Float64Array so
+ * that inner loops index a typed array. Every check names the function and parameter.
  */
 import { Matrix } from "ml-matrix";
 
@@ -11,8 +12,28 @@ export interface Points {
   readonly data: Float64Array;
 }
 
-/** Anything accepted as a set of points: an ml-matrix Matrix or an array of equal-length rows. */
-export type PointsInput = Matrix | ArrayLike<ArrayLike<number>>;
+/**
+ * Anything accepted as a set of points: an ml-matrix Matrix, an array of equal-length rows, or a list of
+ * numbers (one 1-D point each: [1, 2, 3] is [[1], [2], [3]]).
+ */
+export type PointsInput = Matrix | ArrayLike<ArrayLike<number>> | ArrayLike<number>;
+
+const ALLOWED =
+  "a Matrix, an array of rows of equal length (one point per row) or a list of numbers (1-D points)";
+
+/** A short description of a wrong argument for an error message: "an array of length 3", "number 2", "null". */
+export function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (value === null || value === undefined) return String(value);
+  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}
+
+function isRow(value: unknown): value is ArrayLike<number> {
+  return (
+    value !== null && typeof value === "object" && typeof (value as ArrayLike<number>).length === "number"
+  );
+}
 
 export function readPoints(who: string, name: string, X: PointsInput): Points {
   if (X instanceof Matrix) {
@@ -22,33 +43,55 @@ export function readPoints(who: string, name: string, X: PointsInput): Points {
     for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) data[i * d + k] = X.get(i, k);
     return checked(who, name, { n, d, data });
   }
-  if (X === null || typeof X !== "object" || typeof X.length !== "number") {
+  if (!isRow(X)) throw new Error(`${who}: ${name} must be ${ALLOWED}, got ${describeValue(X)}`);
+  const n = X.length;
+  if (n > 0 && typeof X[0] === "number") {
+    const flat = X as ArrayLike<unknown>;
+    const data = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (typeof flat[i] !== "number") {
+        throw new Error(
+          `${who}: ${name}[${i}] must be a number like ${name}[0] (${name} is a list of 1-D points), got ${describeValue(flat[i])}`,
+        );
+      }
+      data[i] = flat[i] as number;
+    }
+    return checked(who, name, { n, d: 1, data }, true);
+  }
+  const rows = X as ArrayLike<unknown>;
+  const first = rows[0];
+  if (n > 0 && !isRow(first)) {
     throw new Error(
-      `${who}: ${name} must be a Matrix or an array of rows (one point per row), got ${String(X)}`,
+      `${who}: ${name}[0] must be a row of coordinates (${name} must be ${ALLOWED}), got ${describeValue(first)}`,
     );
   }
-  const n = X.length;
-  const d = n > 0 && X[0] ? X[0].length : 0;
+  const d = n > 0 ? (first as ArrayLike<number>).length : 0;
+  if (n > 0 && d === 0)
+    throw new Error(`${who}: ${name}[0] must hold at least one coordinate, got an empty row`);
   const data = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
-    const row = X[i];
-    if (!row || row.length !== d) {
-      throw new Error(
-        `${who}: ${name}[${i}] must have ${d} coordinates like ${name}[0], got ${row ? row.length : String(row)}`,
-      );
+    const row = rows[i];
+    if (!isRow(row) || row.length !== d) {
+      const got = isRow(row) ? `${row.length}` : describeValue(row);
+      throw new Error(`${who}: ${name}[${i}] must be a row of ${d} coordinates like ${name}[0], got ${got}`);
     }
-    for (let k = 0; k < d; k++) data[i * d + k] = row[k];
+    for (let k = 0; k < d; k++) {
+      if (typeof row[k] !== "number") {
+        throw new Error(`${who}: ${name}[${i}][${k}] must be a number, got ${describeValue(row[k])}`);
+      }
+      data[i * d + k] = row[k];
+    }
   }
   return checked(who, name, { n, d, data });
 }
-
-function checked(who: string, name: string, points: Points): Points {
+function checked(who: string, name: string, points: Points, flat = false): Points {
   const { n, d, data } = points;
   if (n < 1 || d < 1)
     throw new Error(`${who}: ${name} must hold at least one point of dimension >= 1, got ${n} x ${d}`);
   for (let i = 0; i < n * d; i++) {
     if (!Number.isFinite(data[i])) {
-      throw new Error(`${who}: ${name}[${Math.floor(i / d)}][${i % d}] must be finite, got ${data[i]}`);
+      const at = flat ? `[${i}]` : `[${Math.floor(i / d)}][${i % d}]`;
+      throw new Error(`${who}: ${name}${at} must be finite, got ${data[i]}`);
     }
   }
   return points;
@@ -70,4 +113,17 @@ export function readPair(
     throw new Error(`${who}: Y must have the dimension of X (${x.d} coordinates per row), got ${y.d}`);
   }
   return { x, y, symmetric: false };
+}
+
+/**
+ * |x_i - y_j| where the plain sum of squares overflows (a distance past about 1e154): the differences are
+ * divided by the largest of them before squaring.
+ */
+export function farDistance(x: Points, i: number, y: Points, j: number): number {
+  const d = x.d;
+  let big = 0;
+  for (let k = 0; k < d; k++) big = Math.max(big, Math.abs(x.data[i * d + k] - y.data[j * d + k]));
+  let sum = 0;
+  for (let k = 0; k < d; k++) sum += ((x.data[i * d + k] - y.data[j * d + k]) / big) ** 2;
+  return big * Math.sqrt(sum);
 }
