@@ -4,4 +4,3 @@ export { tableHtml, tableCsv, formatCell } from "./table";
 export { progress, type Progress } from "./progress";
 export { inKernel } from "./display";
 export { projectRoot, writeFileAtomic } from "./files";
-export { quickMode, outputRoot, QUICK_VARIABLE } from "./quick";

@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 
-export const QUICK_VARIABLE = "NTK_LAB_QUICK";
+const QUICK_VARIABLE = "NTK_LAB_QUICK";
 
 /** True when NTK_LAB_QUICK is "1"; unset, "" or "0" is the full run; anything else is an Error. */
 export function quickMode(env: NodeJS.ProcessEnv = process.env): boolean {
