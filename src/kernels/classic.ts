@@ -1,11 +1,13 @@
 /**
  * Comparison kernels of seed 000, functions of the distance r = |x - y| only. r is summed from the
  * coordinate differences directly (not |x|^2 + |y|^2 - 2 x.y, which cancels for close points).
+ * Peak memory of each: the n x m result and the copies of the points, 8 (n m + (n + m) d) bytes, checked
+ * before anything is allocated.
  */
 import { Matrix } from "ml-matrix";
 import { checkInRange, checkPositive } from "../validate";
 import { assembleRows, type RowFiller } from "./assemble";
-import { readPair, type PointsInput } from "./points";
+import { checkKernelMemory, readPair, type PointsInput } from "./points";
 
 function distanceKernel(
   who: string,
@@ -14,6 +16,7 @@ function distanceKernel(
   profile: (r2: number) => number,
 ): Matrix {
   const { x, y, symmetric } = readPair(who, X, Y);
+  checkKernelMemory(who, x, y, symmetric, x.d);
   const d = x.d;
   const dx = x.data;
   const dy = y.data;

@@ -3,6 +3,7 @@
  * Float64Array so that inner loops index a typed array. Every check names the function and parameter.
  */
 import { Matrix } from "ml-matrix";
+import { checkMemory } from "../memory";
 
 /** Points as the inner loops read them: point i is data[i * d .. i * d + d). */
 export interface Points {
@@ -70,4 +71,24 @@ export function readPair(
     throw new Error(`${who}: Y must have the dimension of X (${x.d} coordinates per row), got ${y.d}`);
   }
   return { x, y, symmetric: false };
+}
+
+/** Which sizes to lower when a kernel of X and Y does not fit: "lower n (X has 50000 points)". */
+export function fewerPointsAdvice(x: Points, y: Points, symmetric: boolean): string {
+  return symmetric ? `lower n (X has ${x.n} points)` : `lower n or m (X has ${x.n} points, Y has ${y.n})`;
+}
+
+/**
+ * Refuses, before anything is allocated, a kernel matrix that does not fit the memory budget: the n x m
+ * result plus `perPoint` doubles per point of X and of Y (their copies and per-point work arrays),
+ * 8 (n m + (n + m) perPoint) bytes.
+ */
+export function checkKernelMemory(
+  who: string,
+  x: Points,
+  y: Points,
+  symmetric: boolean,
+  perPoint: number,
+): void {
+  checkMemory(who, 8 * (x.n * y.n + (x.n + y.n) * perPoint), fewerPointsAdvice(x, y, symmetric));
 }

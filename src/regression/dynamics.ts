@@ -9,7 +9,8 @@
  * eta -> 0 at fixed time T = eta t: (1 - eta lambda / n)^t -> exp(-lambda T / n).
  */
 import { Matrix } from "ml-matrix";
-import { eigh } from "../spectrum/eigen";
+import { eigenBytes, eigh } from "../spectrum/eigen";
+import { checkMemory, matrixOrder } from "../memory";
 import { checkCross, checkedVector, checkSquare, times, timesTransposed } from "./vectors";
 
 export interface DynamicsOptions {
@@ -38,12 +39,18 @@ export interface KernelDynamics {
   flowPredict(time: number, crossKernel: Matrix, initialTest?: ArrayLike<number>): Float64Array;
 }
 
+/**
+ * The dynamics on the n x n kernel K of the training points. Peak memory, checked before anything is
+ * allocated: K and its dense eigendecomposition, 8 (5 n^2 + 16 n) bytes (eigenBytes).
+ */
 export function gradientDescentDynamics(
   K: Matrix,
   y: ArrayLike<number>,
   options: DynamicsOptions,
 ): KernelDynamics {
   const who = "gradientDescentDynamics";
+  const size = matrixOrder(K);
+  checkMemory(who, eigenBytes(size, size, "dense", true), `lower n (K is ${size} x ${size})`);
   const n = checkSquare(who, "K", K);
   const targets = checkedVector(who, "y", y, n);
   const { eta } = options;

@@ -7,7 +7,8 @@
  */
 import { Matrix } from "ml-matrix";
 import { rngFrom, type Rng } from "../random";
-import { eigh } from "../spectrum/eigen";
+import { eigenBytes, eigh } from "../spectrum/eigen";
+import { checkMemory, matrixOrder } from "../memory";
 import { checkedCholesky } from "./kernel-regression";
 import { checkCross, checkedVector, checkSquare } from "./vectors";
 
@@ -22,6 +23,13 @@ export interface GaussianProcessPosterior {
   sample(count: number, source: { seed?: number; rng?: Rng }): Float64Array[];
 }
 
+/**
+ * The posterior from the n x n training kernel K, the m x n cross-kernel and the m x m test kernel. Peak
+ * memory, checked before anything is allocated: the three kernels, with noise the shifted copy of K and
+ * the identity it adds, the Cholesky factor, the transposed cross-kernel and its solve (n x m each), the
+ * product and the covariance (m x m each): 8 ((2 + 2 [noise > 0]) n^2 + 3 n m + 3 m^2) bytes. sample()
+ * adds the covariance's eigendecomposition (checked when first called): 8 (5 m^2 + 16 m) (eigenBytes).
+ */
 export function gaussianProcessPosterior(
   K: Matrix,
   y: ArrayLike<number>,
@@ -30,6 +38,13 @@ export function gaussianProcessPosterior(
   { noise = 0 }: { noise?: number } = {},
 ): GaussianProcessPosterior {
   const who = "gaussianProcessPosterior";
+  const nK = matrixOrder(K);
+  const mK = matrixOrder(testKernel);
+  checkMemory(
+    who,
+    8 * ((noise > 0 ? 4 : 2) * nK * nK + 3 * nK * mK + 3 * mK * mK),
+    `lower n or m (K is ${nK} x ${nK}, testKernel ${mK} x ${mK})`,
+  );
   const n = checkSquare(who, "K", K);
   const targets = checkedVector(who, "y", y, n);
   checkCross(who, "crossKernel", crossKernel, n);
@@ -69,6 +84,9 @@ export function gaussianProcessPosterior(
       if (!Number.isInteger(count) || count < 1)
         throw new Error(`${who}.sample: count must be an integer >= 1, got ${count}`);
       const rng = rngFrom(source, `${who}.sample`);
+      if (factor === null) {
+        checkMemory(`${who}.sample`, eigenBytes(m, m, "dense", true), `lower m (${m} test points)`);
+      }
       // Through the eigendecomposition, not Cholesky: the posterior covariance is only positive
       // semidefinite (exactly singular at noise-free training points), and rounding makes some eigenvalues
       // slightly negative; those directions carry no variance and are clipped to zero.

@@ -7,7 +7,8 @@
  * ReLU NTK in one dimension, whose matrix has rank 2).
  */
 import { CholeskyDecomposition, Matrix } from "ml-matrix";
-import { eigh } from "../spectrum/eigen";
+import { eigenBytes, eigh } from "../spectrum/eigen";
+import { checkMemory, matrixOrder } from "../memory";
 import { checkCross, checkedVector, checkSquare, times, timesTransposed } from "./vectors";
 
 export type RegressionMode = "solve" | "lstsq";
@@ -32,12 +33,19 @@ export interface KernelRegression {
   predict(crossKernel: Matrix): Float64Array;
 }
 
+/**
+ * Kernel regression on the n x n kernel K of the training points. Peak memory, checked before anything
+ * is allocated: K, with a ridge its shifted copy and the identity it adds, then the Cholesky factor,
+ * 8 (2 + 2 [ridge > 0]) n^2 bytes; in "lstsq" mode K, the shifted copy and identity, and the dense
+ * eigendecomposition, 8 (2 [ridge > 0] n^2) + eigh's 8 (5 n^2 + 16 n) (eigenBytes).
+ */
 export function kernelRegression(
   K: Matrix,
   y: ArrayLike<number>,
   options: KernelRegressionOptions = {},
 ): KernelRegression {
   const who = "kernelRegression";
+  checkRegressionMemory(who, matrixOrder(K), options);
   const n = checkSquare(who, "K", K);
   const targets = checkedVector(who, "y", y, n);
   const { ridge = 0, mode = "solve" } = options;
@@ -60,6 +68,12 @@ export function kernelRegression(
       return times(crossKernel, alpha);
     },
   };
+}
+
+function checkRegressionMemory(who: string, n: number, options: KernelRegressionOptions): void {
+  const shifted = (options?.ridge ?? 0) > 0 ? 2 * 8 * n * n : 0;
+  const solver = options?.mode === "lstsq" ? eigenBytes(n, n, "dense", true) : 2 * 8 * n * n;
+  checkMemory(who, shifted + solver, `lower n (K is ${n} x ${n})`);
 }
 
 /**
