@@ -20,7 +20,7 @@ import {
   relu,
   train,
 } from "../src";
-import { budgetFrom, formatBytes, parseByteSize } from "../src/memory";
+import { budgetFrom, ENGINE_ALLOWANCE, formatBytes, parseByteSize } from "../src/memory";
 
 const VARIABLE = "NTK_LAB_MEMORY_LIMIT";
 const GiB = 2 ** 30;
@@ -147,9 +147,10 @@ describe("memory sizes", () => {
 describe("checkMemory", () => {
   test("passes what fits and refuses what does not, saying what is needed, allowed, why, and what to lower", () => {
     withLimit("1GiB", () => {
-      checkMemory("f", GiB, "lower n");
+      checkMemory("f", GiB - ENGINE_ALLOWANCE, "lower n");
+      assert.throws(() => checkMemory("f", GiB - ENGINE_ALLOWANCE + 1, "lower n"), /^Error: f: /);
       assert.throws(
-        () => checkMemory("f", 3 * GiB, "lower n (X has 7 points)"),
+        () => checkMemory("f", 3 * GiB - ENGINE_ALLOWANCE, "lower n (X has 7 points)"),
         (e: Error) =>
           e.message ===
           "f: this call needs about 3.00 GiB of memory, more than the 1.00 GiB allowed " +
@@ -241,10 +242,10 @@ describe("a small NTK_LAB_MEMORY_LIMIT", () => {
   test("refuses ordinary sizes with the message, and the default budget lets them through", () => {
     const X = circlePoints(500);
     const arch = mlp([relu]);
-    withLimit("1MiB", () => {
+    withLimit("16MiB", () => {
       assert.throws(
         () => ntk(arch, X),
-        /^Error: ntk: this call needs about 1\.9\d MiB of memory, more than the 1\.00 MiB allowed \(NTK_LAB_MEMORY_LIMIT=1MiB\); lower n \(X has 500 points\)/,
+        /^Error: ntk: this call needs about 34\.0 MiB of memory, more than the 16\.0 MiB allowed \(NTK_LAB_MEMORY_LIMIT=16MiB\); lower n \(X has 500 points\)/,
       );
       assert.throws(
         () => monteCarloNtk(arch, X, undefined, { samples: 50, seed: 1 }),
