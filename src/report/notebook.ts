@@ -8,7 +8,7 @@ import type { DataFrame } from "danfojs-node";
 import * as path from "path";
 import { composeFigure, rasterize, withMetadata, type FigureText } from "./figure";
 import { kernelDisplay } from "./display";
-import { projectRoot, writeFileAtomic } from "./files";
+import { projectRoot, removeStaleTemporaries, writeFileAtomic } from "./files";
 import { progress, type Progress } from "./progress";
 import { provenance } from "./provenance";
 import { tableCsv, tableHtml } from "./table";
@@ -38,6 +38,8 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
   const root = projectRoot();
   // Tests point the outputs at a temporary folder; notebooks write into the lab's figures/ and data/.
   const outputRoot = process.env.NTK_LAB_OUTPUT ?? root;
+  // Temporary files of an earlier run killed mid-write (files.ts).
+  for (const folder of ["figures", "data"]) removeStaleTemporaries(path.join(outputRoot, folder));
   const artifactName = (kind: string, name: string): string => {
     if (!NAME.test(name)) {
       throw new Error(
