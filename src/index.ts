@@ -13,3 +13,4 @@ export * from "./optimize";
 export * from "./targets";
 export * from "./fourier";
 export * from "./spectral-bias";
+export { checkMemory, memoryBudget, type MemoryBudget } from "./memory";

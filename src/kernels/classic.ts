@@ -1,6 +1,8 @@
 /**
  * Comparison kernels of seed 000, functions of the distance r = |x - y| only. r is summed from the
  * coordinate differences directly (not |x|^2 + |y|^2 - 2 x.y, which cancels for close points).
+ * Peak memory of each: the n x m result and the copies of the points, 8 (n m + (n + m) d) bytes, checked
+ * before anything is allocated.
  */
 import { Matrix } from "ml-matrix";
 import { checkInRange, checkPositive } from "../validate";
@@ -8,7 +10,7 @@ import { checkInRange, checkPositive } from "../validate";
 /** The smallest normal float64: below it a product keeps fewer than 53 bits. */
 const MIN_NORMAL = 2.2250738585072014e-308;
 import { assembleRows, type RowFiller } from "./assemble";
-import { readPair, type PointsInput } from "./points";
+import { checkKernelMemory, readPair, type PointsInput } from "./points";
 
 function distanceKernel(
   who: string,
@@ -17,6 +19,7 @@ function distanceKernel(
   profile: (r2: number) => number,
 ): Matrix {
   const { x, y, symmetric } = readPair(who, X, Y);
+  checkKernelMemory(who, x, y, symmetric, x.d);
   const d = x.d;
   const dx = x.data;
   const dy = y.data;

@@ -8,7 +8,29 @@
 import { Matrix } from "ml-matrix";
 import { gemm, mat } from "../linalg/gemm";
 import { Network } from "../network";
-import { describeValue, readPair, type PointsInput } from "./points";
+import { describeValue, fewerPointsAdvice, readPair, type PointsInput } from "./points";
+import { checkMemory, gemmWorkBytes } from "../memory";
+
+/**
+ * Upper bound of the peak memory (bytes) of empiricalNtkArray for n and m points (symmetric: Y = X) and c
+ * outputs, with hidden widths w_l (W = sum_l w_l): the batched forward traces, n (2 W + c) per set, the
+ * deltas of each output, c n (W + c) per set, the L + 1 layer Gram matrices and the product buffer,
+ * (L + 2) n m, the result c^2 n m, and the largest GEMM work space of those products; all times 8.
+ */
+export function empiricalNtkBytes(net: Network, n: number, m: number, symmetric: boolean): number {
+  const c = net.outputs;
+  const sizes = [net.inputDim, ...net.widths, c];
+  const W = net.widths.reduce((sum, w) => sum + w, 0);
+  const points = symmetric ? n : n + m;
+  // The n x m products over each layer size; the forward and backward products of each layer.
+  let gemm = 0;
+  for (let l = 0; l < sizes.length; l++) {
+    gemm = Math.max(gemm, gemmWorkBytes(n, m, sizes[l]));
+    if (l > 0) gemm = Math.max(gemm, gemmWorkBytes(Math.max(n, m), sizes[l], sizes[l - 1]));
+  }
+  const traces = points * (2 * W + c + c * (W + c));
+  return 8 * (traces + (net.widths.length + 2) * n * m + c * c * n * m) + gemm;
+}
 
 /**
  * The empirical NTK as a row-major (n c) x (m c) array, from the points X (n x inputDim, row-major) and Y
@@ -72,7 +94,8 @@ export function empiricalNtkArray(
  * The empirical NTK of net on X (n x inputDim) and Y (m x inputDim; omitted = X). With c outputs the
  * result is (n c) x (m c) in output-major blocks: entry (a n + i, b m + j) is <df_a(x_i), df_b(y_j)>.
  * For wide nets the off-diagonal blocks (a != b) shrink to 0 (seed 004 problem 2) and each diagonal
- * block approaches ntk(net.architecture, X, Y).
+ * block approaches ntk(net.architecture, X, Y). Peak memory: empiricalNtkBytes plus the returned Matrix,
+ * 8 c^2 n m, checked before anything is allocated.
  */
 export function empiricalNtk(net: Network, X: PointsInput, Y?: PointsInput): Matrix {
   if (!(net instanceof Network)) {
@@ -86,11 +109,18 @@ export function empiricalNtk(net: Network, X: PointsInput, Y?: PointsInput): Mat
       `empiricalNtk: X must have net.inputDim = ${net.inputDim} coordinates per row, got ${x.d}`,
     );
   }
+  const c = net.outputs;
+  checkMemory(
+    "empiricalNtk",
+    empiricalNtkBytes(net, x.n, y.n, symmetric) + 8 * c * c * x.n * y.n,
+    `${fewerPointsAdvice(x, y, symmetric)} or the network's outputs (${c})`,
+  );
   const K = symmetric
     ? empiricalNtkArray(net, x.data, x.n)
     : empiricalNtkArray(net, x.data, x.n, y.data, y.n);
   const cols = y.n * net.outputs;
+  // Rows as views of K: ml-matrix copies each into its own Float64Array (no arrays of numbers on the heap).
   return new Matrix(
-    Array.from({ length: x.n * net.outputs }, (_, i) => Array.from(K.subarray(i * cols, (i + 1) * cols))),
+    Array.from({ length: x.n * net.outputs }, (_, i) => K.subarray(i * cols, (i + 1) * cols)),
   );
 }

@@ -21,7 +21,7 @@
 import { Matrix } from "ml-matrix";
 import { checkInRange, checkPositive } from "../validate";
 import { assembleKernel } from "./assemble";
-import { farDistance, readPair, type PointsInput } from "./points";
+import { checkKernelMemory, farDistance, readPair, type PointsInput } from "./points";
 
 /** Largest smoothness accepted: beyond it Gamma(nu) and the closed-form coefficients lose digits. */
 export const MATERN_MAX_NU = 50;
@@ -158,12 +158,13 @@ export function maternCorrelation(r: number, options: MaternOptions): number {
 /**
  * Matern kernel matrix K_ij = k_nu(|x_i - y_j|): n x m for X (n x d) and Y (m x d), one point per row;
  * Y omitted (undefined) gives the symmetric K(X, X). The distance is summed from coordinate differences
- * (no |x|^2 + |y|^2 - 2 x.y cancellation).
+ * (no |x|^2 + |y|^2 - 2 x.y cancellation). Peak memory 8 (n m + (n + m) d) bytes, checked first.
  */
 export function maternKernel(X: PointsInput, Y: PointsInput | undefined, options: MaternOptions): Matrix {
   const who = "maternKernel";
   const { nu, lengthScale } = checkOptions(who, options);
   const { x, y, symmetric } = readPair(who, X, Y);
+  checkKernelMemory(who, x, y, symmetric, x.d);
   const k = profile(nu, lengthScale);
   const d = x.d;
   const dx = x.data;

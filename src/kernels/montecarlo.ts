@@ -17,7 +17,8 @@ import type { Rng } from "../random";
 import { checkInteger } from "../validate";
 import { checkArchitecture, type Architecture } from "./architecture";
 import { assembleKernel } from "./assemble";
-import { readPair, type Points, type PointsInput } from "./points";
+import { fewerPointsAdvice, readPair, type Points, type PointsInput } from "./points";
+import { checkMemory, gemmWorkBytes } from "../memory";
 
 export interface MonteCarloOptions {
   /** Hidden units drawn per layer (an integer >= 1; >= 2 for a standard error). */
@@ -124,6 +125,31 @@ function standardError(
   return Math.sqrt(Math.max(0, (meanSquare - mean * mean) / (m - 1)));
 }
 
+/**
+ * Upper bound of the peak memory (bytes) of one call, for n points of X, m of Y (N = n + m; N = n and no
+ * concatenated copy when Y is omitted), s samples, L layers and e = 1 with standard errors:
+ * 8 [(1 + e) n m outputs + 2 L N s features + P network parameters (P = s (d + (L - 1) s + L + 2))
+ *    + 2 N d for the concatenated points], and for the features form besides
+ * 8 [(2 L + 3 e) n m Gram matrices + 3 e N s squared features] + the GEMM work space of one n x m x s product.
+ */
+function monteCarloBytes(
+  x: Points,
+  y: Points,
+  symmetric: boolean,
+  s: number,
+  L: number,
+  withError: boolean,
+  method: "features" | "entrywise",
+): number {
+  const e = withError ? 1 : 0;
+  const nm = x.n * y.n;
+  const N = symmetric ? x.n : x.n + y.n;
+  const common =
+    (1 + e) * nm + 2 * L * N * s + s * (x.d + (L - 1) * s + L + 2) + (symmetric ? 0 : 2 * N * x.d);
+  if (method === "entrywise") return 8 * common;
+  return 8 * (common + (2 * L + 3 * e) * nm + 3 * e * N * s) + gemmWorkBytes(x.n, y.n, s, symmetric);
+}
+
 function monteCarlo(
   who: string,
   output: Output,
@@ -144,6 +170,11 @@ function monteCarlo(
   const { x, y, symmetric } = readPair(who, X, Y);
   const m = options.samples;
   const L = arch.activations.length;
+  checkMemory(
+    who,
+    monteCarloBytes(x, y, symmetric, m, L, withError, method),
+    `${fewerPointsAdvice(x, y, symmetric)} or samples (${m})`,
+  );
   // One network for X and Y together: both sets must see the same random units.
   const both: Points = symmetric
     ? x
@@ -260,7 +291,11 @@ function monteCarlo(
   return withError ? { mean, stdError: assembleKernel(x.n, y.n, symmetric, at(true)) } : { mean };
 }
 
-/** Monte Carlo NTK (n x m Matrix) from `samples` random units per hidden layer, seeded. */
+/**
+ * Monte Carlo NTK (n x m Matrix) from `samples` random units per hidden layer, seeded. Peak memory with the
+ * default features form about 8 (2 L + 2) n m bytes: the Gram matrices of L layers, the result and the
+ * GEMM's n x m work space (the exact bound is monteCarloBytes'); checked before anything is allocated.
+ */
 export function monteCarloNtk(
   arch: Architecture,
   X: PointsInput,
@@ -270,7 +305,7 @@ export function monteCarloNtk(
   return monteCarlo("monteCarloNtk", "ntk", false, arch, X, Y, options).mean;
 }
 
-/** Monte Carlo NNGP (n x m Matrix). */
+/** Monte Carlo NNGP (n x m Matrix). Peak memory as monteCarloNtk's. */
 export function monteCarloNngp(
   arch: Architecture,
   X: PointsInput,
@@ -280,7 +315,10 @@ export function monteCarloNngp(
   return monteCarlo("monteCarloNngp", "nngp", false, arch, X, Y, options).mean;
 }
 
-/** Monte Carlo NTK with each entry's standard error. */
+/**
+ * Monte Carlo NTK with each entry's standard error. Peak memory about 8 (2 L + 6) n m bytes (features
+ * form: three more Gram matrices and the second output; see monteCarloBytes).
+ */
 export function monteCarloNtkWithError(
   arch: Architecture,
   X: PointsInput,
@@ -291,7 +329,7 @@ export function monteCarloNtkWithError(
   return { mean, stdError: stdError as Matrix };
 }
 
-/** Monte Carlo NNGP with each entry's standard error. */
+/** Monte Carlo NNGP with each entry's standard error. Peak memory as monteCarloNtkWithError's. */
 export function monteCarloNngpWithError(
   arch: Architecture,
   X: PointsInput,

@@ -25,7 +25,7 @@ import {
 } from "../activations";
 import { gaussHermite } from "./quadrature";
 import { assembleRows, type RowFiller } from "./assemble";
-import { readPair, type Points, type PointsInput } from "./points";
+import { checkKernelMemory, readPair, type Points, type PointsInput } from "./points";
 
 /** Which kernel of the recursion to return. */
 type Output = "ntk" | "nngp";
@@ -272,6 +272,8 @@ function rowFiller(
 function kernel(who: string, output: Output, arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix {
   checkArchitecture(who, arch);
   const { x, y, symmetric } = readPair(who, X, Y);
+  // Per point: its copy, the unit vector, norm, and per layer variance, second moment and root.
+  checkKernelMemory(who, x, y, symmetric, 2 * x.d + 2 + 3 * arch.activations.length);
   const px = prepare(who, "X", arch, x);
   const py = symmetric ? px : prepare(who, "Y", arch, y);
   return assembleRows(x.n, y.n, symmetric, rowFiller(who, arch, px, py, x.d + 1, output));
@@ -279,13 +281,17 @@ function kernel(who: string, output: Output, arch: Architecture, X: PointsInput,
 
 /**
  * The neural tangent kernel Theta_L(x_i, y_j) of the architecture: an n x m Matrix for X (n x d) and
- * Y (m x d), one point per row; Y omitted gives the symmetric K(X, X).
+ * Y (m x d), one point per row; Y omitted gives the symmetric K(X, X). Peak memory about
+ * 8 (n m + (n + m)(2 d + 2 + 3 L)) bytes for L hidden layers, checked before anything is allocated.
  */
 export function ntk(arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix {
   return kernel("ntk", "ntk", arch, X, Y);
 }
 
-/** The NNGP kernel Sigma_L(x_i, y_j), the covariance of the network's output at initialization (n x m). */
+/**
+ * The NNGP kernel Sigma_L(x_i, y_j), the covariance of the network's output at initialization (n x m).
+ * Peak memory as ntk's.
+ */
 export function nngp(arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix {
   return kernel("nngp", "nngp", arch, X, Y);
 }

@@ -4,6 +4,7 @@
  * that inner loops index a typed array. Every check names the function and parameter.
  */
 import { Matrix } from "ml-matrix";
+import { checkMemory } from "../memory";
 
 /** Points as the inner loops read them: point i is data[i * d .. i * d + d). */
 export interface Points {
@@ -126,4 +127,24 @@ export function farDistance(x: Points, i: number, y: Points, j: number): number 
   let sum = 0;
   for (let k = 0; k < d; k++) sum += ((x.data[i * d + k] - y.data[j * d + k]) / big) ** 2;
   return big * Math.sqrt(sum);
+}
+
+/** Which sizes to lower when a kernel of X and Y does not fit: "lower n (X has 50000 points)". */
+export function fewerPointsAdvice(x: Points, y: Points, symmetric: boolean): string {
+  return symmetric ? `lower n (X has ${x.n} points)` : `lower n or m (X has ${x.n} points, Y has ${y.n})`;
+}
+
+/**
+ * Refuses, before anything is allocated, a kernel matrix that does not fit the memory budget: the n x m
+ * result plus `perPoint` doubles per point of X and of Y (their copies and per-point work arrays),
+ * 8 (n m + (n + m) perPoint) bytes.
+ */
+export function checkKernelMemory(
+  who: string,
+  x: Points,
+  y: Points,
+  symmetric: boolean,
+  perPoint: number,
+): void {
+  checkMemory(who, 8 * (x.n * y.n + (x.n + y.n) * perPoint), fewerPointsAdvice(x, y, symmetric));
 }

@@ -27,6 +27,8 @@ import {
   timesTransposed,
   type MatrixInput,
 } from "./vectors";
+import { eigenBytes } from "../spectrum/eigen";
+import { checkMemory, matrixOrder } from "../memory";
 
 export interface DynamicsOptions {
   /** Step size eta > 0 of gradient descent. */
@@ -61,12 +63,18 @@ interface Terms {
   log: Float64Array;
 }
 
+/**
+ * The dynamics on the n x n kernel K of the training points. Peak memory, checked before anything is
+ * allocated: K and its dense eigendecomposition, 8 (5 n^2 + 16 n) bytes (eigenBytes).
+ */
 export function gradientDescentDynamics(
   K: MatrixInput,
   y: ArrayLike<number>,
   options: DynamicsOptions,
 ): KernelDynamics {
   const who = "gradientDescentDynamics";
+  const size = matrixOrder(K);
+  checkMemory(who, eigenBytes(size, size, "dense", true), `lower n (K is ${size} x ${size})`);
   const kernel = checkedKernel(who, "K", K);
   const n = kernel.rows;
   const targets = checkedVector(who, "y", y, n);

@@ -18,6 +18,8 @@ import {
   checkNonNegative,
   type MatrixInput,
 } from "./vectors";
+import { eigenBytes } from "../spectrum/eigen";
+import { checkMemory, matrixOrder } from "../memory";
 
 export interface GaussianProcessPosterior {
   /** Posterior mean at the test points. */
@@ -30,6 +32,13 @@ export interface GaussianProcessPosterior {
   sample(count: number, source: { seed?: number; rng?: Rng }): Float64Array[];
 }
 
+/**
+ * The posterior from the n x n training kernel K, the m x n cross-kernel and the m x m test kernel. Peak
+ * memory, checked before anything is allocated: the three kernels, with noise the shifted copy of K and
+ * the identity it adds, the Cholesky factor, the transposed cross-kernel and its solve (n x m each), the
+ * product and the covariance (m x m each): 8 ((2 + 2 [noise > 0]) n^2 + 3 n m + 3 m^2) bytes. sample()
+ * adds the covariance's eigendecomposition (checked when first called): 8 (5 m^2 + 16 m) (eigenBytes).
+ */
 export function gaussianProcessPosterior(
   K: MatrixInput,
   y: ArrayLike<number>,
@@ -38,14 +47,21 @@ export function gaussianProcessPosterior(
   options: { noise?: number } = {},
 ): GaussianProcessPosterior {
   const who = "gaussianProcessPosterior";
+  const { noise = 0 } = checkedOptions(who, options, "{ noise? }");
+  checkNonNegative(who, "noise", noise);
+  const nK = matrixOrder(K);
+  const mK = matrixOrder(testKernel);
+  checkMemory(
+    who,
+    8 * ((noise > 0 ? 4 : 2) * nK * nK + 3 * nK * mK + 3 * mK * mK),
+    `lower n or m (K is ${nK} x ${nK}, testKernel ${mK} x ${mK})`,
+  );
   const kernel = checkedKernel(who, "K", K);
   const n = kernel.rows;
   const targets = checkedVector(who, "y", y, n);
   const testCovariance = checkedKernel(who, "testKernel", testKernel);
   const m = testCovariance.rows;
   const cross = checkedCross(who, "crossKernel", crossKernel, n, m);
-  const { noise = 0 } = checkedOptions(who, options, "{ noise? }");
-  checkNonNegative(who, "noise", noise);
   const chol = checkedCholesky(
     who,
     plusDiagonal(who, kernel, "noise", noise),
@@ -72,6 +88,9 @@ export function gaussianProcessPosterior(
     sample(count, source) {
       checkInteger(`${who}.sample`, "count", count, 1);
       const rng = rngFrom(source ?? {}, `${who}.sample`);
+      if (factor === null) {
+        checkMemory(`${who}.sample`, eigenBytes(m, m, "dense", true), `lower m (${m} test points)`);
+      }
       // Through the eigendecomposition, not Cholesky: the posterior covariance is only positive
       // semidefinite (exactly singular at noise-free training points), and rounding makes some eigenvalues
       // slightly negative; those directions carry no variance and are clipped to zero.

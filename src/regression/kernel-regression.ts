@@ -18,6 +18,8 @@ import {
   timesTransposed,
   type MatrixInput,
 } from "./vectors";
+import { eigenBytes } from "../spectrum/eigen";
+import { checkMemory, matrixOrder } from "../memory";
 
 export type RegressionMode = "solve" | "lstsq";
 
@@ -41,12 +43,19 @@ export interface KernelRegression {
   predict(crossKernel: MatrixInput): Float64Array;
 }
 
+/**
+ * Kernel regression on the n x n kernel K of the training points. Peak memory, checked before anything
+ * is allocated: K, with a ridge its shifted copy and the identity it adds, then the Cholesky factor,
+ * 8 (2 + 2 [ridge > 0]) n^2 bytes; in "lstsq" mode K, the shifted copy and identity, and the dense
+ * eigendecomposition, 8 (2 [ridge > 0] n^2) + eigh's 8 (5 n^2 + 16 n) (eigenBytes).
+ */
 export function kernelRegression(
   K: MatrixInput,
   y: ArrayLike<number>,
   options: KernelRegressionOptions = {},
 ): KernelRegression {
   const who = "kernelRegression";
+  checkRegressionMemory(who, matrixOrder(K), options);
   const kernel = checkedKernel(who, "K", K);
   const n = kernel.rows;
   const targets = checkedVector(who, "y", y, n);
@@ -90,6 +99,12 @@ export function plusDiagonal(who: string, K: Matrix, name: string, shift: number
     }
   }
   return A;
+}
+
+function checkRegressionMemory(who: string, n: number, options: KernelRegressionOptions): void {
+  const shifted = (options?.ridge ?? 0) > 0 ? 2 * 8 * n * n : 0;
+  const solver = options?.mode === "lstsq" ? eigenBytes(n, n, "dense", true) : 2 * 8 * n * n;
+  checkMemory(who, shifted + solver, `lower n (K is ${n} x ${n})`);
 }
 
 /**

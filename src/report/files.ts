@@ -1,6 +1,9 @@
 /**
  * Where the lab writes, and how: every file goes through a temporary file and a rename, so an
- * interrupted run leaves either the old file or the new one, never half of one.
+ * interrupted run leaves either the old file or the new one, never half of one. A kill between the
+ * two leaves the temporary file `<file>.tmp-<pid>-<stamp>`; it names the writing process, so the next
+ * run removes those whose writer is gone (the first atomic write into a folder in a process, and
+ * startNotebook for figures/ and data/), never those of a live process.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -24,6 +27,7 @@ export function projectRoot(start = process.cwd()): string {
 /** Writes data to file atomically (temporary file in the same folder, then rename), creating folders. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  removeStaleTemporaries(path.dirname(file));
   const tmp = `${file}.tmp-${process.pid}-${Math.floor(performance.now() * 1000)}`;
   try {
     fs.writeFileSync(tmp, data);
@@ -31,5 +35,45 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     throw error;
+  }
+}
+
+/** A temporary file of writeFileAtomic, with the id of the process that wrote it. */
+const TEMPORARY = /\.tmp-(\d+)-\d+$/;
+/** Folders already swept by this process (resolved paths). */
+const swept = new Set<string>();
+
+/**
+ * Removes, once per folder and process, the temporary files of writeFileAtomic in dir whose writing
+ * process no longer exists; returns their names. A process that exists but belongs to someone else
+ * (EPERM) counts as alive, and so does a reused pid: such files stay.
+ */
+export function removeStaleTemporaries(dir: string): string[] {
+  const resolved = path.resolve(dir);
+  if (swept.has(resolved)) return [];
+  swept.add(resolved);
+  let names: string[];
+  try {
+    names = fs.readdirSync(resolved);
+  } catch {
+    return []; // no folder yet: nothing left behind
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = TEMPORARY.exec(name);
+    if (!match || processExists(Number(match[1]))) continue;
+    fs.rmSync(path.join(resolved, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processExists(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
   }
 }

@@ -8,7 +8,7 @@ import type { DataFrame } from "danfojs-node";
 import * as path from "path";
 import { compose, rasterize, withMetadata, type FigureText } from "./figure";
 import { kernelDisplay } from "./display";
-import { projectRoot, writeFileAtomic } from "./files";
+import { projectRoot, removeStaleTemporaries, writeFileAtomic } from "./files";
 import { progress, type Progress } from "./progress";
 import { provenance } from "./provenance";
 import { outputRoot } from "./quick";
@@ -44,6 +44,8 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
   const prefix = match[1];
   const root = projectRoot();
   const outputs = outputRoot(root);
+  // Temporary files of an earlier run killed mid-write (files.ts).
+  for (const folder of ["figures", "data"]) removeStaleTemporaries(path.join(outputs, folder));
   const artifactName = (kind: string, name: string): string => {
     if (typeof name !== "string" || !NAME.test(name)) {
       throw new Error(

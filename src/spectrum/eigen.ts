@@ -14,6 +14,7 @@ import { denseEigensystem, denseEigenvalues } from "./dense";
 import { topEigensystem } from "./lanczos";
 import { symmetricArray, type SymmetricInput, DEFAULT_SYMMETRY_TOLERANCE } from "./symmetric";
 import { checkInteger } from "../validate";
+import { checkMemory, gemmWorkBytes, matrixOrder } from "../memory";
 
 export type EigenMethod = "dense" | "topk" | "circulant";
 const METHODS: readonly EigenMethod[] = ["dense", "topk", "circulant"];
@@ -40,10 +41,53 @@ export interface Eigensystem {
   vectors: Matrix;
 }
 
-/** Eigenvalues of the symmetric matrix K, descending (the first `top` when given). */
+/**
+ * Upper bound of the peak memory (bytes) of the eigen solvers on an n x n matrix, the input included:
+ * - dense: the input, its row-major copy and the copy in the WebAssembly memory of the tridiagonal
+ *   reduction, 8 (3 n^2 + 16 n); with eigenvectors also the rotated identity and the n x k result,
+ *   8 (4 n^2 + n k + 16 n);
+ * - topk (k wanted, block b = max(blockSize, min(16, k)) <= n): the input, its copy, the GEMM work space
+ *   of a block product (which copies the matrix: about 8 n^2), the basis and the projected matrix, taking
+ *   the basis at up to c = min(n, 2 (k + 4 b)) vectors (capacity doubles as it grows; on kernel matrices it
+ *   converges well before): about 8 (3 n^2 + (c + 3 b + 256) n + 4 c^2); eigenvectors add the Ritz
+ *   vectors' work, 8 (3 c^2 + 3 k n + k c).
+ */
+export function eigenBytes(
+  n: number,
+  k: number,
+  method: "dense" | "topk",
+  vectors: boolean,
+  blockSize = 4,
+): number {
+  if (method === "dense") return 8 * ((vectors ? 4 : 3) * n * n + (vectors ? n * k : 0) + 16 * n);
+  const b = Math.min(n, Math.max(blockSize, Math.min(16, k)));
+  const c = Math.min(n, 2 * (k + 4 * b));
+  const gemm = Math.max(gemmWorkBytes(b, n, n), gemmWorkBytes(c, b, n), gemmWorkBytes(b, n, c));
+  const basis = 8 * (2 * n * n + (c + 2 * b) * n + 4 * c * c + 2 * c * b);
+  return basis + gemm + (vectors ? 8 * (3 * c * c + 3 * k * n + k * c) + gemmWorkBytes(k, n, c) : 0);
+}
+
+function checkEigenMemory(
+  who: string,
+  n: number,
+  top: number,
+  method: "dense" | "topk",
+  vectors: boolean,
+  options: EigenOptions,
+): void {
+  const advice = `lower n (K is ${n} x ${n})${method === "topk" ? ` or top (${top})` : ""}`;
+  checkMemory(who, eigenBytes(n, top, method, vectors, options.blockSize), advice);
+}
+
+/**
+ * Eigenvalues of the symmetric matrix K, descending (the first `top` when given). Peak memory
+ * (eigenBytes, checked before anything is allocated): about 8 (3 n^2) bytes for the dense solver, and
+ * also about 8 (3 n^2) for the top-k one (its input, copy and GEMM work space) while top is small.
+ */
 export function eigenvalues(K: SymmetricInput, options: EigenOptions = {}): Float64Array {
   const who = "eigenvalues";
-  const { method, top } = resolve(who, K, options);
+  const { method, top, n: size } = resolve(who, K, options);
+  if (method !== "circulant") checkEigenMemory(who, size, top, method, false, options);
   if (method === "circulant") {
     const circulantOptions: CirculantOptions = { tolerance: options.circulantTolerance };
     return sortDescending(circulantSpectrum(K, circulantOptions)).slice(0, top);
@@ -53,15 +97,20 @@ export function eigenvalues(K: SymmetricInput, options: EigenOptions = {}): Floa
   return sortDescending(denseEigenvalues(a, n)).slice(0, top);
 }
 
-/** Eigenvalues (descending) with unit eigenvectors, all of them or the first `top`; "dense" or "topk". */
+/**
+ * Eigenvalues (descending) with unit eigenvectors, all of them or the first `top`; "dense" or "topk".
+ * Peak memory (eigenBytes, checked before anything is allocated): about 8 (4 n^2 + n top) bytes dense,
+ * about 8 (3 n^2 + 3 n top) top-k.
+ */
 export function eigh(K: SymmetricInput, options: EigenOptions = {}): Eigensystem {
   const who = "eigh";
-  const { method, top } = resolve(who, K, options);
+  const { method, top, n: size } = resolve(who, K, options);
   if (method === "circulant") {
     throw new Error(
       `eigh: method must be "dense" or "topk" (the circulant path gives eigenvalues only), got "circulant"`,
     );
   }
+  checkEigenMemory(who, size, top, method, true, options);
   const { n, a } = symmetricArray(who, K, options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE);
   if (method === "topk") {
     const { values, vectorRows } = topEigensystem(a, n, top, true, options);
@@ -87,8 +136,8 @@ function resolve(
   who: string,
   K: SymmetricInput,
   options: EigenOptions,
-): { method: EigenMethod; top: number } {
-  const n = K instanceof Matrix ? K.rows : Array.isArray(K) ? K.length : 0;
+): { method: EigenMethod; top: number; n: number } {
+  const n = matrixOrder(K);
   const { top, method = top === undefined ? "dense" : "topk" } = options;
   if (!METHODS.includes(method)) {
     throw new Error(
@@ -98,7 +147,7 @@ function resolve(
   if (top !== undefined && n > 0) checkInteger(who, "top", top, 1, n);
   if (options.blockSize !== undefined) checkInteger(who, "blockSize", options.blockSize, 1);
   if (options.seed !== undefined) checkInteger(who, "seed", options.seed, 0, 2 ** 53);
-  return { method, top: top ?? n };
+  return { method, top: top ?? n, n };
 }
 
 function descendingOrder(values: Float64Array): Int32Array {

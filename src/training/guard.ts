@@ -7,9 +7,10 @@
  * library's batched empirical NTK and lambda_max from the spectrum module's top-1 solver (exact, where a
  * power iteration would approach it from below and so overstate the stable step).
  */
-import { empiricalNtkArray } from "../kernels/empirical";
+import { empiricalNtkArray, empiricalNtkBytes } from "../kernels/empirical";
+import { checkMemory } from "../memory";
 import type { Network } from "../network";
-import { eigenvalues } from "../spectrum/eigen";
+import { eigenBytes, eigenvalues } from "../spectrum/eigen";
 import { readInputs, type InputsLike } from "./data";
 
 export interface StabilityBound {
@@ -19,10 +20,15 @@ export interface StabilityBound {
   maxLearningRate: number;
 }
 
-/** The kernel-regime bound eta < 2 n / lambda_max of the empirical NTK at net's current parameters. */
+/**
+ * The kernel-regime bound eta < 2 n / lambda_max of the empirical NTK at net's current parameters. Peak
+ * memory guardBytes, checked before the kernel is built.
+ */
 export function stableLearningRate(net: Network, X: InputsLike): StabilityBound {
-  const data = readInputs("stableLearningRate", "X", net, X);
+  const who = "stableLearningRate";
+  const data = readInputs(who, "X", net, X);
   const n = data.length / net.inputDim;
+  checkMemory(who, guardBytes(net, n), `lower n (X has ${n} points)`);
   const bound = boundFor(net, data, n);
   if (!(Number.isFinite(bound.lambdaMax) && bound.maxLearningRate > 0)) {
     throw new Error(
@@ -30,6 +36,16 @@ export function stableLearningRate(net: Network, X: InputsLike): StabilityBound 
     );
   }
   return bound;
+}
+
+/**
+ * Upper bound of the bound's peak memory (bytes) on n points: the empirical NTK's (empiricalNtkBytes),
+ * then the (n c) x (n c) kernel with the top-1 eigensolver's copy and work space (eigenBytes), the
+ * kernel counted once.
+ */
+export function guardBytes(net: Network, n: number): number {
+  const size = n * net.outputs;
+  return empiricalNtkBytes(net, n, n, true) + eigenBytes(size, 1, "topk", false) - 8 * size * size;
 }
 
 export function boundFor(net: Network, X: Float64Array, n: number): StabilityBound {

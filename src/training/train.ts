@@ -18,7 +18,8 @@ import { progress as startProgress, type Progress } from "../report/progress";
 import { checkInRange, checkInteger, checkPositive, describeValue } from "../validate";
 import { readDataset, readInputs, type InputsLike, type TargetsLike } from "./data";
 import { batchLossAndGradient, finiteLoss, squaredLoss } from "./gradient";
-import { boundFor } from "./guard";
+import { boundFor, guardBytes } from "./guard";
+import { checkMemory, gemmWorkBytes } from "../memory";
 
 export interface AdamOptions {
   /** Default 0.9. */
@@ -102,7 +103,34 @@ function recordSteps(who: string, record: TrainOptions["record"], steps: number)
   return out;
 }
 
-/** Trains net in place on (X, y); see the file comment and TrainOptions. */
+/**
+ * Upper bound of the training loop's peak memory (bytes) on n points, c outputs and hidden widths w_l
+ * (W = sum_l w_l, P parameters): the batched forward trace n (2 W + c) and deltas n (W + c), the
+ * gradient (and Adam's two moments) P or 3 P, the seeds n c, and the largest GEMM work space of the
+ * forward, backward and weight-gradient products; all times 8.
+ */
+function trainingBytes(net: Network, n: number, adam: boolean): number {
+  const c = net.outputs;
+  const sizes = [net.inputDim, ...net.widths, c];
+  const W = net.widths.reduce((sum, w) => sum + w, 0);
+  let gemm = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    const [fanIn, fanOut] = [sizes[l - 1], sizes[l]];
+    gemm = Math.max(
+      gemm,
+      gemmWorkBytes(n, fanOut, fanIn),
+      gemmWorkBytes(n, fanIn, fanOut),
+      gemmWorkBytes(fanOut, fanIn, n),
+    );
+  }
+  return 8 * (n * (3 * W + 3 * c) + (adam ? 3 : 1) * net.parameterCount) + gemm;
+}
+
+/**
+ * Trains net in place on (X, y); see the file comment and TrainOptions. Peak memory, checked before
+ * anything is allocated: the larger of the learning-rate guard's (guardBytes, about 8 (L + 6) n^2
+ * bytes for L hidden layers and one output; none with learningRateCheck "off") and the loop's (trainingBytes, linear in n).
+ */
 export function train(net: Network, X: InputsLike, y: TargetsLike, options: TrainOptions): TrainResult {
   const who = "train";
   if (!options || typeof options !== "object") {
@@ -133,6 +161,11 @@ export function train(net: Network, X: InputsLike, y: TargetsLike, options: Trai
   if (!(beta2 >= 0 && beta2 < 1)) throw new Error(`${who}: adam.beta2 must lie in [0, 1), got ${beta2}`);
   checkPositive(who, "adam.epsilon", epsilon);
   const data = readDataset(who, net, X, y);
+  checkMemory(
+    who,
+    Math.max(check === "off" ? 0 : guardBytes(net, data.n), trainingBytes(net, data.n, optimizer === "adam")),
+    `lower n (X has ${data.n} points)${check === "off" ? "" : `, or pass learningRateCheck: "off" to skip the stability bound`}`,
+  );
   const evalX =
     options.evalPoints === undefined ? null : readInputs(who, "evalPoints", net, options.evalPoints);
   const evalN = evalX ? evalX.length / net.inputDim : 0;
