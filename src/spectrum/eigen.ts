@@ -9,10 +9,18 @@
  * Default: "dense" without `top`, "topk" with it.
  */
 import { Matrix } from "ml-matrix";
-import { circulantSpectrum, type CirculantOptions } from "./circulant";
+import { circulantEigenvalues } from "./circulant";
 import { denseEigensystem, denseEigenvalues } from "./dense";
 import { topEigensystem } from "./lanczos";
-import { symmetricArray, type SymmetricInput, DEFAULT_SYMMETRY_TOLERANCE } from "./symmetric";
+import {
+  checkTolerance,
+  rangeExponent,
+  scaleByPowerOfTwo,
+  symmetricArray,
+  unscaledEigenvalues,
+  type SymmetricInput,
+  DEFAULT_SYMMETRY_TOLERANCE,
+} from "./symmetric";
 import { checkInteger } from "../validate";
 
 export type EigenMethod = "dense" | "topk" | "circulant";
@@ -43,30 +51,35 @@ export interface Eigensystem {
 /** Eigenvalues of the symmetric matrix K, descending (the first `top` when given). */
 export function eigenvalues(K: SymmetricInput, options: EigenOptions = {}): Float64Array {
   const who = "eigenvalues";
-  const { method, top } = resolve(who, K, options);
+  const { method, top, symmetryTolerance } = resolve(who, K, options);
   if (method === "circulant") {
-    const circulantOptions: CirculantOptions = { tolerance: options.circulantTolerance };
-    return sortDescending(circulantSpectrum(K, circulantOptions)).slice(0, top);
+    const values = circulantEigenvalues(who, K, options.circulantTolerance, "circulantTolerance");
+    return sortDescending(values).slice(0, top);
   }
-  const { n, a } = symmetricArray(who, K, options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE);
-  if (method === "topk") return topEigensystem(a, n, top, false, options).values;
-  return sortDescending(denseEigenvalues(a, n)).slice(0, top);
+  const input = solverInput(who, K, symmetryTolerance);
+  const { n, a } = input;
+  const values =
+    method === "topk"
+      ? topEigensystem(who, a, n, top, false, options).values
+      : sortDescending(denseEigenvalues(who, a, n)).slice(0, top);
+  return unscaledEigenvalues(who, values, input);
 }
 
 /** Eigenvalues (descending) with unit eigenvectors, all of them or the first `top`; "dense" or "topk". */
 export function eigh(K: SymmetricInput, options: EigenOptions = {}): Eigensystem {
   const who = "eigh";
-  const { method, top } = resolve(who, K, options);
+  const { method, top, symmetryTolerance } = resolve(who, K, options);
   if (method === "circulant") {
     throw new Error(
       `eigh: method must be "dense" or "topk" (the circulant path gives eigenvalues only), got "circulant"`,
     );
   }
-  const { n, a } = symmetricArray(who, K, options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE);
+  const input = solverInput(who, K, symmetryTolerance);
+  const { n, a } = input;
   if (method === "topk") {
-    const { values, vectorRows } = topEigensystem(a, n, top, true, options);
+    const { values, vectorRows } = topEigensystem(who, a, n, top, true, options);
     return {
-      values,
+      values: unscaledEigenvalues(who, values, input),
       vectors: columnsFromRows(
         vectorRows as Float64Array,
         top,
@@ -75,19 +88,39 @@ export function eigh(K: SymmetricInput, options: EigenOptions = {}): Eigensystem
       ),
     };
   }
-  const { values, vectorRows } = denseEigensystem(a, n);
+  const { values, vectorRows } = denseEigensystem(who, a, n);
   const order = descendingOrder(values).subarray(0, top);
   return {
-    values: Float64Array.from(order, (i) => values[i]),
+    values: unscaledEigenvalues(
+      who,
+      Float64Array.from(order, (i) => values[i]),
+      input,
+    ),
     vectors: columnsFromRows(vectorRows, top, n, order),
   };
+}
+
+interface SolverInput {
+  n: number;
+  /** Row-major copy of 2^e K. */
+  a: Float64Array;
+  e: number;
+  maxAbs: number;
+}
+
+/** The checked row-major copy of K, scaled by 2^e into the solvers' safe range (symmetric.ts). */
+function solverInput(who: string, K: SymmetricInput, symmetryTolerance: number): SolverInput {
+  const { n, a, maxAbs } = symmetricArray(who, K, symmetryTolerance);
+  const e = rangeExponent(maxAbs);
+  scaleByPowerOfTwo(a, e);
+  return { n, a, e, maxAbs };
 }
 
 function resolve(
   who: string,
   K: SymmetricInput,
   options: EigenOptions,
-): { method: EigenMethod; top: number } {
+): { method: EigenMethod; top: number; symmetryTolerance: number } {
   const n = K instanceof Matrix ? K.rows : Array.isArray(K) ? K.length : 0;
   const { top, method = top === undefined ? "dense" : "topk" } = options;
   if (!METHODS.includes(method)) {
@@ -98,7 +131,9 @@ function resolve(
   if (top !== undefined && n > 0) checkInteger(who, "top", top, 1, n);
   if (options.blockSize !== undefined) checkInteger(who, "blockSize", options.blockSize, 1);
   if (options.seed !== undefined) checkInteger(who, "seed", options.seed, 0, 2 ** 53);
-  return { method, top: top ?? n };
+  const symmetryTolerance = options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE;
+  checkTolerance(who, "symmetryTolerance", symmetryTolerance);
+  return { method, top: top ?? n, symmetryTolerance };
 }
 
 function descendingOrder(values: Float64Array): Int32Array {

@@ -85,6 +85,7 @@ class Rows {
  * and, when wanted, their unit eigenvectors as the rows of a k x n array.
  */
 export function topEigensystem(
+  who: string,
   a: Float64Array,
   n: number,
   k: number,
@@ -143,12 +144,12 @@ export function topEigensystem(
     const C2 = gemm(Q, W, mat(m, width), { transB: true });
     gemm(C2, Q, W, { transA: true, alpha: -1, beta: 1 });
     if (m >= nextCheck || m + width > n) {
-      const ritz = ritzValuesAndTails(t, tCap, m, blockStart);
+      const ritz = ritzValuesAndTails(who, t, tCap, m, blockStart);
       const order = descendingOrder(ritz.values);
       const wanted = Math.min(k, m);
       const scale = Math.abs(ritz.values[order[0]]);
       const converged = wanted === k && ritzConverged(ritz, order, k, W.data, width, n, scale, !wantVectors);
-      if (converged || m === n) return finish(t, tCap, m, order, k, q, wantVectors, ritz.values);
+      if (converged || m === n) return finish(who, t, tCap, m, order, k, q, wantVectors, ritz.values);
       nextCheck = Math.min(n, Math.ceil(m * CHECK_GROWTH));
     }
     appendOrthonormal(q, W.data, width, norms, rng);
@@ -200,6 +201,7 @@ function ritzConverged(
 }
 
 function finish(
+  who: string,
   t: Float64Array,
   tCap: number,
   m: number,
@@ -217,7 +219,7 @@ function finish(
   // eigenvalues are the same computation as above (same input, same arithmetic), then Y = S_k Q.
   const work = new Float64Array(m * m);
   for (let r = 0; r < m; r++) work.set(t.subarray(r * tCap, r * tCap + m), r * m);
-  const ritz = denseEigensystem(work, m);
+  const ritz = denseEigensystem(who, work, m);
   const s = new Float64Array(k * m);
   for (let i = 0; i < k; i++) s.set(ritz.vectorRows.subarray(order[i] * m, (order[i] + 1) * m), i * m);
   const rows = gemm(mat(k, m, s), q.view(0, m), mat(k, n));
