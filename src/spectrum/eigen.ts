@@ -3,7 +3,8 @@
  *
  * Three paths, each chosen only by name:
  * - "dense": the whole spectrum (Householder tridiagonalization + implicit QL, ./dense.ts);
- * - "topk": the k largest by block Lanczos with full reorthogonalization (./lanczos.ts);
+ * - "topk": the k largest by block Lanczos with full reorthogonalization (./lanczos.ts), or by the dense
+ *   path when an eigenvalue's multiplicity would need a Krylov basis of more than a third of n;
  * - "circulant": the DFT of the first row (./circulant.ts), for equally spaced circle points only. It is
  *   never picked automatically, so that the general paths stay exercised on circle inputs too.
  * Default: "dense" without `top`, "topk" with it.
@@ -33,7 +34,10 @@ export interface EigenOptions {
   method?: EigenMethod;
   /** Allowed max |K_ij - K_ji| relative to max |K_ij| (default 1e-10). */
   symmetryTolerance?: number;
-  /** topk: Lanczos block size, at least the largest eigenvalue multiplicity (default 4). */
+  /**
+   * topk: Lanczos block size (default 4). Multiplicities above it are found too (by fresh random
+   * directions once the first copies have converged), faster when it is at least the multiplicity.
+   */
   blockSize?: number;
   /** topk: seed of the random starting block (default 1). */
   seed?: number;
@@ -58,10 +62,8 @@ export function eigenvalues(K: SymmetricInput, options: EigenOptions = {}): Floa
   }
   const input = solverInput(who, K, symmetryTolerance);
   const { n, a } = input;
-  const values =
-    method === "topk"
-      ? topEigensystem(who, a, n, top, false, options).values
-      : sortDescending(denseEigenvalues(who, a, n)).slice(0, top);
+  const topk = method === "topk" ? topEigensystem(who, a, n, top, false, options) : null;
+  const values = topk !== null ? topk.values : sortDescending(denseEigenvalues(who, a, n)).slice(0, top);
   return unscaledEigenvalues(who, values, input);
 }
 
@@ -76,8 +78,9 @@ export function eigh(K: SymmetricInput, options: EigenOptions = {}): Eigensystem
   }
   const input = solverInput(who, K, symmetryTolerance);
   const { n, a } = input;
-  if (method === "topk") {
-    const { values, vectorRows } = topEigensystem(who, a, n, top, true, options);
+  const topk = method === "topk" ? topEigensystem(who, a, n, top, true, options) : null;
+  if (topk !== null) {
+    const { values, vectorRows } = topk;
     return {
       values: unscaledEigenvalues(who, values, input),
       vectors: columnsFromRows(
