@@ -7,6 +7,7 @@
  */
 import { fft } from "./fft";
 import {
+  checkOptions,
   checkTolerance,
   rangeExponent,
   scaleByPowerOfTwo,
@@ -33,6 +34,7 @@ export interface CirculantOptions {
  * min(j, n - j). Throws when K is not symmetric and circulant within the tolerance, naming the worst entry.
  */
 export function circulantSpectrum(K: SymmetricInput, options: CirculantOptions = {}): Float64Array {
+  checkOptions("circulantSpectrum", options);
   return circulantEigenvalues("circulantSpectrum", K, options.tolerance, "tolerance");
 }
 

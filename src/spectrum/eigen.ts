@@ -14,6 +14,7 @@ import { circulantEigenvalues } from "./circulant";
 import { denseEigensystem, denseEigenvalues } from "./dense";
 import { topEigensystem } from "./lanczos";
 import {
+  checkOptions,
   checkTolerance,
   rangeExponent,
   scaleByPowerOfTwo,
@@ -124,6 +125,7 @@ function resolve(
   K: SymmetricInput,
   options: EigenOptions,
 ): { method: EigenMethod; top: number; symmetryTolerance: number } {
+  checkOptions(who, options);
   const n = K instanceof Matrix ? K.rows : Array.isArray(K) ? K.length : 0;
   const { top, method = top === undefined ? "dense" : "topk" } = options;
   if (!METHODS.includes(method)) {

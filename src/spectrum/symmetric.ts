@@ -1,7 +1,8 @@
 /**
- * Input checks shared by the eigen solvers: a square, finite, symmetric matrix, copied into one row-major
- * Float64Array (the layout every solver here works on, because typed-array loops over contiguous rows are
- * what V8 compiles into fast code).
+ * Input checks shared by the spectrum module: for the eigen solvers a square, finite, symmetric matrix,
+ * copied into one row-major Float64Array (the layout every solver here works on, because typed-array loops
+ * over contiguous rows are what V8 compiles into fast code); for the rest lists of finite numbers and
+ * option objects.
  */
 import { Matrix } from "ml-matrix";
 
@@ -14,6 +15,28 @@ export type SymmetricInput = Matrix | ReadonlyArray<ArrayLike<number>>;
  * and a symmetric solver would silently return the spectrum of (K + K^T)/2 instead.
  */
 export const DEFAULT_SYMMETRY_TOLERANCE = 1e-10;
+
+/** Checks that x is an array or typed array of finite numbers, naming the first entry that is not. */
+export function checkFiniteList(who: string, name: string, x: unknown): void {
+  if (!Array.isArray(x) && !(ArrayBuffer.isView(x) && !(x instanceof DataView))) {
+    throw new Error(`${who}: ${name} must be an array of numbers, got ${describe(x)}`);
+  }
+  const list = x as ArrayLike<unknown>;
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (typeof v !== "number") {
+      throw new Error(`${who}: ${name}[${i}] must be a finite number, got ${describe(v)}`);
+    }
+    if (!Number.isFinite(v)) throw new Error(`${who}: ${name}[${i}] must be finite, got ${v}`);
+  }
+}
+
+/** An options argument: undefined (the defaults) or an object. */
+export function checkOptions(who: string, options: unknown): void {
+  if (options !== undefined && (options === null || typeof options !== "object")) {
+    throw new Error(`${who}: options must be an object, got ${describe(options)}`);
+  }
+}
 
 /** A relative tolerance option: a finite number >= 0. */
 export function checkTolerance(who: string, name: string, value: number): void {
