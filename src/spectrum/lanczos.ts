@@ -5,7 +5,8 @@
  *
  * Why a block and not a single vector: on equally spaced circle points every frequency j >= 1 is an exact
  * double eigenvalue, and a single-vector Krylov space holds only one direction of each eigenspace. A block
- * of b random vectors (b >= the largest multiplicity) sees them all. Full reorthogonalization (classical
+ * of b random vectors (b >= the largest multiplicity) sees them all; a higher multiplicity is detected
+ * once the first b copies have converged and answered with fresh random directions (mayHideCopies). Full reorthogonalization (classical
  * Gram-Schmidt applied twice, "twice is enough": Giraud, Langou & Rozloznik 2005) keeps the basis
  * orthonormal to rounding, so no spurious copies of converged Ritz values appear.
  *
