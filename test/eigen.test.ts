@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Matrix } from "ml-matrix";
 import { eigenvalues, eigh, fft } from "../src/spectrum";
@@ -175,8 +175,8 @@ test("the WebAssembly tridiagonalization agrees with the plain-JS loops (odd and
       assert.ok(Math.abs(fast.d[i] - plain.d[i]) <= 1e-12 * n, `n=${n} d[${i}]`);
       assert.ok(Math.abs(fast.off[i] - plain.off[i]) <= 1e-12 * n, `n=${n} off[${i}]`);
     }
-    tridiagonalQL(fast.d, fast.off, null);
-    tridiagonalQL(plain.d, plain.off, null);
+    tridiagonalQL(fast.d, fast.off, null, "test");
+    tridiagonalQL(plain.d, plain.off, null, "test");
     const sortDesc = (x: Float64Array) => x.slice().sort().reverse();
     assertAgree(sortDesc(fast.d), sortDesc(plain.d), n, `wasm vs js n=${n}`);
   }
@@ -186,8 +186,8 @@ test("ritzValuesAndTails gives the eigenvalues and the tail entries of the full 
   const n = 70;
   const K = randomSymmetric(n, 9);
   const a = Float64Array.from(K.to1DArray());
-  const { values, tails } = ritzValuesAndTails(a, n, n, n - 5);
-  const full = denseEigensystem(a.slice(), n);
+  const { values, tails } = ritzValuesAndTails("test", a, n, n, n - 5);
+  const full = denseEigensystem("test", a.slice(), n);
   for (let i = 0; i < n; i++) {
     assert.ok(Math.abs(values[i] - full.values[i]) <= 100 * n * EPS * 10, `value ${i}`);
     for (let c = 0; c < 5; c++) {
@@ -196,4 +196,232 @@ test("ritzValuesAndTails gives the eigenvalues and the tail entries of the full 
       assert.ok(Math.abs(x - y) <= 1e-10, `tail ${i} ${c}: ${x} vs ${y}`);
     }
   }
+});
+
+function constant(n: number, c: number): Matrix {
+  return new Matrix(n, n).fill(c);
+}
+
+/** Eigenvalues of a known spectrum, compared at |a - b| <= 100 n eps max|lambda| after sorting both. */
+function assertSpectrum(values: Float64Array, exact: number[], label: string): void {
+  const n = exact.length;
+  const sorted = exact.slice().sort((x, y) => y - x);
+  const scale = Math.max(...sorted.map(Math.abs));
+  assert.equal(values.length, n, `${label}: count`);
+  for (let i = 0; i < n; i++) {
+    assert.ok(
+      Math.abs(values[i] - sorted[i]) <= 100 * n * EPS * scale,
+      `${label}: eigenvalue ${i}: ${values[i]} vs ${sorted[i]}`,
+    );
+  }
+}
+
+describe("degenerate matrices", () => {
+  test("a constant matrix has eigenvalues n c and n - 1 zeros at every size, 359, 600, 1200, 1500 included", () => {
+    const rng = new Rng(11);
+    const sizes = [1, 2, 3, 4, 5, 6, 7, 8, 16, 33, 64, 100, 255, 359, 600, 1200, 1500];
+    for (let r = 0; r < 3; r++) sizes.push(2 + Math.floor(rng.uniform() * 1000));
+    for (const n of sizes) {
+      const values = eigenvalues(constant(n, 1));
+      assertSpectrum(values, [n, ...new Array<number>(n - 1).fill(0)], `ones n=${n}`);
+    }
+  });
+
+  test("eigh of degenerate matrices gives the exact spectrum with A V = V D and V^T V = I", () => {
+    for (const n of [1, 2, 3, 50, 359]) {
+      const h = Math.floor(n / 2);
+      const u = Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+      const uu = u.reduce((s, x) => s + x * x, 0);
+      const diagonal = Array.from({ length: n }, (_, i) => ((i * 7) % 5) - 2);
+      const cases: [string, Matrix, number[] | null][] = [
+        ["zero", new Matrix(n, n), new Array<number>(n).fill(0)],
+        ["3 I", Matrix.eye(n).mul(3), new Array<number>(n).fill(3)],
+        ["-2 ones", constant(n, -2), [-2 * n, ...new Array<number>(n - 1).fill(0)]],
+        ["diagonal with repeats", Matrix.diag(diagonal), diagonal],
+        [
+          "u u^T",
+          new Matrix(n, n).apply(function (this: Matrix, i, j) {
+            this.set(i, j, u[i] * u[j]);
+          }),
+          [uu, ...new Array<number>(n - 1).fill(0)],
+        ],
+        [
+          "two constant blocks",
+          new Matrix(n, n).apply(function (this: Matrix, i, j) {
+            this.set(i, j, i < h === j < h ? 1 : 0);
+          }),
+          n === 1 ? [1] : [h, n - h, ...new Array<number>(n - 2).fill(0)],
+        ],
+        [
+          "2 on the diagonal blocks, 1 off them",
+          new Matrix(n, n).apply(function (this: Matrix, i, j) {
+            this.set(i, j, i < h === j < h ? 2 : 1);
+          }),
+          null,
+        ],
+      ];
+      for (const [name, K, exact] of cases) {
+        const label = `${name} n=${n}`;
+        const { values, vectors } = eigh(K);
+        assertEigensystem(K, values, vectors, label);
+        if (exact !== null) assertSpectrum(values, exact, label);
+        assertAgree(eigenvalues(K), values, n, `${label}: eigenvalues vs eigh`);
+      }
+    }
+  });
+
+  test("huge, tiny and subnormal entries give the scaled spectrum, and an overflowing one is refused", () => {
+    const K = randomSymmetric(60, 4);
+    const reference = eigenvalues(K);
+    for (const c of [1e300, 1e-300, 2 ** -1040, -1e250]) {
+      const values = eigenvalues(K.clone().mul(c));
+      const scaled = Float64Array.from(reference, (v) => v * c)
+        .sort()
+        .reverse();
+      // 2^-1040 is subnormal: its entries carry about 30 bits, the spectrum correspondingly fewer.
+      const rel = c === 2 ** -1040 ? 1e-6 : 100 * 60 * EPS;
+      for (let i = 0; i < 60; i++) {
+        assert.ok(Math.abs(values[i] - scaled[i]) <= rel * Math.abs(scaled[0]), `c=${c} i=${i}`);
+      }
+    }
+    for (const [n, c] of [
+      [359, 1e-300],
+      [600, 1e300],
+    ]) {
+      const values = eigenvalues(constant(n, c));
+      assertSpectrum(values, [n * c, ...new Array<number>(n - 1).fill(0)], `constant ${c} n=${n}`);
+    }
+    for (const method of ["dense", "topk", "circulant"] as const) {
+      assert.throws(
+        () => eigenvalues(constant(4, 1e308), { method, top: 1 }),
+        /^Error: eigenvalues: an eigenvalue of K exceeds the largest double \(about 1\.8e308; max\|K\| = 1e\+308 with n = 4\); scale K down$/,
+      );
+    }
+  });
+
+  test("top-k and the circulant path handle constant matrices too", () => {
+    for (const n of [7, 359]) {
+      const top = eigh(constant(n, 1), { top: 3 });
+      assertSpectrum(top.values, [n, 0, 0], `topk n=${n}`);
+      assertEigensystem(constant(n, 1), top.values, top.vectors, `topk vectors n=${n}`);
+      const circulant = eigenvalues(constant(n, 1), { method: "circulant" });
+      assertSpectrum(circulant, [n, ...new Array<number>(n - 1).fill(0)], `circulant n=${n}`);
+    }
+  });
+});
+
+describe("input checks", () => {
+  test("entries that are not finite numbers are refused by position", () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const K = randomSymmetric(4, 2);
+      K.set(3, 1, bad);
+      for (const f of [eigenvalues, eigh]) {
+        assert.throws(
+          () => f(K),
+          new RegExp(`^Error: ${f.name}: K\\[3\\]\\[1\\] must be finite, got ${bad}$`),
+        );
+      }
+    }
+    assert.throws(
+      () =>
+        eigenvalues([
+          [1, "2" as never],
+          [2, 1],
+        ]),
+      /^Error: eigenvalues: K\[0\]\[1\] must be a finite number, got the string "2"$/,
+    );
+  });
+
+  test("a flat list, an empty list and a ragged list are refused with what K must be", () => {
+    assert.throws(
+      () => eigenvalues([1, 2, 3] as never),
+      /^Error: eigenvalues: K must be a square matrix \(a Matrix or an array of rows\); K\[0\] is the number 1, not a row$/,
+    );
+    assert.throws(
+      () => eigh([]),
+      /^Error: eigh: K must be a non-empty square Matrix or array of rows, got an array of length 0$/,
+    );
+    assert.throws(() => eigenvalues(new Matrix(0, 0)), /K must be a non-empty square matrix, got 0 x 0/);
+    assert.throws(
+      () => eigh([[1, 2], [2]]),
+      /^Error: eigh: K must be square; row 1 has length 1 but there are 2 rows$/,
+    );
+  });
+
+  test("symmetryTolerance and circulantTolerance must be finite numbers >= 0", () => {
+    const K = randomSymmetric(4, 3);
+    for (const bad of [NaN, -1e-3, Infinity]) {
+      for (const f of [eigenvalues, eigh]) {
+        assert.throws(
+          () => f(K, { symmetryTolerance: bad }),
+          new RegExp(`^Error: ${f.name}: symmetryTolerance must be a finite number >= 0, got ${bad}$`),
+        );
+      }
+      assert.throws(
+        () => eigenvalues(gridMatrix(reluNtk, 8), { method: "circulant", circulantTolerance: bad }),
+        new RegExp(`^Error: eigenvalues: circulantTolerance must be a finite number >= 0, got ${bad}$`),
+      );
+    }
+    assert.deepEqual(eigenvalues(K, { symmetryTolerance: 0 }), eigenvalues(K));
+  });
+
+  test("errors of the circulant path name eigenvalues, the function the user called", () => {
+    assert.throws(
+      () => eigenvalues(randomSymmetric(6, 1), { method: "circulant" }),
+      /^Error: eigenvalues: K must be circulant/,
+    );
+  });
+});
+
+describe("top-k with repeated eigenvalues", () => {
+  /** A diagonal matrix: eigenvalue 1 repeated `multiplicity` times, then a geometric tail. */
+  function repeated(n: number, multiplicity: number, ratio: number): number[] {
+    return Array.from({ length: n }, (_, i) => (i < multiplicity ? 1 : 0.5 * ratio ** (i - multiplicity)));
+  }
+
+  test("top-k finds every copy of an eigenvalue repeated more often than the block size", () => {
+    // Slowly decaying tails, where the Krylov basis never becomes dependent (a fast tail soon turns into
+    // rounding noise whose dependent vectors are replaced by random ones, which hid the defect): 16
+    // copies of 17, 20 or 40 came back, then the tail. n = 300: the dense fallback answers; n = 800: fresh
+    // random directions; n = 600, 40 copies among the top 50 (32 came back).
+    for (const [n, ratio, multiplicities, tops] of [
+      [300, 0.99, [1, 17, 20, 40], [18, 50]],
+      [800, 0.95, [1, 17, 20, 40], [18, 50]],
+      [600, 0.99, [40], [50]],
+    ] as const) {
+      for (const multiplicity of multiplicities) {
+        const spectrum = repeated(n, multiplicity, ratio);
+        const K = Matrix.diag(spectrum);
+        for (const top of tops) {
+          const label = `n=${n} multiplicity ${multiplicity} top ${top}`;
+          assertSpectrum(eigenvalues(K, { top }), spectrum.slice(0, top), label);
+        }
+      }
+    }
+    for (const [n, ratio] of [
+      [300, 0.99],
+      [800, 0.95],
+    ]) {
+      const spectrum = repeated(n, 20, ratio);
+      const K = Matrix.diag(spectrum);
+      for (const blockSize of [4, 32]) {
+        const { values, vectors } = eigh(K, { top: 18, blockSize });
+        assertSpectrum(values, spectrum.slice(0, 18), `eigh n=${n} blockSize ${blockSize}`);
+        assertEigensystem(K, values, vectors, `eigh vectors n=${n} blockSize ${blockSize}`);
+      }
+    }
+  });
+
+  test("top-k finds repeated eigenvalues below the largest one and repeated negative ones", () => {
+    const n = 300;
+    const middle = Array.from({ length: n }, (_, i) => (i === 0 ? 2 : i <= 30 ? 0.7 : 0.5 * 0.99 ** i));
+    assertSpectrum(
+      eigenvalues(Matrix.diag(middle), { top: 40, blockSize: 1 }),
+      middle.slice(0, 40),
+      "middle",
+    );
+    const negative = Array.from({ length: n }, (_, i) => (i < 25 ? -0.5 : -1 + 0.5 * 0.99 ** i));
+    const sorted = negative.slice().sort((x, y) => y - x);
+    assertSpectrum(eigenvalues(Matrix.diag(negative), { top: 30 }), sorted.slice(0, 30), "negative");
+  });
 });

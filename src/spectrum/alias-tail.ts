@@ -11,6 +11,7 @@
  * NTKs one parity vanishes.
  */
 import { aliasedEigenvalues } from "./frequency";
+import { checkFiniteList } from "./symmetric";
 import { checkInteger, checkInRange } from "../validate";
 
 /** Explicit terms are summed up to l n = SPAN J; the rest by the integral of the p-series. */
@@ -40,6 +41,7 @@ export function aliasedEigenvaluesWithTail(
   { exponent }: AliasTailOptions,
 ): AliasTail {
   const who = "aliasedEigenvaluesWithTail";
+  checkFiniteList(who, "coefficient", coefficient);
   checkInteger(who, "n", n, 1);
   checkInRange(who, "exponent", exponent, 1, Infinity, { loInclusive: false, hiInclusive: false });
   const J = coefficient.length - 1;

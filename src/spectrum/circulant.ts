@@ -6,7 +6,16 @@
  * For a symmetric circulant c_m = c_{n-m}, so lambda_j is real and lambda_j = lambda_{n-j}.
  */
 import { fft } from "./fft";
-import { symmetricArray, type SymmetricInput, DEFAULT_SYMMETRY_TOLERANCE } from "./symmetric";
+import {
+  checkOptions,
+  checkTolerance,
+  rangeExponent,
+  scaleByPowerOfTwo,
+  symmetricArray,
+  unscaledEigenvalues,
+  type SymmetricInput,
+  DEFAULT_SYMMETRY_TOLERANCE,
+} from "./symmetric";
 
 /**
  * Relative deviation from circulant structure accepted by default: |K_ij - K_0,(j-i) mod n| <= 1e-10 max|K|.
@@ -25,11 +34,18 @@ export interface CirculantOptions {
  * min(j, n - j). Throws when K is not symmetric and circulant within the tolerance, naming the worst entry.
  */
 export function circulantSpectrum(K: SymmetricInput, options: CirculantOptions = {}): Float64Array {
-  const who = "circulantSpectrum";
-  const tolerance = options.tolerance ?? DEFAULT_CIRCULANT_TOLERANCE;
-  if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
-    throw new Error(`${who}: tolerance must be a finite number >= 0, got ${tolerance}`);
-  }
+  checkOptions("circulantSpectrum", options);
+  return circulantEigenvalues("circulantSpectrum", K, options.tolerance, "tolerance");
+}
+
+/** circulantSpectrum for the function `who`, whose option `toleranceName` holds the tolerance. */
+export function circulantEigenvalues(
+  who: string,
+  K: SymmetricInput,
+  tolerance = DEFAULT_CIRCULANT_TOLERANCE,
+  toleranceName: string,
+): Float64Array {
+  checkTolerance(who, toleranceName, tolerance);
   const { n, a, maxAbs } = symmetricArray(who, K, Math.max(tolerance, DEFAULT_SYMMETRY_TOLERANCE));
   let worst = 0;
   let wi = 0;
@@ -52,10 +68,13 @@ export function circulantSpectrum(K: SymmetricInput, options: CirculantOptions =
         `${tolerance * maxAbs}. Use the dense or top-k method for other matrices.`,
     );
   }
-  // Average the first row with its mirror so that the transform is exactly real and even.
+  // Average the first row with its mirror so that the transform is exactly real and even; entries beyond
+  // the safe range are scaled by 2^e first, so that the sums of the transform cannot overflow.
+  const e = rangeExponent(maxAbs);
   const re = new Float64Array(n);
   const im = new Float64Array(n);
-  for (let m = 0; m < n; m++) re[m] = 0.5 * (a[m] + a[(n - m) % n]);
+  for (let m = 0; m < n; m++) re[m] = 0.5 * a[m] + 0.5 * a[(n - m) % n];
+  scaleByPowerOfTwo(re, e);
   fft(re, im);
-  return re;
+  return unscaledEigenvalues(who, re, { n, e, maxAbs });
 }

@@ -8,6 +8,7 @@
  * number about the arithmetic, not the kernel (DESIGN.md: smooth kernels reach that floor by rank 14-42).
  */
 import { SimpleLinearRegression } from "ml-regression-simple-linear";
+import { checkFiniteList, checkOptions } from "./symmetric";
 import { checkInteger } from "../validate";
 
 export type SlopeMethod = "lsq" | "endpoints";
@@ -51,6 +52,8 @@ const METHODS: readonly SlopeMethod[] = ["lsq", "endpoints"];
 /** Decay slope of a spectrum given in descending order (with magnitude: true, any order). */
 export function decaySlope(eigenvalues: ArrayLike<number>, options: DecaySlopeOptions = {}): DecaySlope {
   const who = "decaySlope";
+  checkFiniteList(who, "eigenvalues", eigenvalues);
+  checkOptions(who, options);
   const { from = 30, to = 100, method = "lsq", magnitude = false } = options;
   const len = eigenvalues.length;
   if (!METHODS.includes(method)) {
@@ -64,11 +67,6 @@ export function decaySlope(eigenvalues: ArrayLike<number>, options: DecaySlopeOp
   }
   const n = options.n ?? len;
   checkInteger(who, "n", n, len);
-  for (let i = 0; i < len; i++) {
-    if (!Number.isFinite(eigenvalues[i])) {
-      throw new Error(`${who}: eigenvalues[${i}] must be finite, got ${eigenvalues[i]}`);
-    }
-  }
   const values = magnitude
     ? Float64Array.from(eigenvalues, Math.abs).sort().reverse()
     : Float64Array.from(eigenvalues);

@@ -27,6 +27,11 @@ const EPS = Number.EPSILON;
 const WASM_MIN_N = 48;
 /** QL sweeps allowed per eigenvalue; the shifted iteration converges cubically, typically in 2 or 3. */
 const MAX_QL_SWEEPS = 60;
+/**
+ * Sweeps after which an eigenvalue that has not converged under the relative deflation test also
+ * deflates off-diagonal entries below EPS ||T|| (see tridiagonalQL).
+ */
+const RELATIVE_SWEEPS = 20;
 
 export interface Tridiagonal {
   /** Diagonal, length n. */
@@ -231,21 +236,51 @@ function symmetricProduct(a: Float64Array, n: number, m: number, uo: number, out
  * (unordered). When zt (row-major n x width) is given, every plane rotation is applied to rows i and i + 1
  * of zt, which stay contiguous in memory: starting from the identity (width n) zt becomes S^T, the
  * eigenvectors of T as rows; starting from any X it becomes S^T X.
+ *
+ * Deflation: off[m] is neglected when |off[m]| <= EPS (|d[m]| + |d[m+1]|), the relative test that keeps
+ * small eigenvalues of graded matrices accurate. It can stall: a degenerate matrix (constant, rank one,
+ * block-constant, n = 359 ones for example) reduces to a tridiagonal whose leading part is rounding noise
+ * of the reduction, graded from 1e-61 ||T|| at the top to 1e-41 ||T|| further down. The Wilkinson shift
+ * comes from the top, but every sweep chases through the larger entries below and leaves rounding errors
+ * of EPS times their size, far larger than the top entries: the top cannot converge until the noise below
+ * has decayed linearly (halving per sweep), which took 67 sweeps at n = 359. Such entries are below the
+ * backward error of the reduction itself (EPS ||A||), so neglecting them changes no eigenvalue beyond
+ * what the reduction already did. An eigenvalue still unconverged after RELATIVE_SWEEPS sweeps therefore
+ * also deflates at |off[m]| <= EPS ||T||; every eigenvalue that converges normally (all of them on
+ * non-degenerate matrices) is computed exactly as before. `who` names the user's function in the error
+ * raised if even that fails.
  */
 export function tridiagonalQL(
   d: Float64Array,
   off: Float64Array,
   zt: Float64Array | null,
+  who: string,
   width = d.length,
 ): void {
   const n = d.length;
+  let norm = 0; // max row sum of |T|, an upper bound of ||T||_2
+  for (let i = 0; i < n; i++) {
+    norm = Math.max(norm, Math.abs(d[i]) + Math.abs(off[i]) + (i > 0 ? Math.abs(off[i - 1]) : 0));
+  }
+  const absolute = EPS * norm;
   for (let l = 0; l < n; l++) {
     for (let sweep = 0; ; sweep++) {
+      const floor = sweep < RELATIVE_SWEEPS ? 0 : absolute;
       let m = l;
-      while (m < n - 1 && Math.abs(off[m]) > EPS * (Math.abs(d[m]) + Math.abs(d[m + 1]))) m++;
+      while (
+        m < n - 1 &&
+        Math.abs(off[m]) > EPS * (Math.abs(d[m]) + Math.abs(d[m + 1])) &&
+        Math.abs(off[m]) > floor
+      ) {
+        m++;
+      }
       if (m === l) break;
       if (sweep === MAX_QL_SWEEPS) {
-        throw new Error(`tridiagonalQL: no convergence for eigenvalue ${l} after ${MAX_QL_SWEEPS} sweeps`);
+        throw new Error(
+          `${who}: the eigenvalue iteration did not converge on this matrix (eigenvalue ${l} of the ` +
+            `${n} x ${n} tridiagonal form, ${MAX_QL_SWEEPS} QL sweeps); please report the matrix. ` +
+            `Adding a tiny ridge (K + 1e-12 max|K| I) or rescaling K may avoid it`,
+        );
       }
       // Wilkinson shift from the leading 2 x 2 block of the unreduced part d[l..m].
       let g = (d[l + 1] - d[l]) / (2 * off[l]);
@@ -301,9 +336,9 @@ function hypot(x: number, y: number): number {
 }
 
 /** Eigenvalues (unordered) of the symmetric matrix in a, which is overwritten. */
-export function denseEigenvalues(a: Float64Array, n: number): Float64Array {
+export function denseEigenvalues(who: string, a: Float64Array, n: number): Float64Array {
   const { d, off } = tridiagonalize(a, n);
-  tridiagonalQL(d, off, null);
+  tridiagonalQL(d, off, null, who);
   return d;
 }
 
@@ -312,13 +347,14 @@ export function denseEigenvalues(a: Float64Array, n: number): Float64Array {
  * come back as the rows of a row-major n x n array: V^T = S^T M, where S holds the eigenvectors of T.
  */
 export function denseEigensystem(
+  who: string,
   a: Float64Array,
   n: number,
 ): { values: Float64Array; vectorRows: Float64Array } {
   const { d, off, h } = tridiagonalize(a, n);
   const zt = new Float64Array(n * n);
   for (let i = 0; i < n; i++) zt[i * n + i] = 1;
-  tridiagonalQL(d, off, zt);
+  tridiagonalQL(d, off, zt, who);
   // Right-multiply by H_1 ... H_{n-1} (u_i is in a[i*n .. i*n+i-1]); each row of zt is updated on its own.
   for (let i = 2; i < n; i++) {
     if (h[i] === 0) continue;
@@ -343,6 +379,7 @@ export function denseEigensystem(
  * the tail columns, where M E is formed by applying the reflectors to E and S^T by rotating its rows.
  */
 export function ritzValuesAndTails(
+  who: string,
   t: Float64Array,
   stride: number,
   m: number,
@@ -372,6 +409,6 @@ export function ritzValuesAndTails(
       for (let c = 0; c < w; c++) e[eo + c] -= ur * f[c];
     }
   }
-  tridiagonalQL(d, off, e, w);
+  tridiagonalQL(d, off, e, who, w);
   return { values: d, tails: e };
 }

@@ -3,16 +3,26 @@
  *
  * Three paths, each chosen only by name:
  * - "dense": the whole spectrum (Householder tridiagonalization + implicit QL, ./dense.ts);
- * - "topk": the k largest by block Lanczos with full reorthogonalization (./lanczos.ts);
+ * - "topk": the k largest by block Lanczos with full reorthogonalization (./lanczos.ts), or by the dense
+ *   path when an eigenvalue's multiplicity would need a Krylov basis of more than a third of n;
  * - "circulant": the DFT of the first row (./circulant.ts), for equally spaced circle points only. It is
  *   never picked automatically, so that the general paths stay exercised on circle inputs too.
  * Default: "dense" without `top`, "topk" with it.
  */
 import { Matrix } from "ml-matrix";
-import { circulantSpectrum, type CirculantOptions } from "./circulant";
+import { circulantEigenvalues } from "./circulant";
 import { denseEigensystem, denseEigenvalues } from "./dense";
 import { topEigensystem } from "./lanczos";
-import { symmetricArray, type SymmetricInput, DEFAULT_SYMMETRY_TOLERANCE } from "./symmetric";
+import {
+  checkOptions,
+  checkTolerance,
+  rangeExponent,
+  scaleByPowerOfTwo,
+  symmetricArray,
+  unscaledEigenvalues,
+  type SymmetricInput,
+  DEFAULT_SYMMETRY_TOLERANCE,
+} from "./symmetric";
 import { checkInteger } from "../validate";
 import { checkMemory, gemmWorkBytes, matrixOrder } from "../memory";
 
@@ -26,7 +36,10 @@ export interface EigenOptions {
   method?: EigenMethod;
   /** Allowed max |K_ij - K_ji| relative to max |K_ij| (default 1e-10). */
   symmetryTolerance?: number;
-  /** topk: Lanczos block size, at least the largest eigenvalue multiplicity (default 4). */
+  /**
+   * topk: Lanczos block size (default 4). Multiplicities above it are found too (by fresh random
+   * directions once the first copies have converged), faster when it is at least the multiplicity.
+   */
   blockSize?: number;
   /** topk: seed of the random starting block (default 1). */
   seed?: number;
@@ -86,15 +99,17 @@ function checkEigenMemory(
  */
 export function eigenvalues(K: SymmetricInput, options: EigenOptions = {}): Float64Array {
   const who = "eigenvalues";
-  const { method, top, n: size } = resolve(who, K, options);
+  const { method, top, n: size, symmetryTolerance } = resolve(who, K, options);
   if (method !== "circulant") checkEigenMemory(who, size, top, method, false, options);
   if (method === "circulant") {
-    const circulantOptions: CirculantOptions = { tolerance: options.circulantTolerance };
-    return sortDescending(circulantSpectrum(K, circulantOptions)).slice(0, top);
+    const values = circulantEigenvalues(who, K, options.circulantTolerance, "circulantTolerance");
+    return sortDescending(values).slice(0, top);
   }
-  const { n, a } = symmetricArray(who, K, options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE);
-  if (method === "topk") return topEigensystem(a, n, top, false, options).values;
-  return sortDescending(denseEigenvalues(a, n)).slice(0, top);
+  const input = solverInput(who, K, symmetryTolerance);
+  const { n, a } = input;
+  const topk = method === "topk" ? topEigensystem(who, a, n, top, false, options) : null;
+  const values = topk !== null ? topk.values : sortDescending(denseEigenvalues(who, a, n)).slice(0, top);
+  return unscaledEigenvalues(who, values, input);
 }
 
 /**
@@ -104,18 +119,20 @@ export function eigenvalues(K: SymmetricInput, options: EigenOptions = {}): Floa
  */
 export function eigh(K: SymmetricInput, options: EigenOptions = {}): Eigensystem {
   const who = "eigh";
-  const { method, top, n: size } = resolve(who, K, options);
+  const { method, top, n: size, symmetryTolerance } = resolve(who, K, options);
   if (method === "circulant") {
     throw new Error(
       `eigh: method must be "dense" or "topk" (the circulant path gives eigenvalues only), got "circulant"`,
     );
   }
   checkEigenMemory(who, size, top, method, true, options);
-  const { n, a } = symmetricArray(who, K, options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE);
-  if (method === "topk") {
-    const { values, vectorRows } = topEigensystem(a, n, top, true, options);
+  const input = solverInput(who, K, symmetryTolerance);
+  const { n, a } = input;
+  const topk = method === "topk" ? topEigensystem(who, a, n, top, true, options) : null;
+  if (topk !== null) {
+    const { values, vectorRows } = topk;
     return {
-      values,
+      values: unscaledEigenvalues(who, values, input),
       vectors: columnsFromRows(
         vectorRows as Float64Array,
         top,
@@ -124,19 +141,40 @@ export function eigh(K: SymmetricInput, options: EigenOptions = {}): Eigensystem
       ),
     };
   }
-  const { values, vectorRows } = denseEigensystem(a, n);
+  const { values, vectorRows } = denseEigensystem(who, a, n);
   const order = descendingOrder(values).subarray(0, top);
   return {
-    values: Float64Array.from(order, (i) => values[i]),
+    values: unscaledEigenvalues(
+      who,
+      Float64Array.from(order, (i) => values[i]),
+      input,
+    ),
     vectors: columnsFromRows(vectorRows, top, n, order),
   };
+}
+
+interface SolverInput {
+  n: number;
+  /** Row-major copy of 2^e K. */
+  a: Float64Array;
+  e: number;
+  maxAbs: number;
+}
+
+/** The checked row-major copy of K, scaled by 2^e into the solvers' safe range (symmetric.ts). */
+function solverInput(who: string, K: SymmetricInput, symmetryTolerance: number): SolverInput {
+  const { n, a, maxAbs } = symmetricArray(who, K, symmetryTolerance);
+  const e = rangeExponent(maxAbs);
+  scaleByPowerOfTwo(a, e);
+  return { n, a, e, maxAbs };
 }
 
 function resolve(
   who: string,
   K: SymmetricInput,
   options: EigenOptions,
-): { method: EigenMethod; top: number; n: number } {
+): { method: EigenMethod; top: number; n: number; symmetryTolerance: number } {
+  checkOptions(who, options);
   const n = matrixOrder(K);
   const { top, method = top === undefined ? "dense" : "topk" } = options;
   if (!METHODS.includes(method)) {
@@ -147,7 +185,9 @@ function resolve(
   if (top !== undefined && n > 0) checkInteger(who, "top", top, 1, n);
   if (options.blockSize !== undefined) checkInteger(who, "blockSize", options.blockSize, 1);
   if (options.seed !== undefined) checkInteger(who, "seed", options.seed, 0, 2 ** 53);
-  return { method, top: top ?? n, n };
+  const symmetryTolerance = options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE;
+  checkTolerance(who, "symmetryTolerance", symmetryTolerance);
+  return { method, top: top ?? n, n, symmetryTolerance };
 }
 
 function descendingOrder(values: Float64Array): Int32Array {

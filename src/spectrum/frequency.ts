@@ -13,8 +13,8 @@
  * So matrix eigenvalue / n estimates a_j, and the alias terms are what flattens the decay near the Nyquist
  * frequency n / 2 (DESIGN.md: -1.45 instead of -2 at n = 200).
  */
-import { circulantSpectrum, type CirculantOptions } from "./circulant";
-import type { SymmetricInput } from "./symmetric";
+import { circulantEigenvalues, type CirculantOptions } from "./circulant";
+import { checkFiniteList, checkOptions, type SymmetricInput } from "./symmetric";
 import { checkInteger } from "../validate";
 
 const EPS = Number.EPSILON;
@@ -70,6 +70,7 @@ export function frequencySpectrum(
   options: FrequencySpectrumOptions = {},
 ): FrequencySpectrum {
   const who = "frequencySpectrum";
+  checkOptions(who, options);
   const { maxFrequency = 100, argument = "cosine" } = options;
   if (typeof kappa !== "function") throw new Error(`${who}: kappa must be a function, got ${typeof kappa}`);
   checkInteger(who, "maxFrequency", maxFrequency, 0);
@@ -127,7 +128,9 @@ export function circulantFrequencySpectrum(
   K: SymmetricInput,
   options: CirculantOptions = {},
 ): CirculantFrequencySpectrum {
-  const dft = circulantSpectrum(K, options);
+  const who = "circulantFrequencySpectrum";
+  checkOptions(who, options);
+  const dft = circulantEigenvalues(who, K, options.tolerance, "tolerance");
   const n = dft.length;
   const count = Math.floor(n / 2) + 1;
   const eigenvalue = dft.slice(0, count);
@@ -150,16 +153,25 @@ export function circulantFrequencySpectrum(
  * (so accurate when a_j beyond J is negligible). Shows the aliasing of high frequencies into low ranks.
  */
 export function aliasedEigenvalues(coefficient: ArrayLike<number>, n: number): Float64Array {
-  checkInteger("aliasedEigenvalues", "n", n, 1);
-  if (coefficient.length === 0)
-    throw new Error("aliasedEigenvalues: coefficient must hold at least a_0, got length 0");
+  const who = "aliasedEigenvalues";
+  checkFiniteList(who, "coefficient", coefficient);
+  checkInteger(who, "n", n, 1);
+  if (coefficient.length === 0) throw new Error(`${who}: coefficient must hold at least a_0, got length 0`);
   // DFT index (m mod n) receives a_m from frequency +m, and index (-m mod n) receives it from -m.
   const dft = new Float64Array(n);
   for (let m = 0; m < coefficient.length; m++) {
     dft[m % n] += n * coefficient[m];
     if (m > 0) dft[(n - (m % n)) % n] += n * coefficient[m];
   }
-  return dft.slice(0, Math.floor(n / 2) + 1);
+  const eigenvalue = dft.slice(0, Math.floor(n / 2) + 1);
+  const j = eigenvalue.findIndex((v) => !Number.isFinite(v));
+  if (j >= 0) {
+    throw new Error(
+      `${who}: lambda_${j} (n times the sum of its aliased coefficients) exceeds the largest double ` +
+        `(n = ${n}); scale coefficient down`,
+    );
+  }
+  return eigenvalue;
 }
 
 /** Panels [lo, hi] covering [0, pi]: `uniform` equal panels, with the two end panels graded geometrically. */

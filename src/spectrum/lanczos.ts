@@ -5,7 +5,8 @@
  *
  * Why a block and not a single vector: on equally spaced circle points every frequency j >= 1 is an exact
  * double eigenvalue, and a single-vector Krylov space holds only one direction of each eigenspace. A block
- * of b random vectors (b >= the largest multiplicity) sees them all. Full reorthogonalization (classical
+ * of b random vectors (b >= the largest multiplicity) sees them all; a higher multiplicity is detected
+ * once the first b copies have converged and answered with fresh random directions (mayHideCopies). Full reorthogonalization (classical
  * Gram-Schmidt applied twice, "twice is enough": Giraud, Langou & Rozloznik 2005) keeps the basis
  * orthonormal to rounding, so no spurious copies of converged Ritz values appear.
  *
@@ -43,11 +44,14 @@ const CANCELLATION = 0.5;
 const CHECK_GROWTH = 1.2;
 /** Smallest block used for the products (see the file comment); never more than k or n. */
 const PRODUCT_BLOCK = 16;
+/** Ritz values closer than this many convergence tolerances count as copies of one eigenvalue. */
+const CLUSTER_FACTOR = 4;
 
 export interface TopKOptions {
   /**
-   * Block size b: at least the largest eigenvalue multiplicity that matters (default 4). The solver uses
-   * max(b, min(16, k)) (at most n): wider blocks only add directions and make the products cheaper.
+   * Block size b (default 4). The solver uses max(b, min(16, k)) (at most n): wider blocks only add
+   * directions and make the products cheaper. Eigenvalues of higher multiplicity cost extra random
+   * directions once their first copies have converged (mayHideCopies).
    */
   blockSize?: number;
   /** Seed of the random starting block (default 1): the result is deterministic. */
@@ -82,15 +86,18 @@ class Rows {
 
 /**
  * The k largest eigenvalues (descending) of the symmetric n x n matrix in a (row-major, not modified)
- * and, when wanted, their unit eigenvectors as the rows of a k x n array.
+ * and, when wanted, their unit eigenvectors as the rows of a k x n array. null when an eigenvalue of
+ * high multiplicity needs more random directions than a third of n (see mayHideCopies): the basis
+ * would then cost more than the dense solver, which the caller runs instead.
  */
 export function topEigensystem(
+  who: string,
   a: Float64Array,
   n: number,
   k: number,
   wantVectors: boolean,
   { blockSize = 4, seed = 1 }: TopKOptions = {},
-): { values: Float64Array; vectorRows: Float64Array | null } {
+): { values: Float64Array; vectorRows: Float64Array | null } | null {
   const b = Math.min(n, Math.max(blockSize, Math.min(PRODUCT_BLOCK, k)));
   const rng = new Rng(seed);
   const A = mat(n, n, a);
@@ -98,7 +105,8 @@ export function topEigensystem(
   // Projected matrix T = Q A Q^T, kept as a (cap x cap) row-major array that grows with the basis.
   let tCap = Math.min(n, k + 4 * b);
   let t = new Float64Array(tCap * tCap);
-  appendOrthonormal(q, randomBlock(rng, b, n), b, null, rng);
+  // Random directions that entered the basis: no eigenvalue shows more copies than this (see mayHideCopies).
+  let directions = b + appendOrthonormal(who, q, randomBlock(rng, b, n), b, null, rng);
   let done = 0; // basis vectors whose products A q are known
   let nextCheck = Math.min(n, k + 2 * b);
   for (;;) {
@@ -140,19 +148,74 @@ export function topEigensystem(
     }
     // W -= C^T Q, then the second pass ("twice is enough").
     gemm(C, Q, W, { transA: true, alpha: -1, beta: 1 });
-    const C2 = gemm(Q, W, mat(m, width), { transB: true });
-    gemm(C2, Q, W, { transA: true, alpha: -1, beta: 1 });
+    projectOut(Q, W);
+    let hidden = false;
     if (m >= nextCheck || m + width > n) {
-      const ritz = ritzValuesAndTails(t, tCap, m, blockStart);
+      const ritz = ritzValuesAndTails(who, t, tCap, m, blockStart);
       const order = descendingOrder(ritz.values);
       const wanted = Math.min(k, m);
       const scale = Math.abs(ritz.values[order[0]]);
       const converged = wanted === k && ritzConverged(ritz, order, k, W.data, width, n, scale, !wantVectors);
-      if (converged || m === n) return finish(t, tCap, m, order, k, q, wantVectors, ritz.values);
+      hidden = converged && m < n && mayHideCopies(ritz.values, order, k, directions, n, scale);
+      if ((converged && !hidden) || m === n) {
+        return finish(who, t, tCap, m, order, k, q, wantVectors, ritz.values);
+      }
+      if (hidden && 3 * (m + width + directions) > n) return null;
       nextCheck = Math.min(n, Math.ceil(m * CHECK_GROWTH));
     }
-    appendOrthonormal(q, W.data, width, norms, rng);
+    directions += appendOrthonormal(who, q, W.data, width, norms, rng);
+    if (hidden) {
+      // As many fresh random directions as there are, orthogonal to the basis: they carry the copies
+      // the Krylov space could not hold, and Lanczos continues from the wider block.
+      const count = Math.min(directions, n - q.count);
+      const fresh = mat(count, n, randomBlock(rng, count, n));
+      const freshNorms = Float64Array.from({ length: count }, (_, c) => {
+        const row = fresh.data.subarray(c * n, (c + 1) * n);
+        return Math.sqrt(dot(row, row, n));
+      });
+      projectOut(q.view(0, q.count), fresh);
+      projectOut(q.view(0, q.count), fresh);
+      directions += count + appendOrthonormal(who, q, fresh.data, count, freshNorms, rng);
+    }
   }
+}
+
+/** W -= (Q W^T)^T Q: one classical Gram-Schmidt pass of the rows of W against the rows of Q. */
+function projectOut(Q: Mat, W: Mat): void {
+  const C = gemm(Q, W, mat(Q.rows, W.rows), { transB: true });
+  gemm(C, Q, W, { transA: true, alpha: -1, beta: 1 });
+}
+
+/**
+ * Whether a multiple eigenvalue may have more copies than the Ritz values show, so that a wanted Ritz
+ * value below it is not among the k largest eigenvalues at all. In exact arithmetic the Krylov space
+ * of a basis into which d random directions entered holds at most d independent directions of any one
+ * eigenspace (A^j r projects onto it as lambda^j P r), so an eigenvalue of multiplicity above d shows
+ * exactly d converged copies and the eigenvalues after them are the next ones: all residuals are
+ * small, and the answer is wrong (multiplicity 20 with top 18 gave 16 copies). With probability one
+ * over the random directions, a cluster of fewer than d converged copies is the whole eigenspace.
+ * So a cluster (consecutive Ritz values within CLUSTER_FACTOR times the convergence tolerance) of d
+ * or more copies followed by a wanted Ritz value is suspect; one that reaches past the k-th needs no
+ * more copies (extra copies would only repeat the value reported), which keeps the noise floor of
+ * a fast-decaying spectrum (many Ritz values near 0 at the end) from ever counting.
+ */
+function mayHideCopies(
+  values: Float64Array,
+  order: Int32Array,
+  k: number,
+  directions: number,
+  n: number,
+  scale: number,
+): boolean {
+  let start = 0;
+  for (let i = 1; i < k; i++) {
+    const above = values[order[i - 1]];
+    const tol = RELATIVE_TOLERANCE * Math.abs(above) + n * EPS * scale;
+    if (above - values[order[i]] <= CLUSTER_FACTOR * tol) continue;
+    if (i - start >= directions) return true;
+    start = i;
+  }
+  return false;
 }
 
 /**
@@ -200,6 +263,7 @@ function ritzConverged(
 }
 
 function finish(
+  who: string,
   t: Float64Array,
   tCap: number,
   m: number,
@@ -217,7 +281,7 @@ function finish(
   // eigenvalues are the same computation as above (same input, same arithmetic), then Y = S_k Q.
   const work = new Float64Array(m * m);
   for (let r = 0; r < m; r++) work.set(t.subarray(r * tCap, r * tCap + m), r * m);
-  const ritz = denseEigensystem(work, m);
+  const ritz = denseEigensystem(who, work, m);
   const s = new Float64Array(k * m);
   for (let i = 0; i < k; i++) s.set(ritz.vectorRows.subarray(order[i] * m, (order[i] + 1) * m), i * m);
   const rows = gemm(mat(k, m, s), q.view(0, m), mat(k, n));
@@ -280,19 +344,22 @@ function randomBlock(rng: Rng, width: number, n: number): Float64Array {
  * before any orthogonalization (A q_c for a Lanczos block). A candidate that falls below
  * DEPENDENCE_THRESHOLD of it is dependent (the Krylov space has become invariant, or a multiplicity exceeds
  * the block) and is replaced by a fresh random direction, so the search continues in the complement
- * instead of stopping early with eigenvalues missing. One that lost more than half its norm to the other
- * new vectors gets another full pass against the whole basis, so its orthogonality stays at rounding level.
+ * instead of stopping early with eigenvalues missing; returns how many such random directions it used.
+ * One that lost more than half its norm to the other new vectors gets another full pass against the
+ * whole basis, so its orthogonality stays at rounding level.
  */
 function appendOrthonormal(
+  who: string,
   q: Rows,
   candidates: Float64Array,
   count: number,
   reference: Float64Array | null,
   rng: Rng,
-): void {
+): number {
   const n = q.n;
   q.reserve(Math.min(n, q.count + count));
   const first = q.count;
+  let replaced = 0;
   for (let c = 0; c < count && q.count < n; c++) {
     const v = q.row(q.count);
     v.set(candidates.subarray(c * n, (c + 1) * n));
@@ -309,8 +376,12 @@ function appendOrthonormal(
     let ok = after > DEPENDENCE_THRESHOLD * ref && after > 0;
     for (let attempt = 0; !ok; attempt++) {
       if (attempt === 8) {
-        throw new Error(`topEigensystem: could not extend the Krylov basis past ${q.count} vectors`);
+        throw new Error(
+          `${who}: the top-k solver could not extend its Krylov basis past ${q.count} of ${n} vectors; ` +
+            `try method: "dense"`,
+        );
       }
+      if (attempt === 0) replaced++;
       v.set(rng.normals(n));
       const fresh = Math.sqrt(dot(v, v, n));
       orthogonalizeAgainst(q, 0, q.count, v);
@@ -322,4 +393,5 @@ function appendOrthonormal(
     for (let j = 0; j < n; j++) v[j] *= inv;
     q.count++;
   }
+  return replaced;
 }

@@ -13,6 +13,7 @@
  */
 import { decaySlope, type DecaySlope, type SlopeMethod } from "./decay";
 import type { FrequencySpectrum } from "./frequency";
+import { checkFiniteList, checkOptions } from "./symmetric";
 import { checkInteger } from "../validate";
 
 const EPS = Number.EPSILON;
@@ -48,6 +49,8 @@ export interface RankOptions {
  */
 export function rankByFrequency(value: ArrayLike<number>, options: RankOptions = {}): RankedSpectrum {
   const who = "rankByFrequency";
+  checkFiniteList(who, "value", value);
+  checkOptions(who, options);
   const { multiplicity, tolerance = 0 } = options;
   if (value.length === 0) throw new Error(`${who}: value must hold at least one frequency, got length 0`);
   if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
@@ -78,10 +81,8 @@ export function rankByFrequency(value: ArrayLike<number>, options: RankOptions =
   const dropped: number[] = [];
   let total = 0;
   for (let j = 0; j < value.length; j++) {
-    const v = value[j];
-    if (!Number.isFinite(v)) throw new Error(`${who}: value[${j}] must be finite, got ${v}`);
     total += mult(j);
-    if (Math.abs(v) > tolerance) kept.push(j);
+    if (Math.abs(value[j]) > tolerance) kept.push(j);
     else dropped.push(j);
   }
   kept.sort((a, b) => value[b] - value[a] || a - b);
@@ -110,14 +111,18 @@ export function mercerRanks(
 ): RankedSpectrum {
   if (relativeError === undefined)
     return rankByFrequency(spectrum.coefficient, { tolerance: spectrum.tolerance });
-  if (!(Number.isFinite(relativeError) && relativeError > 0 && relativeError < 1)) {
-    throw new Error(`mercerRanks: relativeError must be a number in (0, 1), got ${relativeError}`);
-  }
+  checkRelativeError("mercerRanks", relativeError);
   const kept = spectrum.coefficient.map((a, j) => (resolvedCoefficient(spectrum, j, relativeError) ? a : 0));
   return {
     ...rankByFrequency(kept, { tolerance: 0 }),
     resolution: `estimated quadrature error <= ${relativeError} |a_j|`,
   };
+}
+
+function checkRelativeError(who: string, relativeError: number): void {
+  if (!(Number.isFinite(relativeError) && relativeError > 0 && relativeError < 1)) {
+    throw new Error(`${who}: relativeError must be a number in (0, 1), got ${relativeError}`);
+  }
 }
 
 function resolvedCoefficient(spectrum: FrequencySpectrum, j: number, relativeError: number): boolean {
@@ -141,6 +146,7 @@ export function localExponent(
   const J = spectrum.coefficient.length - 1;
   checkInteger(who, "from", from, 1, J);
   checkInteger(who, "to", to, from + 1, J);
+  checkRelativeError(who, relativeError);
   if (
     !resolvedCoefficient(spectrum, from, relativeError) ||
     !resolvedCoefficient(spectrum, to, relativeError)
@@ -200,6 +206,7 @@ export function rankedDecaySlope(
  */
 export function precisionRank(eigenvalues: ArrayLike<number>, n: number = eigenvalues.length): number | null {
   const who = "precisionRank";
+  checkFiniteList(who, "eigenvalues", eigenvalues);
   if (eigenvalues.length === 0) throw new Error(`${who}: eigenvalues must not be empty`);
   checkInteger(who, "n", n, eigenvalues.length);
   const floor = n * EPS * eigenvalues[0];

@@ -1,7 +1,8 @@
 /**
- * Input checks shared by the eigen solvers: a square, finite, symmetric matrix, copied into one row-major
- * Float64Array (the layout every solver here works on, because typed-array loops over contiguous rows are
- * what V8 compiles into fast code).
+ * Input checks shared by the spectrum module: for the eigen solvers a square, finite, symmetric matrix,
+ * copied into one row-major Float64Array (the layout every solver here works on, because typed-array loops
+ * over contiguous rows are what V8 compiles into fast code); for the rest lists of finite numbers and
+ * option objects.
  */
 import { Matrix } from "ml-matrix";
 
@@ -14,6 +15,35 @@ export type SymmetricInput = Matrix | ReadonlyArray<ArrayLike<number>>;
  * and a symmetric solver would silently return the spectrum of (K + K^T)/2 instead.
  */
 export const DEFAULT_SYMMETRY_TOLERANCE = 1e-10;
+
+/** Checks that x is an array or typed array of finite numbers, naming the first entry that is not. */
+export function checkFiniteList(who: string, name: string, x: unknown): void {
+  if (!Array.isArray(x) && !(ArrayBuffer.isView(x) && !(x instanceof DataView))) {
+    throw new Error(`${who}: ${name} must be an array of numbers, got ${describe(x)}`);
+  }
+  const list = x as ArrayLike<unknown>;
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (typeof v !== "number") {
+      throw new Error(`${who}: ${name}[${i}] must be a finite number, got ${describe(v)}`);
+    }
+    if (!Number.isFinite(v)) throw new Error(`${who}: ${name}[${i}] must be finite, got ${v}`);
+  }
+}
+
+/** An options argument: undefined (the defaults) or an object. */
+export function checkOptions(who: string, options: unknown): void {
+  if (options !== undefined && (options === null || typeof options !== "object")) {
+    throw new Error(`${who}: options must be an object, got ${describe(options)}`);
+  }
+}
+
+/** A relative tolerance option: a finite number >= 0. */
+export function checkTolerance(who: string, name: string, value: number): void {
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new Error(`${who}: ${name} must be a finite number >= 0, got ${value}`);
+  }
+}
 
 export interface SquareArray {
   n: number;
@@ -65,7 +95,8 @@ export function symmetricArray(
   }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
-      const mean = 0.5 * (a[i * n + j] + a[j * n + i]);
+      // Halving first: the same double as 0.5 (x + y) except that x + y cannot overflow.
+      const mean = 0.5 * a[i * n + j] + 0.5 * a[j * n + i];
       a[i * n + j] = mean;
       a[j * n + i] = mean;
     }
@@ -90,18 +121,72 @@ function squareArray(who: string, K: SymmetricInput, name: string): Float64Array
   const n = K.length;
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    const row = K[i];
-    if (row === null || typeof row !== "object" || row.length !== n) {
+    const row: unknown = K[i];
+    if (row === null || typeof row !== "object") {
       throw new Error(
-        `${who}: ${name} must be square; row ${i} has length ${row?.length} but there are ${n} rows`,
+        `${who}: ${name} must be a square matrix (a Matrix or an array of rows); ${name}[${i}] is ${describe(row)}, ` +
+          `not a row`,
       );
     }
-    for (let j = 0; j < n; j++) a[i * n + j] = row[j];
+    const r = row as ArrayLike<unknown>;
+    if (r.length !== n) {
+      throw new Error(`${who}: ${name} must be square; row ${i} has length ${r.length} but there are ${n} rows`);
+    }
+    for (let j = 0; j < n; j++) {
+      const v = r[j];
+      if (typeof v !== "number") {
+        throw new Error(`${who}: ${name}[${i}][${j}] must be a finite number, got ${describe(v)}`);
+      }
+      a[i * n + j] = v;
+    }
   }
   return a;
 }
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === "number") return `the number ${value}`;
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
   return value === null ? "null" : typeof value;
+}
+
+/**
+ * max|K| outside [2^-SAFE_EXPONENT, 2^SAFE_EXPONENT] is brought to about 1 by an exact power of two before
+ * solving: sums of n entries of size 1e308 overflow, and the rounding noise of a reduction, far below
+ * max|K|, would underflow into subnormals (1e-300 ones stalled the dense solver). Inside the range nothing
+ * is scaled, so results there are unchanged to the bit.
+ */
+const SAFE_EXPONENT = 300;
+
+/**
+ * The exponent e for which 2^e maxAbs is near 1 when maxAbs lies outside the safe range, else 0 (also for
+ * the zero matrix). Eigenvalues of 2^e K are 2^e lambda.
+ */
+export function rangeExponent(maxAbs: number): number {
+  if (maxAbs === 0 || Math.abs(Math.log2(maxAbs)) <= SAFE_EXPONENT) return 0;
+  return -Math.round(Math.log2(maxAbs));
+}
+
+/** x <- 2^e x in place, exactly where no entry leaves the normal range (2^e itself may not be a double). */
+export function scaleByPowerOfTwo(x: Float64Array, e: number): void {
+  if (e === 0) return;
+  const half = 2 ** Math.trunc(e / 2);
+  const rest = 2 ** (e - Math.trunc(e / 2));
+  for (let i = 0; i < x.length; i++) x[i] = x[i] * half * rest;
+}
+
+/** The eigenvalues of K from those of 2^e K (in place), refusing ones beyond the largest double. */
+export function unscaledEigenvalues(
+  who: string,
+  values: Float64Array,
+  { n, e, maxAbs }: { n: number; e: number; maxAbs: number },
+): Float64Array {
+  scaleByPowerOfTwo(values, -e);
+  if (!values.every(Number.isFinite)) {
+    throw new Error(
+      `${who}: an eigenvalue of K exceeds the largest double (about 1.8e308; max|K| = ${maxAbs} with ` +
+        `n = ${n}); scale K down`,
+    );
+  }
+  return values;
 }
