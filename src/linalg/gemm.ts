@@ -22,6 +22,16 @@
  * threads) sums each entry of op(A) op(B) over k = 0, 1, ..., K-1 in order starting from 0, with
  * separate multiplies and adds. Results are therefore identical bit for bit across backends and
  * thread counts, and equal to the textbook loop (gemmReference) when alpha = 1 and beta = 0.
+ *
+ * Memory: the work space (C padded to multiples of 4, one packed k block of op(B) and of op(A), and the
+ * copies of the sources the wasm packer reads) lives in one WebAssembly memory shared with the workers,
+ * which cannot shrink. It is kept at most DEFAULT_WORK_SPACE (64 MiB) plus its 1 MiB start for the whole
+ * process: a product needing more is computed in blocks of C, whole rows when a block of at least 256 rows
+ * fits, else smaller tiles (the 4 GiB limit of WebAssembly memory is never reached). Blocks do not split
+ * the sum over k: each runs the same k blocks in the same order with C kept in the memory between them,
+ * so results are the same bit for bit. The steady state (same sizes again, e.g. a trainer's thousands of
+ * steps) reuses the memory with no allocation. Peak memory of a product: the caller's A, B, C plus at most
+ * that work space.
  */
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
@@ -72,8 +82,9 @@ const SMALL = 48 * 48 * 48;
 /**
  * Work space one product may use, in bytes: the WebAssembly memory (or the JS backend's array) never
  * grows past it (plus its 1 MiB start). Larger products are computed in blocks of C (see packed()).
- * 64 MiB holds every product of the trainers and a top-k step up to n = 16000 in one block; above that,
- * blocks cost no measurable speed (each repacks 1 / rows of the data it multiplies).
+ * 64 MiB holds every product of the trainers whole, and a top-k product (16 rows times the n x n matrix)
+ * in one block of all its rows up to n = 15000 (measured at n = 4000, Monte Carlo NTK and top-k: the same
+ * time as with the whole product in memory); a block repacks 1 / rows of the data it multiplies.
  */
 const DEFAULT_WORK_SPACE = 64 * 2 ** 20;
 let workSpaceLimit = DEFAULT_WORK_SPACE;
