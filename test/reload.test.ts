@@ -32,10 +32,9 @@ describe("rerunning a notebook's import cell", () => {
     const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
     const summary = samples.map((s) => `${s.threads} threads ${mb(s.rss)}`).join(", ");
     for (const s of samples) assert.ok(s.threads <= first.threads, `threads grew: ${summary}`);
-    const last = samples[samples.length - 1];
-    assert.ok(
-      last.rss - first.rss <= 30 * 2 ** 20,
-      `resident memory grew by ${mb(last.rss - first.rss)}: ${summary}`,
-    );
+    // The least of the last three: a leak shows in all of them, a passing spike (one rerun measured 376 MB
+    // between two of 308) in one.
+    const grown = Math.min(...samples.slice(-3).map((s) => s.rss)) - first.rss;
+    assert.ok(grown <= 30 * 2 ** 20, `resident memory grew by ${mb(grown)}: ${summary}`);
   });
 });
