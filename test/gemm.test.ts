@@ -10,6 +10,7 @@ import {
   gemmReference,
   mat,
   setGemmBackend,
+  setGemmWorkSpaceLimit,
   type Mat,
 } from "../src/linalg/gemm";
 import { Rng } from "../src/random";
@@ -122,6 +123,63 @@ test("upper computes the upper triangle exactly and leaves the entries below the
     () => gemm(mat(2, 3), mat(3, 4), mat(2, 4), { upper: true }),
     /upper needs a square C, got 2 x 4/,
   );
+});
+
+test("products larger than the work-space limit run in blocks of C, bit for bit as in one block", async () => {
+  // Limits far below what one block needs (the 4 GiB of WebAssembly memory, scaled down): blocks of rows,
+  // of rows and columns, and with the copies of op(A) and op(B) taken per k block.
+  const cases: [number, number, number, boolean, boolean][] = [
+    [261, 70, 530, false, false],
+    [261, 70, 530, true, true],
+    [300, 301, 40, false, true],
+    [64, 301, 9, true, false],
+    [130, 600, 300, false, false],
+  ];
+  for (const [backend, threads] of [
+    ["wasm", 2],
+    ["wasm", 1],
+    ["js", 1],
+  ] as const) {
+    setGemmBackend({ backend, threads });
+    await gemmReady();
+    for (const [M, N, K, transA, transB] of cases) {
+      const { A, B, rng } = operands(M, N, K, transA, transB, M * N + K);
+      const C0 = random(M, N, rng);
+      const plain = gemm(A, B, mat(M, N), { transA, transB }).data;
+      const scaled = gemm(A, B, mat(M, N, C0.data.slice()), { transA, transB, alpha: -0.5, beta: 3 }).data;
+      // Half and a fifth of what C alone takes, and about twice what the smallest block (4 x 4) needs.
+      for (const limit of [4 * M * N, Math.round((8 * M * N) / 5), 30_000]) {
+        const previous = setGemmWorkSpaceLimit(limit);
+        try {
+          const where = `${backend}/${threads} ${M}x${N}x${K} trans ${transA} ${transB} limit ${limit}`;
+          assert.deepEqual(gemm(A, B, mat(M, N), { transA, transB }).data, plain, where);
+          const C = mat(M, N, C0.data.slice());
+          assert.deepEqual(gemm(A, B, C, { transA, transB, alpha: -0.5, beta: 3 }).data, scaled, where);
+        } finally {
+          setGemmWorkSpaceLimit(previous);
+        }
+      }
+    }
+    // The upper triangle of a Gram matrix A A^T in blocks: blocks left of the diagonal are skipped.
+    const G = random(263, 300, new Rng(5));
+    const full = gemm(G, G, mat(263, 263), { transB: true }).data;
+    const previous = setGemmWorkSpaceLimit(60_000);
+    try {
+      const C = mat(263, 263, new Float64Array(263 * 263).fill(-5));
+      gemm(G, G, C, { transB: true, upper: true });
+      for (let i = 0; i < 263; i++) {
+        for (let j = 0; j < 263; j++) assert.equal(C.data[i * 263 + j], j >= i ? full[i * 263 + j] : -5);
+      }
+      setGemmWorkSpaceLimit(2000);
+      assert.throws(
+        () => gemm(G, G, mat(263, 263), { transB: true }),
+        /gemm: a 4 x 4 block of C with k blocks of 150 needs \d+ bytes of work space, more than the limit of 2000/,
+      );
+    } finally {
+      setGemmWorkSpaceLimit(previous);
+    }
+  }
+  setGemmBackend({ backend: "auto", threads: 2 });
 });
 
 test("bad shapes throw naming the dimensions", () => {

@@ -22,7 +22,18 @@
  * threads) sums each entry of op(A) op(B) over k = 0, 1, ..., K-1 in order starting from 0, with
  * separate multiplies and adds. Results are therefore identical bit for bit across backends and
  * thread counts, and equal to the textbook loop (gemmReference) when alpha = 1 and beta = 0.
+ *
+ * Memory: the work space (C padded to multiples of 4, one packed k block of op(B) and of op(A), and the
+ * copies of the sources the wasm packer reads) lives in one WebAssembly memory shared with the workers,
+ * which cannot shrink. It is kept at most DEFAULT_WORK_SPACE (64 MiB) plus its 1 MiB start for the whole
+ * process: a product needing more is computed in blocks of C, whole rows when a block of at least 256 rows
+ * fits, else smaller tiles (the 4 GiB limit of WebAssembly memory is never reached). Blocks do not split
+ * the sum over k: each runs the same k blocks in the same order with C kept in the memory between them,
+ * so results are the same bit for bit. The steady state (same sizes again, e.g. a trainer's thousands of
+ * steps) reuses the memory with no allocation. Peak memory of a product: the caller's A, B, C plus at most
+ * that work space.
  */
+import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { KernelPool, type Kernel } from "./pool";
 import { wasmApi, type WasmMemory } from "./wasm-api";
@@ -68,6 +79,29 @@ const KC = 256;
 const MC = 256;
 /** Below this many multiply-adds packing does not pay: plain loops. */
 const SMALL = 48 * 48 * 48;
+/**
+ * Work space one product may use, in bytes: the WebAssembly memory (or the JS backend's array) never
+ * grows past it (plus its 1 MiB start). Larger products are computed in blocks of C (see packed()).
+ * 64 MiB holds every product of the trainers whole, and a top-k product (16 rows times the n x n matrix)
+ * in one block of all its rows up to n = 15000 (measured at n = 4000, Monte Carlo NTK and top-k: the same
+ * time as with the whole product in memory); a block repacks 1 / rows of the data it multiplies.
+ */
+const DEFAULT_WORK_SPACE = 64 * 2 ** 20;
+let workSpaceLimit = DEFAULT_WORK_SPACE;
+
+/**
+ * Sets the work-space limit above in bytes (for tests: a small limit makes small products run in blocks);
+ * returns the previous limit. Not part of the lab's API.
+ */
+export function setGemmWorkSpaceLimit(bytes: number): number {
+  const max = MAX_PAGES * 65536;
+  if (!(Number.isInteger(bytes) && bytes >= 8 && bytes <= max)) {
+    throw new Error(`setGemmWorkSpaceLimit: bytes must be an integer in [8, ${max}], got ${bytes}`);
+  }
+  const previous = workSpaceLimit;
+  workSpaceLimit = bytes;
+  return previous;
+}
 
 type Backend = "wasm" | "js";
 
@@ -84,9 +118,39 @@ interface Engine {
 
 type PackFn = (src: number, dst: number, panels: number, kLen: number, step: number, stride: number) => void;
 
-let engine: Engine | null = null;
-let requestedBackend: Backend | "auto" = "auto";
-let requestedThreads = defaultThreads();
+/**
+ * The process's one gemm state: settings, and the engine (worker threads, their shared WebAssembly memory,
+ * the compiled module). tslab evaluates src/ anew when a notebook's import cell is rerun after a change;
+ * each evaluation of this file finds the state on globalThis and adopts it, so that a rerun neither starts
+ * new workers nor allocates new memory. The state carries a stamp of the worker protocol and the module
+ * bytes: an evaluation with different ones (the code changed) stops the old workers, which then end, and
+ * drops the old engine with its memory.
+ */
+interface GemmState {
+  readonly version: string;
+  engine: Engine | null;
+  backend: Backend | "auto";
+  threads: number;
+}
+
+const STATE_KEY = Symbol.for("ntk-lab.gemm");
+const state = adoptState();
+
+function adoptState(): GemmState {
+  const holder = globalThis as unknown as Record<symbol, GemmState | undefined>;
+  const version = createHash("sha1")
+    .update(kernelModuleBytes(true))
+    .update(kernelModuleBytes(false))
+    .update(KernelPool.protocol)
+    .update(jsKernelFor.toString())
+    .digest("hex");
+  const held = holder[STATE_KEY];
+  if (held && held.version === version) return held;
+  held?.engine?.pool?.close();
+  const fresh: GemmState = { version, engine: null, backend: "auto", threads: defaultThreads() };
+  holder[STATE_KEY] = fresh;
+  return fresh;
+}
 
 function defaultThreads(): number {
   const env = Number(process.env.NTK_THREADS);
@@ -106,18 +170,19 @@ export function setGemmBackend(options: { backend?: Backend | "auto"; threads?: 
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new Error(`setGemmBackend: threads must be an integer >= 1, got ${options.threads}`);
   }
-  const backend = options.backend ?? requestedBackend;
-  requestedThreads = options.threads ?? requestedThreads;
-  if (engine && backend === requestedBackend && engine.pool && requestedThreads - 1 <= engine.pool.size) {
+  const backend = options.backend ?? state.backend;
+  state.threads = options.threads ?? state.threads;
+  const engine = state.engine;
+  if (engine && backend === state.backend && engine.pool && state.threads - 1 <= engine.pool.size) {
     // Fewer (or as many) threads than the running pool has: use part of it, no restart.
-    engine.pool.active = requestedThreads - 1;
-    engine.threads = requestedThreads;
+    engine.pool.active = state.threads - 1;
+    engine.threads = state.threads;
     return;
   }
-  requestedBackend = backend;
+  state.backend = backend;
   if (engine) {
     engine.pool?.close();
-    engine = null;
+    state.engine = null;
   }
 }
 
@@ -200,10 +265,10 @@ function jsKernelFor(view: () => Float64Array): Kernel {
 
 /** The engine with room for `bytes` bytes of work space. */
 function getEngine(bytes: number): Engine {
-  if (!engine) {
-    const useWasm = requestedBackend !== "js" && wasmSimdSupported(requestedThreads > 1);
+  if (!state.engine) {
+    const useWasm = state.backend !== "js" && wasmSimdSupported(state.threads > 1);
     if (useWasm) {
-      const shared = requestedThreads > 1;
+      const shared = state.threads > 1;
       const wasm = wasmApi as NonNullable<typeof wasmApi>;
       const memory = new wasm.Memory(
         shared ? { initial: 16, maximum: MAX_PAGES, shared: true } : { initial: 16 },
@@ -214,18 +279,18 @@ function getEngine(bytes: number): Engine {
       let pool: KernelPool | null = null;
       if (shared) {
         try {
-          pool = new KernelPool(memory, module, kernel, requestedThreads - 1);
+          pool = new KernelPool(memory, module, kernel, state.threads - 1);
         } catch {
           pool = null; // no worker threads here: one thread
         }
       }
-      engine = {
+      state.engine = {
         backend: "wasm",
         memory,
         f64: new Float64Array(memory.buffer),
         kernel,
         pool,
-        threads: pool ? requestedThreads : 1,
+        threads: pool ? state.threads : 1,
         pack: instanceExports.pack as PackFn,
       };
     } else {
@@ -239,10 +304,10 @@ function getEngine(bytes: number): Engine {
         pack: null,
       };
       e.kernel = jsKernelFor(() => e.f64);
-      engine = e;
+      state.engine = e;
     }
   }
-  const e = engine;
+  const e = state.engine;
   if (e.f64.byteLength < bytes) {
     if (e.memory) {
       const pages = Math.ceil((bytes - e.memory.buffer.byteLength) / 65536);
@@ -397,6 +462,29 @@ function small(
   }
 }
 
+/**
+ * op(A) or op(B) seen as panels: element (x, k) is src[x * s1 + k * s2], x a row of op(A) or a column
+ * of op(B), k the summation index. Row-major storage makes s1 or s2 equal to 1.
+ */
+interface Operand {
+  readonly src: Float64Array;
+  readonly s1: number;
+  readonly s2: number;
+}
+
+/** Doubles of work space for a block of C of rows x cols (see block()), with or without source copies. */
+function workSpace(rows: number, cols: number, kc: number, copies: number): number {
+  const Mp = (rows + 3) & ~3;
+  const Np = (cols + 3) & ~3;
+  return Mp * Np + kc * Np + rowBlock(Mp) * kc + copies;
+}
+
+/** Rows of op(A) packed at a time for a block of Mp rows: balanced blocks of at most MC. */
+function rowBlock(Mp: number): number {
+  const mBlocks = Math.ceil(Mp / MC);
+  return ((Math.ceil(Mp / mBlocks) + 3) >> 2) << 2;
+}
+
 function packed(
   a: Float64Array,
   b: Float64Array,
@@ -410,66 +498,176 @@ function packed(
   beta: number,
   upper: boolean,
 ): void {
-  const Mp = (M + 3) & ~3;
-  const Np = (N + 3) & ~3;
   // Balanced blocks: K = 500 gives two blocks of 252, not 256 + 244.
   const kBlocks = Math.ceil(K / KC);
   const kc = Math.ceil(Math.ceil(K / kBlocks) / K_STEP) * K_STEP; // a multiple of the kernel's k step
-  const mBlocks = Math.ceil(Mp / MC);
-  const mc = ((Math.ceil(Mp / mBlocks) + 3) >> 2) << 2;
-  // Work space (doubles): C (Mp x Np) | packed B (kc x Np) | packed A (mc x kc) | with the wasm
-  // packer, copies of a and b (one memcpy each; the packer then reads them from the module's memory).
+  const A: Operand = { src: a, s1: transA ? 1 : K, s2: transA ? M : 1 };
+  const B: Operand = { src: b, s1: transB ? K : 1, s2: transB ? 1 : N };
+  const wasmPack = state.backend !== "js" && K_STEP === 1;
+  const same = a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.length === b.length;
+  const limit = Math.floor(workSpaceLimit / 8);
+  const whole = wasmPack ? a.length + (same ? 0 : b.length) : 0;
+  if (workSpace(M, N, kc, whole) <= limit) {
+    block(A, B, c, N, 0, M, 0, N, K, kc, alpha, beta, upper, wasmPack, same ? "same" : "whole");
+    return;
+  }
+  // Tiles of C, each computed as above with the same k blocks in the same order (so every entry is the same
+  // sum), copying into the work space only the part of op(A) and op(B) each k block reads.
+  const copies = (rows: number, cols: number): number => (wasmPack ? kc * (rows + cols) : 0);
+  const fits = (rows: number, cols: number): boolean =>
+    workSpace(rows, cols, kc, copies(rows, cols)) <= limit;
+  /** The most rows (a multiple of 4, at most M) that fit beside `cols` columns; 0 if not even 4. */
+  const rowsFor = (cols: number): number => {
+    let lo = 0;
+    let hi = Math.ceil(M / 4);
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(4 * mid, cols)) lo = mid;
+      else hi = mid - 1;
+    }
+    return Math.min(M, 4 * lo);
+  };
+  // Whole rows of C when a block of at least MC (or all M) rows fits, else square-ish tiles: each tile
+  // repacks its part of op(A) and op(B), a cost of 1 / rows and 1 / cols of the multiply-adds.
+  let cols = N;
+  let rows = rowsFor(cols);
+  while (rows < Math.min(M, MC) && cols > 4) {
+    cols = Math.max(4, ((cols >> 1) + 3) & ~3);
+    rows = rowsFor(cols);
+  }
+  if (rows === 0) {
+    throw new Error(
+      `gemm: a 4 x 4 block of C with k blocks of ${kc} needs ${8 * workSpace(4, 4, kc, copies(4, 4))} ` +
+        `bytes of work space, more than the limit of ${workSpaceLimit}`,
+    );
+  }
+  for (let r0 = 0; r0 < M; r0 += rows) {
+    for (let c0 = upper ? r0 : 0; c0 < N; c0 += cols) {
+      const m = Math.min(rows, M - r0);
+      const n = Math.min(cols, N - c0);
+      block(A, B, c, N, r0, m, c0, n, K, kc, alpha, beta, upper, wasmPack, "blocks");
+    }
+  }
+}
+
+/**
+ * C[r0 .. r0 + rows, c0 .. c0 + cols] (row stride N) <- alpha op(A) op(B) + beta C over that block (only
+ * entries j >= i when upper). Work space (doubles): the block of C (Mp x Np) | packed op(B) (kc x Np) |
+ * packed op(A) (mc x kc) | with the wasm packer, copies of the sources it reads: all of a and b copied once
+ * ("whole", or a alone when b is the same array: "same"), or for each k block only the rows of op(A) and
+ * the columns of op(B) the block needs ("blocks"). The wasm packer then reads them from the module's memory.
+ */
+function block(
+  A: Operand,
+  B: Operand,
+  c: Float64Array,
+  N: number,
+  r0: number,
+  rows: number,
+  c0: number,
+  cols: number,
+  K: number,
+  kc: number,
+  alpha: number,
+  beta: number,
+  upper: boolean,
+  wasmPack: boolean,
+  copy: "whole" | "same" | "blocks",
+): void {
+  const Mp = (rows + 3) & ~3;
+  const Np = (cols + 3) & ~3;
+  const mc = rowBlock(Mp);
   const cOff = 0;
   const bOff = Mp * Np;
   const aOff = bOff + kc * Np;
   const aSrc = aOff + mc * kc;
-  const same = a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.length === b.length;
-  const bSrc = same ? aSrc : aSrc + a.length;
-  const wasmPack = requestedBackend !== "js" && K_STEP === 1;
-  const e = getEngine(8 * (wasmPack ? aSrc + a.length + (same ? 0 : b.length) : aSrc));
+  const aCopy = copy === "blocks" ? rows * kc : A.src.length;
+  const bSrc = copy === "same" ? aSrc : aSrc + aCopy;
+  const end = copy === "same" ? aSrc + aCopy : bSrc + (copy === "blocks" ? cols * kc : B.src.length);
+  const e = getEngine(8 * (wasmPack ? end : aSrc));
   const f = e.f64;
   const pack = wasmPack ? e.pack : null;
-  if (pack) {
-    f.set(a, aSrc);
-    if (!same) f.set(b, bSrc);
+  if (pack && copy !== "blocks") {
+    f.set(A.src, aSrc);
+    if (copy === "whole") f.set(B.src, bSrc);
   }
-  const ai = transA ? 1 : K;
-  const ak = transA ? M : 1;
-  const bk = transB ? 1 : N;
-  const bj = transB ? K : 1;
   const nTiles = Np >> 2;
+  const tri = upper ? 1 : 0;
   for (let p0 = 0; p0 < K; p0 += kc) {
     const kLen = Math.min(kc, K - p0);
     const kPad = Math.ceil(kLen / K_STEP) * K_STEP;
-    // op(B)[p0 .. p0 + kLen, :] into 4-column panels of kPad rows (zero rows up to a multiple of K_STEP);
-    // full panels by the wasm packer when there is one, the ragged last panel here.
-    const fullB = pack ? N >> 2 : 0;
-    if (pack) pack(8 * (bSrc + p0 * bk), 8 * bOff, fullB, kLen, 8 * bj, 8 * bk);
-    packPanels(f, b, p0 * bk, bOff, fullB, nTiles, kLen, kPad, bj, bk, N);
+    // op(B)[p0 .. p0 + kLen, c0 .. c0 + cols] into 4-column panels of kPad rows (zero rows up to a multiple
+    // of K_STEP); full panels by the wasm packer when there is one, the ragged last panel here.
+    const fullB = pack ? cols >> 2 : 0;
+    if (pack) {
+      const v = copy === "blocks" ? gather(f, bSrc, B, c0, cols, p0, kLen) : view(bSrc, B, c0, p0);
+      pack(8 * v.base, 8 * bOff, fullB, kLen, 8 * v.s1, 8 * v.s2);
+    }
+    packPanels(f, B.src, c0 * B.s1 + p0 * B.s2, bOff, fullB, nTiles, kLen, kPad, B.s1, B.s2, cols);
+    const av = !pack
+      ? null
+      : copy === "blocks"
+        ? gather(f, aSrc, A, r0, rows, p0, kLen)
+        : view(aSrc, A, r0, p0);
     for (let i0 = 0; i0 < Mp; i0 += mc) {
-      const mLen = Math.min(mc, Mp - i0);
-      const mTiles = mLen >> 2;
-      // op(A)[i0 .. i0 + mLen, p0 .. p0 + kLen] into 4-row panels.
-      const fullA = pack ? Math.min(mTiles, (M - i0) >> 2) : 0;
-      const aBase = i0 * ai + p0 * ak;
-      if (pack) pack(8 * (aSrc + aBase), 8 * aOff, fullA, kLen, 8 * ai, 8 * ak);
-      packPanels(f, a, aBase, aOff, fullA, mTiles, kLen, kPad, ai, ak, M - i0);
+      const mTiles = Math.min(mc, Mp - i0) >> 2;
+      // op(A)[r0 + i0 .. r0 + i0 + mLen, p0 .. p0 + kLen] into 4-row panels.
+      const fullA = pack ? Math.min(mTiles, (rows - i0) >> 2) : 0;
+      if (pack && av) pack(8 * (av.base + i0 * av.s1), 8 * aOff, fullA, kLen, 8 * av.s1, 8 * av.s2);
+      const aBase = (r0 + i0) * A.s1 + p0 * A.s2;
+      packPanels(f, A.src, aBase, aOff, fullA, mTiles, kLen, kPad, A.s1, A.s2, rows - i0);
       const pc = 8 * (cOff + i0 * Np);
       const load = p0 === 0 ? 0 : 1;
-      const tri = upper ? 1 : 0;
-      if (e.pool) e.pool.run(8 * aOff, 8 * bOff, pc, kPad, 8 * Np, mTiles, nTiles, load, tri, i0 >> 2);
-      else e.kernel(8 * aOff, 8 * bOff, pc, kPad, 8 * Np, mTiles, 0, nTiles, load, tri, i0 >> 2);
+      // Row tiles are counted from the block's first column for the triangle (upper blocks start on or
+      // right of the diagonal).
+      const rowTile0 = (r0 + i0 - c0) >> 2;
+      if (e.pool) e.pool.run(8 * aOff, 8 * bOff, pc, kPad, 8 * Np, mTiles, nTiles, load, tri, rowTile0);
+      else e.kernel(8 * aOff, 8 * bOff, pc, kPad, 8 * Np, mTiles, 0, nTiles, load, tri, rowTile0);
     }
   }
-  for (let i = 0; i < M; i++) {
-    const j0 = upper ? i : 0;
-    const src = cOff + i * Np;
-    const dst = i * N;
-    if (alpha === 1 && beta === 0) c.set(f.subarray(src + j0, src + N), dst + j0);
-    else if (beta === 0) for (let j = j0; j < N; j++) c[dst + j] = alpha * f[src + j];
-    else if (alpha === 1 && beta === 1) for (let j = j0; j < N; j++) c[dst + j] += f[src + j];
-    else for (let j = j0; j < N; j++) c[dst + j] = alpha * f[src + j] + beta * c[dst + j];
+  for (let i = 0; i < rows; i++) {
+    const row = r0 + i;
+    const j0 = upper ? Math.max(row, c0) : c0;
+    const src = cOff + i * Np - c0;
+    const dst = row * N;
+    const j1 = c0 + cols;
+    if (alpha === 1 && beta === 0) c.set(f.subarray(src + j0, src + j1), dst + j0);
+    else if (beta === 0) for (let j = j0; j < j1; j++) c[dst + j] = alpha * f[src + j];
+    else if (alpha === 1 && beta === 1) for (let j = j0; j < j1; j++) c[dst + j] += f[src + j];
+    else for (let j = j0; j < j1; j++) c[dst + j] = alpha * f[src + j] + beta * c[dst + j];
   }
+}
+
+/** Where element (x0, p0) of an operand copied whole to `at` is, with its own strides. */
+function view(at: number, X: Operand, x0: number, p0: number): { base: number; s1: number; s2: number } {
+  return { base: at + x0 * X.s1 + p0 * X.s2, s1: X.s1, s2: X.s2 };
+}
+
+/**
+ * Copies elements (x, k), x0 <= x < x0 + count, p0 <= k < p0 + kLen of an operand to f at `at`, compactly
+ * in the same orientation (contiguous runs stay contiguous: one copy per run), and says where they are.
+ */
+function gather(
+  f: Float64Array,
+  at: number,
+  X: Operand,
+  x0: number,
+  count: number,
+  p0: number,
+  kLen: number,
+): { base: number; s1: number; s2: number } {
+  const start = x0 * X.s1 + p0 * X.s2;
+  // Runs along the stride-1 index: count runs of kLen (k contiguous) or kLen runs of count.
+  const [runs, runLength, runStride] = X.s2 === 1 ? [count, kLen, X.s1] : [kLen, count, X.s2];
+  if (runStride === runLength) {
+    f.set(X.src.subarray(start, start + runs * runLength), at);
+  } else {
+    for (let r = 0; r < runs; r++) {
+      const from = start + r * runStride;
+      f.set(X.src.subarray(from, from + runLength), at + r * runLength);
+    }
+  }
+  return X.s2 === 1 ? { base: at, s1: kLen, s2: 1 } : { base: at, s1: 1, s2: count };
 }
 
 /**

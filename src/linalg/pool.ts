@@ -64,6 +64,12 @@ export type Kernel = (
 ) => void;
 
 export class KernelPool {
+  /**
+   * What a pool started by another evaluation of this file must share for gemm.ts to adopt it: the
+   * worker's code and this class's (tslab may evaluate src/ again in the same process, see gemm.ts).
+   */
+  static readonly protocol: string = workerSource + KernelPool.toString();
+
   private readonly control: SharedArrayBuffer;
   /** Block 0 holds the shared tile counter; block i >= 1 is worker i - 1's mailbox. */
   private readonly blocks: Int32Array[];
@@ -186,8 +192,12 @@ export class KernelPool {
     }
   }
 
-  /** Stops the workers (they are unref'd, so a process may also just exit). */
+  /**
+   * Stops the workers, which then end and release their instances of the memory (they are unref'd, so a
+   * process may also just exit). The pool stays usable, on the calling thread alone.
+   */
   close(): void {
+    this.active = 0;
     for (let w = 1; w < this.blocks.length; w++) {
       Atomics.store(this.blocks[w], QUIT, 1);
       Atomics.store(this.blocks[w], GEN, ++this.gen);

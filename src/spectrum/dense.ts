@@ -54,7 +54,7 @@ export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
   }
   // The matrix and the work vectors live in the module's memory: a at 0, then p, nextP, q, zeros.
   const nn = n * n;
-  const mem = wasm.view(nn + 4 * n);
+  const { f64: mem, step } = wasm.view(nn + 4 * n);
   mem.set(a.subarray(0, nn), 0);
   mem.fill(0, nn, nn + 4 * n);
   const work = mem.subarray(0, nn);
@@ -65,7 +65,7 @@ export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
     mem.subarray(nn + n, nn + 2 * n),
     mem.subarray(nn + 2 * n, nn + 3 * n),
     {
-      step: wasm.step,
+      step,
       p: nn * 8,
       nextP: (nn + n) * 8,
       q: (nn + 2 * n) * 8,
@@ -73,6 +73,7 @@ export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
     },
   );
   a.set(work); // the reflectors, for the eigenvector back-transform
+  wasm.release();
   return t;
 }
 

@@ -15,6 +15,7 @@
  * 0.8-1.0 s, with this kernel 130-175 ms (the JS engine's scalar loop has bounds checks and one double
  * per instruction; this one streams two doubles per load with no checks).
  */
+import { createHash } from "node:crypto";
 import {
   F64,
   get,
@@ -259,37 +260,79 @@ function moduleBytes(): Uint8Array {
   return wasmModule(type, imports, funcs, exportSection, code);
 }
 
-/** The module's memory and step function, created on first use; null where WebAssembly SIMD is missing. */
+/**
+ * The module's step function and memory; null where WebAssembly SIMD is missing. The memory holds the
+ * whole matrix (8 n^2 bytes: 128 MB at n = 4000) while a reduction runs; WebAssembly memory cannot shrink,
+ * so release() drops a memory larger than KEEP_BYTES and the next view() starts a new one of the size it
+ * needs. Smaller ones are kept for the next call (Lanczos reduces its small projected matrix many times).
+ * Peak memory of the dense path (eigenvalues, eigh) is therefore the input matrix plus 2 x 8 n^2 bytes
+ * (symmetric.ts's row-major copy and this memory; eigh adds 8 n^2 for the vectors): measured at n = 4000,
+ * 513 MB resident for a 128 MB matrix, 256 MB above the process before the call, none of it kept after.
+ */
 export interface TridiagonalKernel {
-  step: StepFn;
-  /** A Float64Array over the memory with at least `doubles` entries (growing it invalidates older views). */
-  view(doubles: number): Float64Array;
+  /**
+   * A Float64Array over the memory with at least `doubles` entries (growing it invalidates older views),
+   * and the step function working on that memory.
+   */
+  view(doubles: number): { f64: Float64Array; step: StepFn };
+  /** Ends a reduction: drops the memory if it is larger than KEEP_BYTES. */
+  release(): void;
 }
 
-let kernel: TridiagonalKernel | null | undefined;
+/** Memory kept between reductions: matrices up to n = 1448. */
+const KEEP_BYTES = 16 * 2 ** 20;
+
+/**
+ * The process's one kernel. tslab may evaluate this file again in the same process (a rerun of a
+ * notebook's import cell after a change): a new evaluation adopts the kernel on globalThis when its module
+ * bytes are the same, and otherwise drops it with its memory.
+ */
+interface Held {
+  readonly version: string;
+  readonly kernel: TridiagonalKernel | null;
+}
+
+const KEY = Symbol.for("ntk-lab.tridiagonal");
+/** This evaluation's kernel, once looked up. */
+let adopted: TridiagonalKernel | null | undefined;
 
 export function tridiagonalKernel(): TridiagonalKernel | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
-  if (process.env.NTK_SPECTRUM_WASM === "0") return kernel;
+  if (process.env.NTK_SPECTRUM_WASM === "0") return null;
+  if (adopted !== undefined) return adopted;
+  const holder = globalThis as unknown as Record<symbol, Held | undefined>;
+  const bytes = moduleBytes();
+  const version = createHash("sha1").update(bytes).digest("hex");
+  const held = holder[KEY];
+  if (held && held.version === version) return (adopted = held.kernel);
+  adopted = createKernel(bytes);
+  holder[KEY] = { version, kernel: adopted };
+  return adopted;
+}
+
+function createKernel(bytes: Uint8Array): TridiagonalKernel | null {
   const wasm = (globalThis as unknown as { WebAssembly?: WasmLike }).WebAssembly;
-  if (!wasm) return kernel;
+  if (!wasm) return null;
+  let module: object;
   try {
-    const memory = new wasm.Memory({ initial: 1 });
-    const instance = new wasm.Instance(new wasm.Module(moduleBytes()), { env: { memory } });
-    const step = instance.exports.step as StepFn;
-    kernel = {
-      step,
-      view(doubles: number): Float64Array {
-        const bytes = doubles * 8;
-        if (memory.buffer.byteLength < bytes) {
-          memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-        }
-        return new Float64Array(memory.buffer);
-      },
-    };
+    module = new wasm.Module(bytes);
   } catch {
-    kernel = null; // no SIMD here: dense.ts keeps its plain-JS loops
+    return null; // no SIMD here: dense.ts keeps its plain-JS loops
   }
-  return kernel;
+  let current: { memory: WasmMemoryLike; step: StepFn } | null = null;
+  return {
+    view(doubles: number): { f64: Float64Array; step: StepFn } {
+      const need = doubles * 8;
+      if (current === null) {
+        const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(need / 65536)) });
+        const step = new wasm.Instance(module, { env: { memory } }).exports.step as StepFn;
+        current = { memory, step };
+      }
+      const { memory, step } = current;
+      if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+      return { f64: new Float64Array(memory.buffer), step };
+    },
+    release(): void {
+      if (current !== null && current.memory.buffer.byteLength > KEEP_BYTES) current = null;
+    },
+  };
 }
