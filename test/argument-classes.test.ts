@@ -830,6 +830,17 @@ const table: (Row | NothingRow)[] = [
       { at: [2, "ridge"], name: "ridge", ...nonNegative(), optional: true },
       { at: [2, "mode"], name: "mode", kind: "choice", values: ["solve", "lstsq"], optional: true },
     ],
+    extra: [
+      {
+        class: "extreme magnitudes",
+        label: "residuals of 1e154 on K = I, ridge 1: the squares' sum overflows, the mean 1e308 does not",
+        param: "y",
+        args: () => [Matrix.eye(4), new Array<number>(4).fill(2e154), { ridge: 1 }],
+        expect: {
+          answer: (r) => close([(r as lab.KernelRegression).trainMse], [1e308], { tol: 1e-15 }),
+        },
+      },
+    ],
   },
   {
     export: "kernelRegression",

@@ -79,6 +79,7 @@ export function gaussianProcessPosterior(
       covariance.set(j, i, v);
     }
   }
+  checkFinitePosterior(who, mean, covariance, cross);
   const variance = Float64Array.from({ length: m }, (_, i) => Math.max(0, covariance.get(i, i)));
   let factor: { values: Float64Array; vectors: Matrix } | null = null;
   return {
@@ -87,7 +88,8 @@ export function gaussianProcessPosterior(
     covariance,
     sample(count, source) {
       checkInteger(`${who}.sample`, "count", count, 1);
-      const rng = rngFrom(source ?? {}, `${who}.sample`);
+      // Left out: the message asks for a seed; null or a number: it says an object with a seed is needed.
+      const rng = rngFrom(source === undefined ? {} : source, `${who}.sample`);
       if (factor === null) {
         checkMemory(`${who}.sample`, eigenBytes(m, m, "dense", true), `lower m (${m} test points)`);
       }
@@ -109,4 +111,27 @@ export function gaussianProcessPosterior(
       });
     },
   };
+}
+
+/**
+ * Refuses a posterior that overflows: its mean and covariance are finite for any joint kernel whose
+ * entries are finite, unless crossKernel is far larger than K and testKernel allow (a joint kernel has
+ * crossKernel[i][j]^2 <= testKernel[i][i] K[j][j]) or y's scale pushes the mean past the largest double.
+ */
+function checkFinitePosterior(who: string, mean: Float64Array, covariance: Matrix, cross: Matrix): void {
+  const m = mean.length;
+  let where = "";
+  for (let i = 0; i < m && !where; i++) {
+    if (!Number.isFinite(mean[i])) where = `mean[${i}] = ${mean[i]}`;
+    for (let j = 0; j < m && !where; j++) {
+      const v = covariance.get(i, j);
+      if (!Number.isFinite(v)) where = `covariance[${i}][${j}] = ${v}`;
+    }
+  }
+  if (!where) return;
+  throw new Error(
+    `${who}: the posterior overflows (${where}): crossKernel must be of the scale that K and testKernel allow ` +
+      `(a joint kernel has crossKernel[i][j]^2 <= testKernel[i][i] K[j][j]; max |crossKernel| = ` +
+      `${Math.max(cross.max(), -cross.min()).toExponential(2)}), and y small enough for a finite mean`,
+  );
 }

@@ -7,9 +7,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { describeValue } from "../validate";
 
 /** The project root: the nearest folder at or above the working directory holding ntk-lab's package.json. */
 export function projectRoot(start = process.cwd()): string {
+  checkPath("projectRoot", "start", start);
   for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
     const manifest = path.join(dir, "package.json");
     if (fs.existsSync(manifest)) {
@@ -26,6 +28,10 @@ export function projectRoot(start = process.cwd()): string {
 
 /** Writes data to file atomically (temporary file in the same folder, then rename), creating folders. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  checkPath("writeFileAtomic", "file", file);
+  if (typeof data !== "string" && !(data instanceof Uint8Array)) {
+    throw new Error(`writeFileAtomic: data must be a string or a Uint8Array, got ${describeValue(data)}`);
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   removeStaleTemporaries(path.dirname(file));
   const tmp = `${file}.tmp-${process.pid}-${Math.floor(performance.now() * 1000)}`;
@@ -35,6 +41,12 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     throw error;
+  }
+}
+
+function checkPath(who: string, name: string, value: unknown): void {
+  if (typeof value !== "string" || value === "") {
+    throw new Error(`${who}: ${name} must be a path (a non-empty string), got ${describeValue(value)}`);
   }
 }
 

@@ -11,7 +11,7 @@
  * NTKs one parity vanishes.
  */
 import { aliasedEigenvalues } from "./frequency";
-import { checkFiniteList } from "./symmetric";
+import { checkFiniteList, checkOptions } from "./symmetric";
 import { checkInteger, checkInRange } from "../validate";
 
 /** Explicit terms are summed up to l n = SPAN J; the rest by the integral of the p-series. */
@@ -38,15 +38,20 @@ export interface AliasTail {
 export function aliasedEigenvaluesWithTail(
   coefficient: ArrayLike<number>,
   n: number,
-  { exponent }: AliasTailOptions,
+  options: AliasTailOptions,
 ): AliasTail {
   const who = "aliasedEigenvaluesWithTail";
   checkFiniteList(who, "coefficient", coefficient);
   checkInteger(who, "n", n, 1);
+  checkOptions(who, options, "{ exponent }");
+  const { exponent } = options;
   checkInRange(who, "exponent", exponent, 1, Infinity, { loInclusive: false, hiInclusive: false });
   const J = coefficient.length - 1;
   if (J < 8) {
-    throw new Error(`${who}: coefficient must hold a_0..a_J with J >= 8 to fit the tail, got J = ${J}`);
+    throw new Error(
+      `${who}: coefficient must hold a_0..a_J with J >= 8 (at least 9 values) to fit the tail, ` +
+        `got ${coefficient.length} values`,
+    );
   }
   const amplitude = {
     even: fitAmplitude(coefficient, exponent, 0),

@@ -14,7 +14,7 @@
  * frequency n / 2 (DESIGN.md: -1.45 instead of -2 at n = 200).
  */
 import { circulantEigenvalues, type CirculantOptions } from "./circulant";
-import { checkFiniteList, checkOptions, type SymmetricInput } from "./symmetric";
+import { checkFiniteList, checkOptions, describe, type SymmetricInput } from "./symmetric";
 import { checkInteger } from "../validate";
 
 const EPS = Number.EPSILON;
@@ -72,7 +72,8 @@ export function frequencySpectrum(
   const who = "frequencySpectrum";
   checkOptions(who, options);
   const { maxFrequency = 100, argument = "cosine" } = options;
-  if (typeof kappa !== "function") throw new Error(`${who}: kappa must be a function, got ${typeof kappa}`);
+  if (typeof kappa !== "function")
+    throw new Error(`${who}: kappa must be a function, got ${describe(kappa)}`);
   checkInteger(who, "maxFrequency", maxFrequency, 0);
   if (argument !== "cosine" && argument !== "angle") {
     throw new Error(`${who}: argument must be "cosine" or "angle", got ${String(argument)}`);

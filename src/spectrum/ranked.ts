@@ -13,7 +13,7 @@
  */
 import { decaySlope, type DecaySlope, type SlopeMethod } from "./decay";
 import type { FrequencySpectrum } from "./frequency";
-import { checkFiniteList, checkOptions } from "./symmetric";
+import { checkFiniteList, checkOptions, describe } from "./symmetric";
 import { checkInteger } from "../validate";
 
 const EPS = Number.EPSILON;
@@ -109,6 +109,7 @@ export function mercerRanks(
   spectrum: FrequencySpectrum,
   { relativeError }: { relativeError?: number } = {},
 ): RankedSpectrum {
+  checkFrequencySpectrum("mercerRanks", spectrum);
   if (relativeError === undefined)
     return rankByFrequency(spectrum.coefficient, { tolerance: spectrum.tolerance });
   checkRelativeError("mercerRanks", relativeError);
@@ -117,6 +118,50 @@ export function mercerRanks(
     ...rankByFrequency(kept, { tolerance: 0 }),
     resolution: `estimated quadrature error <= ${relativeError} |a_j|`,
   };
+}
+
+/** Checks that spectrum is a FrequencySpectrum: finite coefficients and errors of one length, a tolerance. */
+function checkFrequencySpectrum(who: string, spectrum: FrequencySpectrum): void {
+  const s = spectrum as Partial<FrequencySpectrum> | null;
+  if (
+    s === null ||
+    typeof s !== "object" ||
+    !isList(s.coefficient) ||
+    !isList(s.error) ||
+    s.coefficient.length === 0 ||
+    s.error.length !== s.coefficient.length ||
+    typeof s.tolerance !== "number"
+  ) {
+    throw new Error(
+      `${who}: spectrum must be a FrequencySpectrum (from frequencySpectrum), got ${describe(spectrum)}`,
+    );
+  }
+  checkFiniteList(who, "spectrum.coefficient", s.coefficient);
+  checkFiniteList(who, "spectrum.error", s.error);
+}
+
+/** Checks that ranked is a RankedSpectrum: finite values with their frequencies, a total, a resolution. */
+function checkRankedSpectrum(who: string, ranked: RankedSpectrum): void {
+  const r = ranked as Partial<RankedSpectrum> | null;
+  if (
+    r === null ||
+    typeof r !== "object" ||
+    !isList(r.values) ||
+    !isList(r.frequency) ||
+    r.frequency.length !== r.values.length ||
+    !Number.isInteger(r.total) ||
+    typeof r.tolerance !== "number" ||
+    typeof r.resolution !== "string"
+  ) {
+    throw new Error(
+      `${who}: ranked must be a RankedSpectrum (from rankByFrequency or mercerRanks), got ${describe(ranked)}`,
+    );
+  }
+  checkFiniteList(who, "ranked.values", r.values);
+}
+
+function isList(x: unknown): x is ArrayLike<number> {
+  return Array.isArray(x) || ArrayBuffer.isView(x);
 }
 
 function checkRelativeError(who: string, relativeError: number): void {
@@ -143,6 +188,7 @@ export function localExponent(
   { relativeError = 0.1 }: { relativeError?: number } = {},
 ): number | null {
   const who = "localExponent";
+  checkFrequencySpectrum(who, spectrum);
   const J = spectrum.coefficient.length - 1;
   checkInteger(who, "from", from, 1, J);
   checkInteger(who, "to", to, from + 1, J);
@@ -164,8 +210,9 @@ export function rankedDecaySlope(
   ranked: RankedSpectrum,
   options: { from?: number; to?: number; method?: SlopeMethod } = {},
 ): DecaySlope {
-  const { from = 30, to = 100, method = "lsq" } = options;
   const who = "rankedDecaySlope";
+  checkRankedSpectrum(who, ranked);
+  const { from = 30, to = 100, method = "lsq" } = options;
   if (method !== "lsq" && method !== "endpoints") {
     throw new Error(`${who}: method must be "lsq" or "endpoints", got ${String(method)}`);
   }
@@ -223,10 +270,24 @@ export function circleProfile(
   kernel: (X: number[][], Y: number[][]) => { get(i: number, j: number): number },
 ): (t: number) => number {
   if (typeof kernel !== "function") {
-    throw new Error(`circleProfile: kernel must be a function (X, Y) -> matrix, got ${typeof kernel}`);
+    throw new Error(`circleProfile: kernel must be a function (X, Y) -> matrix, got ${describe(kernel)}`);
   }
   const origin = [[1, 0]];
-  return (t) => kernel(origin, [[Math.cos(t), Math.sin(t)]]).get(0, 0);
+  return (t) => {
+    const K: unknown = kernel(origin, [[Math.cos(t), Math.sin(t)]]);
+    const get = (K as { get?: unknown } | null)?.get;
+    if (typeof get !== "function") {
+      throw new Error(`circleProfile: kernel must return a matrix (with get(i, j)), got ${describe(K)}`);
+    }
+    const v: unknown = get.call(K, 0, 0);
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw new Error(
+        `circleProfile: kernel must return finite values; at angle t = ${t}, ` +
+          `kernel([[1, 0]], [[cos t, sin t]]) is ${describe(v)}`,
+      );
+    }
+    return v;
+  };
 }
 
 /** One row of a table of decay slopes (data/02-decay-slopes.csv). */
@@ -249,7 +310,36 @@ export function slopeRows(
   fits: readonly DecaySlope[],
   { digits = 3 }: { digits?: number } = {},
 ): SlopeRow[] {
-  checkInteger("slopeRows", "digits", digits, 0, 15);
+  const who = "slopeRows";
+  if (label === null || typeof label !== "object") {
+    throw new Error(`${who}: label must be an object { kernel, inputs, n, theory }, got ${describe(label)}`);
+  }
+  for (const key of ["kernel", "inputs"] as const) {
+    if (typeof label[key] !== "string") {
+      throw new Error(`${who}: label.${key} must be a string, got ${describe(label[key])}`);
+    }
+  }
+  for (const key of ["n", "theory"] as const) {
+    if (label[key] !== null && !Number.isFinite(label[key])) {
+      throw new Error(`${who}: label.${key} must be a finite number or null, got ${describe(label[key])}`);
+    }
+  }
+  const fit = "a DecaySlope (from decaySlope or rankedDecaySlope)";
+  if (!Array.isArray(fits) || fits.length === 0) {
+    throw new Error(`${who}: fits must be a non-empty array, each ${fit}, got ${describe(fits)}`);
+  }
+  fits.forEach((f: unknown, i) => {
+    const { slope, method, meaningful } = (f ?? {}) as Partial<DecaySlope>;
+    if (
+      typeof f !== "object" ||
+      (slope !== null && typeof slope !== "number") ||
+      typeof method !== "string" ||
+      typeof meaningful !== "boolean"
+    ) {
+      throw new Error(`${who}: fits[${i}] must be ${fit}, got ${describe(f)}`);
+    }
+  });
+  checkInteger(who, "digits", digits, 0, 15);
   const scale = 10 ** digits;
   return fits.map((fit) => ({
     kernel: label.kernel,

@@ -31,10 +31,15 @@ export function checkFiniteList(who: string, name: string, x: unknown): void {
   }
 }
 
-/** An options argument: undefined (the defaults) or an object. */
-export function checkOptions(who: string, options: unknown): void {
-  if (options !== undefined && (options === null || typeof options !== "object")) {
-    throw new Error(`${who}: options must be an object, got ${describe(options)}`);
+/**
+ * An options argument: undefined (the defaults) or an object; with `required` (what the object holds, as
+ * the Error shows it) only an object.
+ */
+export function checkOptions(who: string, options: unknown, required?: string): void {
+  if (options === undefined && required === undefined) return;
+  if (options === null || typeof options !== "object") {
+    const shape = required === undefined ? "" : ` ${required}`;
+    throw new Error(`${who}: options must be an object${shape}, got ${describe(options)}`);
   }
 }
 
@@ -130,7 +135,9 @@ function squareArray(who: string, K: SymmetricInput, name: string): Float64Array
     }
     const r = row as ArrayLike<unknown>;
     if (r.length !== n) {
-      throw new Error(`${who}: ${name} must be square; row ${i} has length ${r.length} but there are ${n} rows`);
+      throw new Error(
+        `${who}: ${name} must be square; row ${i} has length ${r.length} but there are ${n} rows`,
+      );
     }
     for (let j = 0; j < n; j++) {
       const v = r[j];
@@ -143,7 +150,8 @@ function squareArray(who: string, K: SymmetricInput, name: string): Float64Array
   return a;
 }
 
-function describe(value: unknown): string {
+/** A value as the spectrum module's Errors show it: "the number 5", "the string \"x\"", "null", "object". */
+export function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (typeof value === "number") return `the number ${value}`;
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;

@@ -13,7 +13,7 @@
  * - Gaussian and the NTKs of smooth activations (sin, cos, erf): faster than any power, no p.
  * On the circle (d = 2) the rank slope is -p: -2, -2k, -2, -(1 + alpha).
  */
-import { checkInRange, checkInteger } from "../validate";
+import { checkInRange, checkInteger, describeValue } from "../validate";
 
 export type KernelFamily =
   | { family: "reluNtk" }
@@ -35,8 +35,29 @@ export interface ExpectedDecay {
   note: string;
 }
 
+const FAMILIES: readonly KernelFamily["family"][] = [
+  "reluNtk",
+  "reluPowerNtk",
+  "laplace",
+  "gammaExponential",
+  "gaussian",
+  "sinNtk",
+  "cosNtk",
+  "erfNtk",
+];
+
 /** The expected decay of a kernel family on S^{d-1} (default d = 2, the circle). */
 export function expectedDecay(kernel: KernelFamily, { d = 2 }: { d?: number } = {}): ExpectedDecay {
+  if (kernel === null || typeof kernel !== "object" || !FAMILIES.includes(kernel.family)) {
+    const got =
+      kernel !== null && typeof kernel === "object"
+        ? `family ${describeValue((kernel as { family?: unknown }).family)}`
+        : describeValue(kernel);
+    throw new Error(
+      `expectedDecay: kernel must be an object { family } with family one of ${FAMILIES.join(", ")} ` +
+        `(reluPowerNtk with k, gammaExponential with alpha), got ${got}`,
+    );
+  }
   checkInteger("expectedDecay", "d", d, 2);
   const p = frequencyExponent(kernel, d);
   if (p === null) {
@@ -78,7 +99,5 @@ function frequencyExponent(kernel: KernelFamily, d: number): number | null {
     case "cosNtk":
     case "erfNtk":
       return null;
-    default:
-      throw new Error(`expectedDecay: unknown kernel family ${JSON.stringify(kernel)}`);
   }
 }
