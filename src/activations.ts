@@ -9,7 +9,7 @@
 import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "./kernels/arccos";
 import { erf as erfFunction, erfDerivative } from "./kernels/erf";
 import { gaussHermite } from "./kernels/quadrature";
-import { checkInteger } from "./validate";
+import { checkFunction, checkInteger, describeValue, requiredObject } from "./validate";
 
 /**
  * The dual of an activation. Besides (a, b, c) it receives g = sqrt(ab) - c and h = sqrt(ab) + c, each
@@ -73,18 +73,16 @@ export function activation(spec: {
   dual?: Dual;
   quadraturePoints?: number;
 }): Activation {
+  const who = "activation";
+  requiredObject(who, "spec", spec, "{ name, fn, derivative, dual?, quadraturePoints? }");
   if (typeof spec.name !== "string" || spec.name.length === 0) {
-    throw new Error(`activation: name must be a non-empty string, got ${String(spec.name)}`);
+    throw new Error(`${who}: name must be a non-empty string, got ${describeValue(spec.name)}`);
   }
-  for (const key of ["fn", "derivative"] as const) {
-    if (typeof spec[key] !== "function") {
-      throw new Error(`activation: ${key} must be a function of one number, got ${typeof spec[key]}`);
-    }
-  }
-  const dual =
-    spec.dual ?? quadratureDual(spec.fn, spec.derivative, spec.quadraturePoints ?? DEFAULT_QUADRATURE_POINTS);
-  const fault = nonFiniteAt(spec, PROBES);
-  if (fault) throw new Error(`activation ${spec.name}: ${fault}`);
+  checkScalarFunctions(`${who} ${spec.name}`, spec.fn, spec.derivative);
+  if (spec.dual !== undefined) checkFunction(who, "dual", spec.dual, "a Dual (a, b, c, g, h, out) => void");
+  const points = spec.quadraturePoints ?? DEFAULT_QUADRATURE_POINTS;
+  checkInteger(who, "quadraturePoints", points, 1);
+  const dual = spec.dual ?? gaussHermiteDual(spec.fn, spec.derivative, points);
   const out = new Float64Array(4);
   dual(1, 1, 1, 0, 2, out);
   if (!(out[0] > 0 && Number.isFinite(out[0]))) {
@@ -140,7 +138,32 @@ export function quadratureDual(
   derivative: (z: number) => number,
   points: number,
 ): Dual {
+  checkScalarFunctions("quadratureDual", fn, derivative);
   checkInteger("quadratureDual", "points", points, 1);
+  return gaussHermiteDual(fn, derivative, points);
+}
+
+/**
+ * fn and derivative must be functions, finite at the Gauss-Hermite nodes of N(0, 1) where the dual
+ * integrates them (a NaN there would make every kernel entry NaN).
+ */
+function checkScalarFunctions(
+  who: string,
+  fn: (z: number) => number,
+  derivative: (z: number) => number,
+): void {
+  checkFunction(who, "fn", fn, "a function of one number");
+  checkFunction(who, "derivative", derivative, "a function of one number");
+  const fault = nonFiniteAt({ fn, derivative }, PROBES);
+  if (fault) throw new Error(`${who}: ${fault}`);
+}
+
+/** quadratureDual for checked arguments. */
+function gaussHermiteDual(
+  fn: (z: number) => number,
+  derivative: (z: number) => number,
+  points: number,
+): Dual {
   const { nodes, weights } = gaussHermite(points);
   const n = nodes.length;
   return (a, b, c, g, h, out) => {

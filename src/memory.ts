@@ -13,6 +13,7 @@
  */
 import * as fs from "fs";
 import { totalmem } from "os";
+import { describeValue } from "./validate";
 
 /**
  * Share of the memory a call may use. 0.75 rather than 0.8: this machine's os.totalmem() is 23.5 GiB,
@@ -123,10 +124,22 @@ function readOrNull(file: string): string | null {
 
 let machine: Omit<MemorySources, "override"> | null = null;
 
-/** The memory a call may use on this machine now (the machine is read once, the variable every time). */
+/**
+ * The memory a call may use on this machine now (the machine is read once, the variable every time). A
+ * malformed NTK_LAB_MEMORY_LIMIT is an Error.
+ */
 export function memoryBudget(): MemoryBudget {
+  return budgetFor("memoryBudget");
+}
+
+/** memoryBudget with its Error named for `who`: the function the user called. */
+function budgetFor(who: string): MemoryBudget {
   machine ??= { totalMemory: totalmem(), cgroupV2: readOrNull(CGROUP_V2), cgroupV1: readOrNull(CGROUP_V1) };
-  return budgetFrom({ ...machine, override: process.env[MEMORY_LIMIT_VARIABLE] });
+  try {
+    return budgetFrom({ ...machine, override: process.env[MEMORY_LIMIT_VARIABLE] });
+  } catch (error) {
+    throw new Error(`${who}: ${(error as Error).message}`);
+  }
 }
 
 /** Bytes in binary units with three significant digits: "18.6 GiB", "512 MiB", "100 bytes". */
@@ -149,7 +162,22 @@ export function formatBytes(bytes: number): string {
  * e.g. "lower n (X has 50000 points)".
  */
 export function checkMemory(who: string, bytesNeeded: number, advice: string): void {
-  const budget = budgetFromEnvironment(who);
+  if (typeof who !== "string" || who.length === 0) {
+    throw new Error(
+      `checkMemory: who must be the caller's name (a non-empty string), got ${describeValue(who)}`,
+    );
+  }
+  if (!(Number.isFinite(bytesNeeded) && bytesNeeded >= 0)) {
+    throw new Error(
+      `${who}: the memory estimate bytesNeeded must be a finite number >= 0, got ${describeValue(bytesNeeded)}`,
+    );
+  }
+  if (typeof advice !== "string" || advice.length === 0) {
+    throw new Error(
+      `${who}: advice must say which parameter to lower (a non-empty string), got ${describeValue(advice)}`,
+    );
+  }
+  const budget = budgetFor(who);
   const needed = bytesNeeded + ENGINE_ALLOWANCE;
   if (needed <= budget.bytes) return;
   throw new Error(
@@ -157,14 +185,6 @@ export function checkMemory(who: string, bytesNeeded: number, advice: string): v
       `${formatBytes(budget.bytes)} allowed (${budget.source}); ${advice}, ` +
       `or set ${MEMORY_LIMIT_VARIABLE} (e.g. ${MEMORY_LIMIT_VARIABLE}=32GiB) to allow more`,
   );
-}
-
-function budgetFromEnvironment(who: string): MemoryBudget {
-  try {
-    return memoryBudget();
-  } catch (error) {
-    throw new Error(`${who}: ${(error as Error).message}`);
-  }
 }
 
 /**

@@ -107,3 +107,21 @@ export function optionsObject<T extends object>(who: string, options: T | null |
   }
   return options;
 }
+
+/**
+ * A required object argument (options that have no default, an activation's spec): anything but an
+ * object is an Error that names it and lists what it holds, e.g. "options must be an object { alpha, sigma }".
+ */
+export function requiredObject<T extends object>(who: string, name: string, value: T, fields: string): T {
+  if (value === null || typeof value !== "object") {
+    throw new Error(`${who}: ${name} must be an object ${fields}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** A function argument (a callback, an activation's fn): anything else is an Error naming it. */
+export function checkFunction(who: string, name: string, value: unknown, what: string): void {
+  if (typeof value !== "function") {
+    throw new Error(`${who}: ${name} must be ${what}, got ${describeValue(value)}`);
+  }
+}

@@ -519,6 +519,8 @@ const table: (Row | NothingRow)[] = [
   {
     export: "referenceKernel",
     label: "referenceKernel(...).evaluate",
+    // What the user called: the kernel's evaluate, not the ntk() it delegates to.
+    who: 'referenceKernel("relu_ntk_L2").evaluate',
     args: () => ["ntk", X1(), Y1()],
     call: (kind, X, Y) => lab.referenceKernel("relu_ntk_L2")?.evaluate(kind as never, X as never, Y as never),
     params: [
@@ -606,6 +608,64 @@ const table: (Row | NothingRow)[] = [
     why: "a constant number, not a function",
   },
   { export: "ACTIVATION_NAMES", takes: "nothing checkable", why: "a constant list of names" },
+  // memory
+  {
+    export: "memoryBudget",
+    label: "memoryBudget under NTK_LAB_MEMORY_LIMIT",
+    args: () => ["512MiB"],
+    call: (limit) => {
+      const before = process.env.NTK_LAB_MEMORY_LIMIT;
+      process.env.NTK_LAB_MEMORY_LIMIT = limit as string;
+      try {
+        return lab.memoryBudget();
+      } finally {
+        if (before === undefined) delete process.env.NTK_LAB_MEMORY_LIMIT;
+        else process.env.NTK_LAB_MEMORY_LIMIT = before;
+      }
+    },
+    params: [
+      {
+        at: [0],
+        name: "NTK_LAB_MEMORY_LIMIT",
+        kind: "bad",
+        values: ["abc", "0", "-5GB", "8 parsecs", "1e400"],
+      },
+    ],
+    extra: [
+      {
+        class: "valid",
+        label: "the limit is the variable's size exactly",
+        param: "NTK_LAB_MEMORY_LIMIT",
+        args: () => ["1.5GiB"],
+        expect: { answer: (r) => assert.equal((r as lab.MemoryBudget).bytes, 1.5 * 2 ** 30) },
+      },
+    ],
+  },
+  {
+    export: "checkMemory",
+    who: "myFunction",
+    args: () => ["myFunction", 1024, "lower n"],
+    params: [
+      // A refusal names the estimate as "memory": "myFunction: this call needs about ... of memory".
+      { at: [1], name: ["bytesNeeded", "memory"], ...nonNegative([0, 1e200]) },
+      { at: [2], name: "advice", kind: "bad", values: [5, null, ""] },
+    ],
+    extra: [
+      {
+        class: "extreme magnitudes",
+        label: "more than allowed: what is needed, what is allowed and the advice",
+        param: "memory",
+        args: () => ["myFunction", 2 ** 60, "lower n (X has 50000 points)"],
+        expect: { throws: ["1024 PiB", "allowed", "lower n (X has 50000 points)"] },
+      },
+    ],
+  },
+  {
+    export: "checkMemory",
+    label: "checkMemory's who",
+    args: () => ["myFunction", 1024, "lower n"],
+    params: [{ at: [0], name: "who", kind: "bad", values: [5, null, ""] }],
+  },
   // spectrum
   {
     export: "eigenvalues",

@@ -477,7 +477,7 @@ export function checkError(
 ): void {
   assert.ok(e instanceof Error, `threw ${String(e)}, not an Error`);
   const message = e.message;
-  const prefix = new RegExp(`^${who.replace(/[.$]/g, "\\$&")}[:. ]`);
+  const prefix = new RegExp(`^${who.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[:. ]`);
   assert.match(message, prefix, `the message must start with "${who}:" (no internal or foreign name)`);
   if (name !== undefined) {
     const names = typeof name === "string" ? [name] : name;

@@ -37,7 +37,10 @@ test("relativeError is the Frobenius (default) or largest-entry norm of the diff
 
 test("rootMeanSquare of per-seed errors", () => {
   assert.equal(rootMeanSquare([3, 4, 0, 0]), Math.sqrt(25 / 4));
-  assert.throws(() => rootMeanSquare([]), /values.length must be an integer >= 1, got 0/);
+  assert.throws(
+    () => rootMeanSquare([]),
+    /^Error: rootMeanSquare: values must be a non-empty list of numbers, got an empty one$/,
+  );
   assert.throws(() => rootMeanSquare([1, NaN]), /values\[1\] must be finite, got NaN/);
 });
 
@@ -54,13 +57,19 @@ test("logLogSlope recovers the exponent of an exact power law, and its standard 
   assert.ok(Math.abs(fit.predict(400) - 3 / 20) < 1e-13);
   // A log-log slope, not a slope of y against x: doubling x with y ~ x^-2 quarters y.
   assert.ok(Math.abs(logLogSlope([1, 2, 4], [1, 0.25, 0.0625]).slope + 2) < 1e-14);
-  assert.throws(() => logLogSlope([1, 2], [1, 0.25]), /x.length must be an integer >= 3, got 2/);
+  assert.throws(
+    () => logLogSlope([1, 2], [1, 0.25]),
+    /^Error: logLogSlope: x must be a list of at least 3 numbers, got 2$/,
+  );
 });
 
 test("logLogSlope refuses values whose log is not a real number, and mismatched lengths", () => {
   assert.throws(() => logLogSlope([1, 2, 3], [1, 0, 1]), /y\[1\] must be a finite number > 0, got 0/);
   assert.throws(() => logLogSlope([1, -2, 3], [1, 1, 1]), /x\[1\] must be a finite number > 0, got -2/);
-  assert.throws(() => logLogSlope([1, 2, 3], [1, 1]), /y must have as many values as x \(3\), got 2/);
+  assert.throws(
+    () => logLogSlope([1, 2, 3], [1, 1]),
+    /^Error: logLogSlope: y must have 3 values \(as many as x\), got 2$/,
+  );
   assert.throws(() => logLogSlope([2, 2, 2], [1, 3, 2]), /at least two distinct values/);
 });
 
@@ -129,6 +138,17 @@ test("referenceKernel maps names to architectures: relu2_ntk_L1_bias is max(0,z)
   assert.equal(referenceKernel("nonsense"), null);
   const lap = referenceKernel("laplacian_s0.5");
   assert.ok(lap);
-  assert.throws(() => lap.evaluate("ntk", [[0]]), /kind must be "kernel" for a comparison kernel, got ntk/);
+  assert.throws(
+    () => lap.evaluate("ntk", [[0]]),
+    /^Error: referenceKernel\("laplacian_s0.5"\).evaluate: kind must be "kernel" for a comparison kernel, got "ntk"$/,
+  );
   assert.ok(Math.abs(lap.evaluate("kernel", [[0]], [[1]]).get(0, 0) - Math.exp(-2)) < 1e-16);
+});
+
+test("rootMeanSquare is right for values near the float64 limits (the squares would overflow or underflow)", () => {
+  for (const scale of [1e300, 1e-300]) {
+    const rms = rootMeanSquare([3 * scale, 4 * scale, 0, 0]);
+    assert.ok(Math.abs(rms / (scale * Math.sqrt(25 / 4)) - 1) < 1e-15, `${scale}: ${rms}`);
+  }
+  assert.equal(rootMeanSquare([0, 0]), 0);
 });

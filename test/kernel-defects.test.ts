@@ -161,7 +161,7 @@ describe("extreme magnitudes", () => {
   test("a ReLU kernel that overflows float64 throws naming the layer, the depth and weightStd", () => {
     assert.throws(
       () => ntk(mlp(Array(2000).fill(relu), { weightStd: 2 }), [[1, 0]]),
-      /^Error: ntk: the kernel overflows float64 at layer 511 of depth 2000 \(activation relu, weightStd = 2 in every layer, biasStd = 0 in every layer, X\[0\] with \|\(weightStd\[0\] x, biasStd\[0\]\)\| = 2\); lower the depth, weightStd or \|x\|$/,
+      /^Error: ntk: the kernel overflows float64 at layer 511 of depth 2000 \(activation relu, weightStd = 2 in every layer, biasStd = 0 in every layer, X\[0\] with \|\(weightStd\[0\] x, biasStd\[0\]\)\| = 2\); the depth, weightStd or \|x\| must be lower$/,
     );
     assert.throws(
       () => nngp(mlp([reluPower(3)]), [[1e60, 0]]),

@@ -166,7 +166,7 @@ test("bad parameters throw naming the function, parameter and value", () => {
   assert.throws(() => maternKernel([[0, 1]], [[1, 2, 3]], { nu: 1.5 }), /Y must have the dimension of X/);
   assert.throws(
     () => maternKernel([[0, 1]], undefined, undefined as unknown as { nu: number }),
-    /maternKernel: options \{ nu, lengthScale \} are required/,
+    /^Error: maternKernel: options must be an object \{ nu, lengthScale \}, got undefined$/,
   );
   assert.throws(() => maternExpectedDecay(1, { d: 1 }), /d must be an integer >= 2, got 1/);
 });

@@ -7,7 +7,7 @@
  * and the biases N(0, biasStd^2). biasStd [1, 0, ..., 0] is x -> (x, 1): Sigma_0 = x.x' + 1.
  */
 import type { Activation } from "../activations";
-import { checkInRange } from "../validate";
+import { checkInRange, optionsObject } from "../validate";
 import { describeValue } from "./points";
 
 export interface Architecture {
@@ -40,10 +40,11 @@ export function mlp(activations: readonly Activation[], options: MlpOptions = {}
     }
   });
   const L = activations.length;
+  const opts = optionsObject("mlp", options);
   const arch: Architecture = Object.freeze({
     activations: Object.freeze([...activations]),
-    weightStd: perLayer("weightStd", options.weightStd ?? 1, L + 1, "L + 1 (hidden layers and output)"),
-    biasStd: perLayer("biasStd", options.biasStd ?? 0, L, "L (one per hidden layer)"),
+    weightStd: perLayer("weightStd", opts.weightStd ?? 1, L + 1, "L + 1 (hidden layers and output)"),
+    biasStd: perLayer("biasStd", opts.biasStd ?? 0, L, "L (one per hidden layer)"),
   });
   made.add(arch);
   return arch;

@@ -5,7 +5,7 @@
  * before anything is allocated.
  */
 import { Matrix } from "ml-matrix";
-import { checkInRange, checkPositive } from "../validate";
+import { checkInRange, checkPositive, optionsObject, requiredObject } from "../validate";
 
 /** The smallest normal float64: below it a product keeps fewer than 53 bits. */
 const MIN_NORMAL = 2.2250738585072014e-308;
@@ -55,29 +55,62 @@ function distanceKernel(
   return assembleRows(x.n, y.n, symmetric, fill);
 }
 
+export interface SigmaOptions {
+  /** Length scale sigma > 0 (default 1). */
+  sigma?: number;
+}
+
+export interface GammaExponentialOptions {
+  /** Exponent 0 < alpha <= 2. */
+  alpha: number;
+  /** sigma > 0 (default 1). */
+  sigma?: number;
+}
+
+export interface ExtendedLaplaceOptions {
+  /** Exponent 0 < alpha <= 2. */
+  alpha: number;
+  /** Power of the distance, beta >= 0. */
+  beta: number;
+}
+
 /** Laplace kernel exp(-|x - y| / sigma), sigma > 0 (default 1). n x m Matrix; Y omitted = K(X, X). */
-export function laplaceKernel(
+export function laplaceKernel(X: PointsInput, Y?: PointsInput, options: SigmaOptions = {}): Matrix {
+  return laplaceKernelAs("laplaceKernel", X, Y, options);
+}
+
+/** laplaceKernel with its Errors named for `who` (the caller the user called, e.g. a reference kernel). */
+export function laplaceKernelAs(
+  who: string,
   X: PointsInput,
-  Y?: PointsInput,
-  { sigma = 1 }: { sigma?: number } = {},
+  Y: PointsInput | undefined,
+  options: SigmaOptions,
 ): Matrix {
-  checkPositive("laplaceKernel", "sigma", sigma);
-  return distanceKernel("laplaceKernel", X, Y, (r2) => Math.exp(-Math.sqrt(r2) / sigma));
+  const { sigma = 1 } = optionsObject(who, options);
+  checkPositive(who, "sigma", sigma);
+  return distanceKernel(who, X, Y, (r2) => Math.exp(-Math.sqrt(r2) / sigma));
 }
 
 /** Gaussian kernel exp(-|x - y|^2 / (2 sigma^2)), sigma > 0 (default 1). */
-export function gaussianKernel(
+export function gaussianKernel(X: PointsInput, Y?: PointsInput, options: SigmaOptions = {}): Matrix {
+  return gaussianKernelAs("gaussianKernel", X, Y, options);
+}
+
+/** gaussianKernel with its Errors named for `who`. */
+export function gaussianKernelAs(
+  who: string,
   X: PointsInput,
-  Y?: PointsInput,
-  { sigma = 1 }: { sigma?: number } = {},
+  Y: PointsInput | undefined,
+  options: SigmaOptions,
 ): Matrix {
-  checkPositive("gaussianKernel", "sigma", sigma);
+  const { sigma = 1 } = optionsObject(who, options);
+  checkPositive(who, "sigma", sigma);
   const scale = 2 * sigma * sigma;
   if (scale >= MIN_NORMAL && scale < Infinity) {
-    return distanceKernel("gaussianKernel", X, Y, (r2) => Math.exp(-r2 / scale));
+    return distanceKernel(who, X, Y, (r2) => Math.exp(-r2 / scale));
   }
   // 2 sigma^2 underflows (sigma < 1e-154: 0 / 0 on the diagonal) or overflows: divide the distance first.
-  return distanceKernel("gaussianKernel", X, Y, (r2) => {
+  return distanceKernel(who, X, Y, (r2) => {
     const t = Math.sqrt(r2) / sigma;
     return Math.exp(-(t * t) / 2);
   });
@@ -90,12 +123,23 @@ export function gaussianKernel(
 export function gammaExponentialKernel(
   X: PointsInput,
   Y: PointsInput | undefined,
-  { alpha, sigma = 1 }: { alpha: number; sigma?: number },
+  options: GammaExponentialOptions,
 ): Matrix {
-  checkInRange("gammaExponentialKernel", "alpha", alpha, 0, 2);
-  checkPositive("gammaExponentialKernel", "sigma", sigma);
+  return gammaExponentialKernelAs("gammaExponentialKernel", X, Y, options);
+}
+
+/** gammaExponentialKernel with its Errors named for `who`. */
+export function gammaExponentialKernelAs(
+  who: string,
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  options: GammaExponentialOptions,
+): Matrix {
+  const { alpha, sigma = 1 } = requiredObject(who, "options", options, "{ alpha, sigma }");
+  checkInRange(who, "alpha", alpha, 0, 2);
+  checkPositive(who, "sigma", sigma);
   const half = alpha / 2;
-  return distanceKernel("gammaExponentialKernel", X, Y, (r2) => Math.exp(-Math.pow(r2, half) / sigma));
+  return distanceKernel(who, X, Y, (r2) => Math.exp(-Math.pow(r2, half) / sigma));
 }
 
 /**
@@ -105,20 +149,34 @@ export function gammaExponentialKernel(
 export function extendedLaplaceKernel(
   X: PointsInput,
   Y: PointsInput | undefined,
-  { alpha, beta }: { alpha: number; beta: number },
+  options: ExtendedLaplaceOptions,
 ): Matrix {
-  checkInRange("extendedLaplaceKernel", "alpha", alpha, 0, 2);
-  checkInRange("extendedLaplaceKernel", "beta", beta, 0, Infinity, { loInclusive: true, hiInclusive: false });
+  return extendedLaplaceKernelAs("extendedLaplaceKernel", X, Y, options);
+}
+
+/** extendedLaplaceKernel with its Errors named for `who`. */
+export function extendedLaplaceKernelAs(
+  who: string,
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  options: ExtendedLaplaceOptions,
+): Matrix {
+  const { alpha, beta } = requiredObject(who, "options", options, "{ alpha, beta }");
+  checkInRange(who, "alpha", alpha, 0, 2);
+  checkInRange(who, "beta", beta, 0, Infinity, { loInclusive: true, hiInclusive: false });
   const halfA = alpha / 2;
   const halfB = beta / 2;
-  return distanceKernel("extendedLaplaceKernel", X, Y, (r2) => {
+  return distanceKernel(who, X, Y, (r2) => {
     const value = Math.exp(-Math.pow(r2, halfA)) * Math.pow(r2, halfB);
     if ((value > 0 && value < Infinity) || r2 === 0) return value;
     // One factor underflowed or overflowed (0 * Infinity = NaN for far points): take the product in logs.
     const logged = Math.exp(halfB * Math.log(r2) - Math.pow(r2, halfA));
     if (logged === Infinity) {
+      // log of the largest double: beta log r - r^alpha must stay below it.
+      const r = Math.sqrt(r2);
+      const largest = (Math.log(Number.MAX_VALUE) + Math.pow(r, alpha)) / Math.log(r);
       throw new Error(
-        `extendedLaplaceKernel: exp(-r^alpha) r^beta overflows float64 at the distance r = ${Math.sqrt(r2)} (alpha = ${alpha}, beta = ${beta})`,
+        `${who}: exp(-r^alpha) r^beta overflows float64 at the distance r = ${r} (alpha = ${alpha}, beta = ${beta}); at this distance beta must be below ${largest.toPrecision(4)}`,
       );
     }
     return logged;

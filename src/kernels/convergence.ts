@@ -5,7 +5,7 @@
  * analytic NTK (seed 003, Arora et al. 2019, Theorem 3.1 gives the non-asymptotic version).
  */
 import { Matrix } from "ml-matrix";
-import { checkInteger } from "../validate";
+import { checkInteger, checkNumberList } from "../validate";
 import { readPoints, type PointsInput } from "./points";
 
 export type ErrorNorm = "frobenius" | "max";
@@ -49,16 +49,21 @@ export function relativeError(
 
 /** Root mean square of a list of numbers (e.g. one relative error per seed). */
 export function rootMeanSquare(values: ArrayLike<number>): number {
-  checkInteger("rootMeanSquare", "values.length", values.length, 1);
+  const v = checkNumberList("rootMeanSquare", "values", values, { min: 1 });
   let s = 0;
-  for (let k = 0; k < values.length; k++) {
-    if (!Number.isFinite(values[k])) {
-      throw new Error(`rootMeanSquare: values[${k}] must be finite, got ${values[k]}`);
-    }
-    s += values[k] * values[k];
-  }
-  return Math.sqrt(s / values.length);
+  for (let k = 0; k < v.length; k++) s += v[k] * v[k];
+  if (s < Infinity && s >= TINY_SQUARES) return Math.sqrt(s / v.length);
+  // Values near the float64 limits: the squares overflow or underflow. Scale by the largest first.
+  let big = 0;
+  for (let k = 0; k < v.length; k++) big = Math.max(big, Math.abs(v[k]));
+  if (big === 0) return 0;
+  let scaled = 0;
+  for (let k = 0; k < v.length; k++) scaled += (v[k] / big) ** 2;
+  return big * Math.sqrt(scaled / v.length);
 }
+
+/** Below this a sum of squares has lost digits to underflow (its terms' absolute errors reach 2^-1074). */
+const TINY_SQUARES = Number.MIN_VALUE * 2 ** 52;
 
 export interface LogLogFit {
   /** Least-squares slope of log y on log x. */
@@ -81,25 +86,21 @@ export interface LogLogFit {
  */
 export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): LogLogFit {
   const who = "logLogSlope";
-  if (x.length !== y.length) {
-    throw new Error(`${who}: y must have as many values as x (${x.length}), got ${y.length}`);
-  }
   // Three points at least: two fix the line exactly and leave no residual to estimate its error from.
-  checkInteger(who, "x.length", x.length, 3);
-  const n = x.length;
+  const xs = checkNumberList(who, "x", x, { min: 3 });
+  const ys = checkNumberList(who, "y", y, { length: xs.length, lengthRule: " (as many as x)" });
+  const n = xs.length;
   const lx = new Float64Array(n);
   const ly = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     for (const [name, v] of [
-      ["x", x[i]],
-      ["y", y[i]],
+      ["x", xs[i]],
+      ["y", ys[i]],
     ] as const) {
-      if (!(Number.isFinite(v) && v > 0)) {
-        throw new Error(`${who}: ${name}[${i}] must be a finite number > 0, got ${v}`);
-      }
+      if (!(v > 0)) throw new Error(`${who}: ${name}[${i}] must be a finite number > 0, got ${v}`);
     }
-    lx[i] = Math.log(x[i]);
-    ly[i] = Math.log(y[i]);
+    lx[i] = Math.log(xs[i]);
+    ly[i] = Math.log(ys[i]);
   }
   let mx = 0;
   let my = 0;
@@ -136,17 +137,28 @@ export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): LogLogF
  * Block (a, b) of a multi-output kernel matrix in output-major layout (empiricalNtk with c outputs):
  * rows a n .. a n + n - 1, columns b m .. b m + m - 1, where n = K.rows / outputs, m = K.columns / outputs.
  */
-export function outputBlock(K: Matrix, outputs: number, a: number, b: number): Matrix {
+export function outputBlock(
+  K: Matrix | ArrayLike<ArrayLike<number>>,
+  outputs: number,
+  a: number,
+  b: number,
+): Matrix {
   const who = "outputBlock";
   checkInteger(who, "outputs", outputs, 1);
   checkInteger(who, "a", a, 0, outputs - 1);
   checkInteger(who, "b", b, 0, outputs - 1);
-  if (K.rows % outputs !== 0 || K.columns % outputs !== 0) {
+  // Every entry checked, not only the block's: a NaN anywhere means the kernel itself went wrong.
+  const k = readPoints(who, "K", K);
+  if (k.n % outputs !== 0 || k.d % outputs !== 0) {
     throw new Error(
-      `${who}: K must be (n outputs) x (m outputs) with outputs = ${outputs}, got ${K.rows} x ${K.columns}`,
+      `${who}: K must be (n outputs) x (m outputs) with outputs = ${outputs}, got ${k.n} x ${k.d}`,
     );
   }
-  const n = K.rows / outputs;
-  const m = K.columns / outputs;
-  return K.subMatrix(a * n, a * n + n - 1, b * m, b * m + m - 1);
+  const n = k.n / outputs;
+  const m = k.d / outputs;
+  const block = new Matrix(n, m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) block.set(i, j, k.data[(a * n + i) * k.d + b * m + j]);
+  }
+  return block;
 }

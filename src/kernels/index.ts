@@ -17,6 +17,7 @@ export { ntk, nngp } from "./ntk";
 export { monteCarloNtk, monteCarloNngp, monteCarloNtkWithError, monteCarloNngpWithError } from "./montecarlo";
 export type { MonteCarloOptions, MonteCarloResult } from "./montecarlo";
 export { laplaceKernel, gaussianKernel, gammaExponentialKernel, extendedLaplaceKernel } from "./classic";
+export type { SigmaOptions, GammaExponentialOptions, ExtendedLaplaceOptions } from "./classic";
 export { empiricalNtk } from "./empirical";
 export { network, Network } from "../network";
 export type { NetworkOptions, Parameterization, Trace } from "../network";

@@ -19,7 +19,7 @@
  * nu = k - 1/2 decays like the two-layer ReLU^k NTK (-2k).
  */
 import { Matrix } from "ml-matrix";
-import { checkInRange, checkPositive } from "../validate";
+import { checkInRange, checkPositive, requiredObject } from "../validate";
 import { assembleKernel } from "./assemble";
 import { checkKernelMemory, farDistance, readPair, type PointsInput } from "./points";
 
@@ -82,8 +82,10 @@ function logGamma(nu: number): number {
  * x > 0, from the mixture integral above: K_nu(x) = 2^{nu-1} x^{-nu} I(x). About 1e-14 relative accuracy.
  */
 export function besselK(nu: number, x: number): number {
-  checkInRange("besselK", "nu", Math.abs(nu), 0, MATERN_MAX_NU, { loInclusive: true });
+  checkInRange("besselK", "nu", nu, -MATERN_MAX_NU, MATERN_MAX_NU, { loInclusive: true });
   checkPositive("besselK", "x", x);
+  // K_nu(x) < K_50(x), below the smallest double from x = 800 on; past NEGLIGIBLE, z^2 would overflow.
+  if (x > NEGLIGIBLE) return 0;
   const a = Math.abs(nu);
   return Math.exp((a - 1) * Math.LN2 - a * Math.log(x) + logMixtureIntegral(a, x));
 }
@@ -110,10 +112,7 @@ function halfIntegerOrder(nu: number): number {
 }
 
 function checkOptions(who: string, options: MaternOptions): { nu: number; lengthScale: number } {
-  if (!options || typeof options !== "object") {
-    throw new Error(`${who}: options { nu, lengthScale } are required, got ${String(options)}`);
-  }
-  const { nu, lengthScale = 1 } = options;
+  const { nu, lengthScale = 1 } = requiredObject(who, "options", options, "{ nu, lengthScale }");
   checkInRange(who, "nu", nu, 0, MATERN_MAX_NU);
   checkPositive(who, "lengthScale", lengthScale);
   return { nu, lengthScale };

@@ -12,9 +12,9 @@
  */
 import { Matrix } from "ml-matrix";
 import { gemm, mat } from "../linalg/gemm";
-import { network } from "../network";
+import { Network } from "../network";
 import type { Rng } from "../random";
-import { checkInteger } from "../validate";
+import { checkInteger, requiredObject } from "../validate";
 import { checkArchitecture, type Architecture } from "./architecture";
 import { assembleKernel } from "./assemble";
 import { fewerPointsAdvice, readPair, type Points, type PointsInput } from "./points";
@@ -30,7 +30,7 @@ export interface MonteCarloOptions {
 
 export interface MonteCarloResult {
   mean: Matrix;
-  /** Per-entry standard error of the last layer's average over units (NaN for samples = 1). */
+  /** Per-entry standard error of the last layer's average over units (samples must be >= 2). */
   stdError: Matrix;
 }
 
@@ -44,7 +44,7 @@ interface Features {
 
 function features(who: string, arch: Architecture, p: Points, options: MonteCarloOptions): Features {
   const m = options.samples;
-  const net = network(arch, { inputDim: p.d, width: m, seed: options.seed, rng: options.rng });
+  const net = new Network(arch, { inputDim: p.d, width: m, seed: options.seed, rng: options.rng }, who);
   const L = arch.activations.length;
   const G = Array.from({ length: L }, () => new Float64Array(p.n * m));
   const D = Array.from({ length: L }, () => new Float64Array(p.n * m));
@@ -119,7 +119,6 @@ function standardError(
   d2: number,
   dg: number,
 ): number {
-  if (m < 2) return NaN;
   const mean = alpha * (theta * dd + gg);
   const meanSquare = alpha * alpha * m * (theta * theta * d2 + 2 * theta * dg + g2);
   return Math.sqrt(Math.max(0, (meanSquare - mean * mean) / (m - 1)));
@@ -160,9 +159,9 @@ function monteCarlo(
   options: MonteCarloOptions,
 ): { mean: Matrix; stdError?: Matrix } {
   checkArchitecture(who, arch);
-  if (!options || typeof options !== "object")
-    throw new Error(`${who}: options { samples, seed } are required, got ${String(options)}`);
-  checkInteger(who, "samples", options.samples, 1);
+  requiredObject(who, "options", options, "{ samples, seed or rng, method? }");
+  // A standard error needs at least two units to vary over.
+  checkInteger(who, "samples", options.samples, withError ? 2 : 1);
   const method = options.method ?? "features";
   if (method !== "features" && method !== "entrywise") {
     throw new Error(`${who}: method must be "features" or "entrywise", got ${String(method)}`);
@@ -211,7 +210,7 @@ function monteCarlo(
     }
     if (!error) return output === "ntk" ? theta : sigma;
     const t = output === "ntk" ? thetaBefore : 0;
-    return standardError(
+    const se = standardError(
       m,
       alphas[last],
       t,
@@ -221,6 +220,13 @@ function monteCarlo(
       sums(last, 3),
       sums(last, 4),
     );
+    // Its sums hold fourth powers of the features: they overflow long before the kernel does.
+    if (!Number.isFinite(se)) {
+      throw new Error(
+        `${who}: the standard error of entry [${i}][${j}] overflows float64 (it sums fourth powers of the last layer's features, here from X[${i}] and ${symmetric ? "X" : "Y"}[${j}]); the coordinates of X and Y must be smaller, or use ${who.replace("WithError", "")} for the kernel alone`,
+      );
+    }
+    return se;
   };
 
   if (method === "entrywise") {

@@ -28,7 +28,7 @@ import { assembleRows, type RowFiller } from "./assemble";
 import { checkKernelMemory, readPair, type Points, type PointsInput } from "./points";
 
 /** Which kernel of the recursion to return. */
-type Output = "ntk" | "nngp";
+export type Output = "ntk" | "nngp";
 
 /**
  * The per-point quantities of the recursion for one set of points: the augmented input x -> (ws_1 x, bs_1)
@@ -89,7 +89,7 @@ function layerFault(
     );
   }
   return new Error(
-    `${who}: the kernel overflows float64 at layer ${l + 1} of depth ${L} (activation ${act.name}, weightStd ${perLayerText(arch.weightStd)}, biasStd ${perLayerText(arch.biasStd)}, ${where} with |(weightStd[0] x, biasStd[0])| = ${norm}); lower the depth, weightStd or |x|`,
+    `${who}: the kernel overflows float64 at layer ${l + 1} of depth ${L} (activation ${act.name}, weightStd ${perLayerText(arch.weightStd)}, biasStd ${perLayerText(arch.biasStd)}, ${where} with |(weightStd[0] x, biasStd[0])| = ${norm}); the depth, weightStd or |x| must be lower`,
   );
 }
 
@@ -184,7 +184,7 @@ function rowFiller(
       throw layerFault(who, arch, l, varX[l][i], varY[l][j], c, out, `X[${i}], Y[${j}]`, normX[i]);
     }
     throw new Error(
-      `${who}: the ${output === "ntk" ? "NTK" : "NNGP"} entry [${i}][${j}] overflows float64 at depth ${L} (weightStd ${perLayerText(arch.weightStd)}, |(weightStd[0] x, biasStd[0])| = ${normX[i]} and ${normY[j]}); lower the depth, weightStd or |x|`,
+      `${who}: the ${output === "ntk" ? "NTK" : "NNGP"} entry [${i}][${j}] overflows float64 at depth ${L} (weightStd ${perLayerText(arch.weightStd)}, |(weightStd[0] x, biasStd[0])| = ${normX[i]} and ${normY[j]}); the depth, weightStd or |x| must be lower`,
     );
   };
   return (i, j0, j1, row) => {
@@ -269,7 +269,14 @@ function rowFiller(
   };
 }
 
-function kernel(who: string, output: Output, arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix {
+/** ntk or nngp (output) with its Errors named for `who` (the function the user called). */
+export function networkKernel(
+  who: string,
+  output: Output,
+  arch: Architecture,
+  X: PointsInput,
+  Y?: PointsInput,
+): Matrix {
   checkArchitecture(who, arch);
   const { x, y, symmetric } = readPair(who, X, Y);
   // Per point: its copy, the unit vector, norm, and per layer variance, second moment and root.
@@ -285,7 +292,7 @@ function kernel(who: string, output: Output, arch: Architecture, X: PointsInput,
  * 8 (n m + (n + m)(2 d + 2 + 3 L)) bytes for L hidden layers, checked before anything is allocated.
  */
 export function ntk(arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix {
-  return kernel("ntk", "ntk", arch, X, Y);
+  return networkKernel("ntk", "ntk", arch, X, Y);
 }
 
 /**
@@ -293,5 +300,5 @@ export function ntk(arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix
  * Peak memory as ntk's.
  */
 export function nngp(arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix {
-  return kernel("nngp", "nngp", arch, X, Y);
+  return networkKernel("nngp", "nngp", arch, X, Y);
 }

@@ -12,9 +12,15 @@
 import { Matrix } from "ml-matrix";
 import { cos, erf, relu, reluPower, sin, type Activation } from "../activations";
 import { mlp, type Architecture } from "./architecture";
-import { extendedLaplaceKernel, gammaExponentialKernel, gaussianKernel, laplaceKernel } from "./classic";
-import { nngp, ntk } from "./ntk";
+import {
+  extendedLaplaceKernelAs,
+  gammaExponentialKernelAs,
+  gaussianKernelAs,
+  laplaceKernelAs,
+} from "./classic";
+import { networkKernel } from "./ntk";
 import type { PointsInput } from "./points";
+import { checkNumberList, describeValue } from "../validate";
 
 /** One pair of kernels.json: two points and the reference values at that pair, by name. */
 export interface ReferencePair {
@@ -34,83 +40,101 @@ export interface ReferenceKernel {
   family: string;
   /** The architecture for network kernels; null for comparison kernels. */
   architecture: Architecture | null;
-  /** The kernel matrix: kind "ntk"/"nngp" for network names, "kernel" for comparison kernels. */
+  /**
+   * The kernel matrix: kind "ntk"/"nngp" for network names, "kernel" for comparison kernels. Its Errors
+   * start with referenceKernel("name").evaluate.
+   */
   evaluate(kind: ReferenceKind, X: PointsInput, Y?: PointsInput): Matrix;
 }
 
 const named: Record<string, Activation> = { relu, sin, cos, erf };
 
-function networkKernel(name: string, family: string, arch: Architecture): ReferenceKernel {
+/** The name evaluate's Errors start with: what the user called. */
+const evaluateName = (name: string): string => `referenceKernel(${JSON.stringify(name)}).evaluate`;
+
+function networkReference(name: string, family: string, arch: Architecture): ReferenceKernel {
+  const who = evaluateName(name);
   return {
     name,
     family,
     architecture: arch,
     evaluate(kind, X, Y) {
-      if (kind === "ntk") return ntk(arch, X, Y);
-      if (kind === "nngp") return nngp(arch, X, Y);
+      if (kind === "ntk" || kind === "nngp") return networkKernel(who, kind, arch, X, Y);
       throw new Error(
-        `referenceKernel ${name}: kind must be "ntk" or "nngp" for a network kernel, got ${kind}`,
+        `${who}: kind must be "ntk" or "nngp" for a network kernel, got ${describeValue(kind)}`,
       );
     },
   };
 }
 
-function comparisonKernel(
+function comparisonReference(
   name: string,
   family: string,
-  f: (X: PointsInput, Y?: PointsInput) => Matrix,
+  f: (who: string, X: PointsInput, Y?: PointsInput) => Matrix,
 ): ReferenceKernel {
+  const who = evaluateName(name);
   return {
     name,
     family,
     architecture: null,
     evaluate(kind, X, Y) {
       if (kind !== "kernel") {
-        throw new Error(
-          `referenceKernel ${name}: kind must be "kernel" for a comparison kernel, got ${kind}`,
-        );
+        throw new Error(`${who}: kind must be "kernel" for a comparison kernel, got ${describeValue(kind)}`);
       }
-      return f(X, Y);
+      return f(who, X, Y);
     },
   };
 }
 
 /** The lab kernel a reference name denotes, or null for a name it does not know. */
 export function referenceKernel(name: string): ReferenceKernel | null {
+  if (typeof name !== "string") {
+    throw new Error(
+      `referenceKernel: name must be a string (a name of kernels.json), got ${describeValue(name)}`,
+    );
+  }
   let m = /^relu_ntk_L(\d)(_bias)?$/.exec(name);
   if (m) {
     const L = Number(m[1]);
     const bias = Array.from({ length: L }, (_, l) => (m && m[2] && l === 0 ? 1 : 0));
-    return networkKernel(name, "ReLU, depth 1-3", mlp(new Array(L).fill(relu), { biasStd: bias }));
+    return networkReference(name, "ReLU, depth 1-3", mlp(new Array(L).fill(relu), { biasStd: bias }));
   }
   m = /^relu(\d)_ntk_L1(_bias)?$/.exec(name);
   if (m) {
-    return networkKernel(name, "ReLU^k, k = 1-5", mlp([reluPower(Number(m[1]))], { biasStd: m[2] ? 1 : 0 }));
+    return networkReference(
+      name,
+      "ReLU^k, k = 1-5",
+      mlp([reluPower(Number(m[1]))], { biasStd: m[2] ? 1 : 0 }),
+    );
   }
   m = /^(sin|cos|erf)_ntk_L1$/.exec(name);
-  if (m) return networkKernel(name, "sin, cos, erf", mlp([named[m[1]]]));
+  if (m) return networkReference(name, "sin, cos, erf", mlp([named[m[1]]]));
   m = /^(relu|sin)_(relu|sin)_ntk$/.exec(name);
-  if (m) return networkKernel(name, "relu/sin mixed, depth 2", mlp([named[m[1]], named[m[2]]]));
+  if (m) return networkReference(name, "relu/sin mixed, depth 2", mlp([named[m[1]], named[m[2]]]));
   m = /^laplacian_s([\d.]+)$/.exec(name);
   if (m) {
     const sigma = Number(m[1]);
-    return comparisonKernel(name, "Laplace", (X, Y) => laplaceKernel(X, Y, { sigma }));
+    return comparisonReference(name, "Laplace", (who, X, Y) => laplaceKernelAs(who, X, Y, { sigma }));
   }
   m = /^gaussian_s([\d.]+)$/.exec(name);
   if (m) {
     const sigma = Number(m[1]);
-    return comparisonKernel(name, "Gaussian", (X, Y) => gaussianKernel(X, Y, { sigma }));
+    return comparisonReference(name, "Gaussian", (who, X, Y) => gaussianKernelAs(who, X, Y, { sigma }));
   }
   m = /^pseudo_laplacian_a([\d.]+)$/.exec(name);
   if (m) {
     const alpha = Number(m[1]);
-    return comparisonKernel(name, "gamma-exponential", (X, Y) => gammaExponentialKernel(X, Y, { alpha }));
+    return comparisonReference(name, "gamma-exponential", (who, X, Y) =>
+      gammaExponentialKernelAs(who, X, Y, { alpha }),
+    );
   }
   m = /^extended_a([\d.]+)_b([\d.]+)$/.exec(name);
   if (m) {
     const alpha = Number(m[1]);
     const beta = Number(m[2]);
-    return comparisonKernel(name, "extended Laplace", (X, Y) => extendedLaplaceKernel(X, Y, { alpha, beta }));
+    return comparisonReference(name, "extended Laplace", (who, X, Y) =>
+      extendedLaplaceKernelAs(who, X, Y, { alpha, beta }),
+    );
   }
   return null;
 }
@@ -137,11 +161,13 @@ export function checkReferenceValues(pairs: readonly ReferencePair[]): {
   checks: ReferenceCheck[];
   unknown: string[];
 } {
-  if (!Array.isArray(pairs)) {
+  const who = "checkReferenceValues";
+  if (!Array.isArray(pairs) || pairs.length === 0) {
     throw new Error(
-      `checkReferenceValues: pairs must be the "pairs" array of kernels.json, got ${String(pairs)}`,
+      `${who}: pairs must be the (non-empty) "pairs" array of kernels.json, got ${describeValue(pairs)}`,
     );
   }
+  pairs.forEach((pair, k) => checkPair(who, `pairs[${k}]`, pair));
   const checks: ReferenceCheck[] = [];
   const unknown = new Set<string>();
   for (const pair of pairs) {
@@ -176,4 +202,32 @@ export function checkReferenceValues(pairs: readonly ReferencePair[]): {
     }
   }
   return { checks, unknown: [...unknown] };
+}
+
+/** One entry of kernels.json's pairs: a name, two points of one dimension and tables of numbers. */
+function checkPair(who: string, at: string, pair: unknown): void {
+  const shape = "{ name, x, y, ntk_or_kernel, nngp }";
+  if (pair === null || typeof pair !== "object") {
+    throw new Error(`${who}: ${at} must be an object ${shape}, got ${describeValue(pair)}`);
+  }
+  const p = pair as Partial<ReferencePair>;
+  if (typeof p.name !== "string") {
+    throw new Error(`${who}: ${at}.name must be a string, got ${describeValue(p.name)}`);
+  }
+  const x = checkNumberList(who, `${at}.x`, p.x, { min: 1 });
+  checkNumberList(who, `${at}.y`, p.y, { length: x.length, lengthRule: ` (as many as ${at}.x)` });
+  for (const key of ["ntk_or_kernel", "nngp"] as const) {
+    const table = p[key];
+    if (key === "nngp" && table === undefined) continue;
+    if (table === null || typeof table !== "object" || Array.isArray(table)) {
+      throw new Error(
+        `${who}: ${at}.${key} must be an object of values by name, got ${describeValue(table)}`,
+      );
+    }
+    for (const [name, v] of Object.entries(table)) {
+      if (!Number.isFinite(v)) {
+        throw new Error(`${who}: ${at}.${key}.${name} must be a finite number, got ${describeValue(v)}`);
+      }
+    }
+  }
 }
