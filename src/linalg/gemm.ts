@@ -38,6 +38,7 @@ import { availableParallelism } from "node:os";
 import { KernelPool, type Kernel } from "./pool";
 import { wasmApi, type WasmMemory } from "./wasm-api";
 import { K_STEP, kernelModuleBytes, MAX_PAGES, wasmSimdSupported } from "./wasm";
+import { checkFinite, describeValue, requiredObject } from "../validate";
 
 /** A dense row-major matrix: entry (i, j) is data[i * cols + j]. */
 export interface Mat {
@@ -66,6 +67,11 @@ export interface GemmOptions {
 export function mat(rows: number, cols: number, data?: Float64Array): Mat {
   if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
     throw new Error(`mat: rows and cols must be integers >= 0, got ${rows} x ${cols}`);
+  }
+  if (data !== undefined && !(data instanceof Float64Array)) {
+    throw new Error(
+      `mat: data must be a Float64Array of rows * cols = ${rows * cols} entries, got ${describeValue(data)}`,
+    );
   }
   const d = data ?? new Float64Array(rows * cols);
   if (d.length !== rows * cols) {
@@ -164,6 +170,7 @@ function defaultThreads(): number {
  * wasm only). Defaults: wasm, min(2, cores) threads, or NTK_THREADS from the environment.
  */
 export function setGemmBackend(options: { backend?: Backend | "auto"; threads?: number }): void {
+  requiredObject("setGemmBackend", "options", options, "{ backend?, threads? }");
   if (options.backend !== undefined && !["wasm", "js", "auto"].includes(options.backend)) {
     throw new Error(`setGemmBackend: backend must be "wasm", "js" or "auto", got ${String(options.backend)}`);
   }
@@ -327,27 +334,40 @@ function getEngine(bytes: number): Engine {
   return e;
 }
 
-function checkDims(A: Mat, B: Mat, C: Mat, transA: boolean, transB: boolean): [number, number, number] {
+/** Checks the operands and the scalars of a product named `who`, and returns its sizes M, N, K. */
+function checkOperands(
+  who: string,
+  A: Mat,
+  B: Mat,
+  C: Mat,
+  { transA, transB, alpha, beta }: { transA: boolean; transB: boolean; alpha: number; beta: number },
+): [number, number, number] {
   for (const [nm, X] of [
     ["A", A],
     ["B", B],
     ["C", C],
   ] as const) {
-    if (!X || !(X.data instanceof Float64Array) || X.data.length !== X.rows * X.cols) {
-      throw new Error(`gemm: ${nm} must be a Mat { rows, cols, data: Float64Array of rows * cols }`);
+    const shaped = X !== null && typeof X === "object" && X.data instanceof Float64Array;
+    if (!shaped || X.data.length !== X.rows * X.cols) {
+      const got = shaped ? `${X.rows} x ${X.cols} with data of length ${X.data.length}` : describeValue(X);
+      throw new Error(
+        `${who}: ${nm} must be a Mat { rows, cols, data: Float64Array of rows * cols }, got ${got}`,
+      );
     }
   }
+  checkFinite(who, "alpha", alpha);
+  checkFinite(who, "beta", beta);
   const M = transA ? A.cols : A.rows;
   const K = transA ? A.rows : A.cols;
   const Kb = transB ? B.cols : B.rows;
   const N = transB ? B.rows : B.cols;
   if (K !== Kb) {
     throw new Error(
-      `gemm: inner dimensions differ: op(A) is ${M} x ${K}, op(B) is ${Kb} x ${N} (transA ${transA}, transB ${transB})`,
+      `${who}: inner dimensions differ: op(A) is ${M} x ${K}, op(B) is ${Kb} x ${N} (transA ${transA}, transB ${transB})`,
     );
   }
   if (C.rows !== M || C.cols !== N) {
-    throw new Error(`gemm: C must be ${M} x ${N} = op(A) op(B), got ${C.rows} x ${C.cols}`);
+    throw new Error(`${who}: C must be ${M} x ${N} = op(A) op(B), got ${C.rows} x ${C.cols}`);
   }
   return [M, N, K];
 }
@@ -359,7 +379,7 @@ export function gemm(A: Mat, B: Mat, C: Mat, options: GemmOptions = {}): Mat {
   const alpha = options.alpha ?? 1;
   const beta = options.beta ?? 0;
   const upper = options.upper ?? false;
-  const [M, N, K] = checkDims(A, B, C, transA, transB);
+  const [M, N, K] = checkOperands("gemm", A, B, C, { transA, transB, alpha, beta });
   if (upper && M !== N) throw new Error(`gemm: upper needs a square C, got ${M} x ${N}`);
   if (M === 0 || N === 0) return C;
   if (upper && (K === 0 || alpha === 0 || M * N * K < SMALL || M < 4)) {
@@ -712,7 +732,7 @@ export function gemmReference(A: Mat, B: Mat, C: Mat, options: GemmOptions = {})
   const transB = options.transB ?? false;
   const alpha = options.alpha ?? 1;
   const beta = options.beta ?? 0;
-  const [M, N, K] = checkDims(A, B, C, transA, transB);
+  const [M, N, K] = checkOperands("gemmReference", A, B, C, { transA, transB, alpha, beta });
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let s = 0;
