@@ -17,7 +17,7 @@ const { createExecutor } = require("tslab/dist/executor") as {
     rootDir: string,
     convs: { node: unknown; browser: unknown; close(): void },
     console: { log(...a: unknown[]): void; error(...a: unknown[]): void },
-  ): { execute(src: string): Promise<boolean>; close(): void };
+  ): TslabExecutor;
 };
 const jupyter = require("tslab/dist/jupyter") as {
   lastWriteDisplayData: ((data: DisplayData, update: boolean) => void) | null;
@@ -70,6 +70,36 @@ function lines(text: string): string[] {
   return text.split(/(?<=\n)/);
 }
 
+export interface TslabExecutor {
+  execute(src: string): Promise<boolean>;
+  close(): void;
+}
+
+/**
+ * tslab's own executor (the code the kernel runs) for cells run in folder `dir`: each cell compiled by
+ * tslab's TypeScript 5.0 converter (started on first use) and evaluated in this process.
+ */
+export function createTslabExecutor(
+  dir: string,
+  console: { log(...a: unknown[]): void; error(...a: unknown[]): void },
+): TslabExecutor {
+  let node: { close(): void } | null = null;
+  let browser: { close(): void } | null = null;
+  const convs = {
+    get node() {
+      return (node ??= createConverter({ isJS: false, isBrowser: false }));
+    },
+    get browser() {
+      return (browser ??= createConverter({ isJS: false, isBrowser: true }));
+    },
+    close() {
+      node?.close();
+      browser?.close();
+    },
+  };
+  return createExecutor(dir, convs, console);
+}
+
 /**
  * Executes every code cell of `file` in order, in a fresh tslab executor whose working folder is the
  * notebook's folder (as in JupyterLab), and writes the notebook with its outputs back to `file`, or to
@@ -97,21 +127,7 @@ export async function runNotebook(
       outputs.push({ output_type: "stream", name, text: lines(text) });
     }
   };
-  let node: { close(): void } | null = null;
-  let browser: { close(): void } | null = null;
-  const convs = {
-    get node() {
-      return (node ??= createConverter({ isJS: false, isBrowser: false }));
-    },
-    get browser() {
-      return (browser ??= createConverter({ isJS: false, isBrowser: true }));
-    },
-    close() {
-      node?.close();
-      browser?.close();
-    },
-  };
-  const executor = createExecutor(process.cwd(), convs, {
+  const executor = createTslabExecutor(process.cwd(), {
     log: (...args) => stream("stdout", format(...args) + "\n"),
     error: (...args) => errorText.push(format(...args)),
   });

@@ -522,28 +522,26 @@ export function runCase(row: Row, c: Case, exported: (...args: unknown[]) => unk
     assert.deepEqual(plain(got), plain(run(e.same())));
     return;
   }
-  if ("sameOrRefused" in e) {
+  // A refusal must be a proper Error (then null); an answer must be finite.
+  const answerOrRefusal = (): { got: unknown } | null => {
     let got: unknown;
     try {
       got = run(c.args());
     } catch (err) {
       checkError(err, who, c.param, []);
-      return;
+      return null;
     }
     finite(got);
-    assert.deepEqual(plain(got), plain(run(e.sameOrRefused())));
+    return { got };
+  };
+  if ("sameOrRefused" in e) {
+    const answer = answerOrRefusal();
+    if (answer) assert.deepEqual(plain(answer.got), plain(run(e.sameOrRefused())));
     return;
   }
   if ("finiteOrRefused" in e) {
-    let got: unknown;
-    try {
-      got = run(c.args());
-    } catch (err) {
-      checkError(err, who, c.param, []);
-      return;
-    }
-    finite(got);
-    e.answer?.(got);
+    const answer = answerOrRefusal();
+    if (answer) e.answer?.(answer.got);
     return;
   }
   const got = run(c.args());

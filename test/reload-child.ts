@@ -12,16 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const { createConverter } = require("tslab/dist/converter") as {
-  createConverter(options: { isJS: boolean; isBrowser: boolean }): { close(): void };
-};
-const { createExecutor } = require("tslab/dist/executor") as {
-  createExecutor(
-    rootDir: string,
-    convs: { node: unknown; browser: unknown; close(): void },
-    console: { log(...a: unknown[]): void; error(...a: unknown[]): void },
-  ): { execute(src: string): Promise<boolean>; close(): void };
-};
+import { createTslabExecutor } from "../scripts/notebook-runner";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("reload-child: run node with --expose-gc");
@@ -50,20 +41,8 @@ async function settledMemory(): Promise<NodeJS.MemoryUsage> {
 async function main(): Promise<void> {
   const [folder, runs] = [process.argv[2], Number(process.argv[3])];
   process.chdir(folder);
-  let node: { close(): void } | null = null;
-  const convs = {
-    get node() {
-      return (node ??= createConverter({ isJS: false, isBrowser: false }));
-    },
-    get browser(): unknown {
-      throw new Error("reload-child: no browser converter");
-    },
-    close() {
-      node?.close();
-    },
-  };
   const errors: string[] = [];
-  const executor = createExecutor(process.cwd(), convs, {
+  const executor = createTslabExecutor(process.cwd(), {
     log: () => {},
     error: (...args) => errors.push(args.join(" ")),
   });
