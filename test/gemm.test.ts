@@ -182,6 +182,31 @@ test("products larger than the work-space limit run in blocks of C, bit for bit 
   setGemmBackend({ backend: "auto", threads: 2 });
 });
 
+test("an engine whose workers a newer evaluation stopped stays on the calling thread, even when asked for threads", async () => {
+  // A rerun of a notebook's import cell with changed code closes the shared pool; the old evaluation's
+  // functions keep that engine. Its ended workers still read as started: activating them again made the
+  // next product wait 60 s for answers that never came.
+  setGemmBackend({ backend: "auto", threads: 2 });
+  assert.equal(await gemmReady(), 2);
+  const shared = (globalThis as unknown as Record<symbol, { engine: { pool: { close(): void } | null } }>)[
+    Symbol.for("ntk-lab.gemm")
+  ];
+  assert.ok(shared.engine?.pool, "a pool of workers to close");
+  shared.engine.pool.close();
+  setGemmBackend({ threads: 2 });
+  const { A, B } = operands(200, 210, 190, false, false, 4);
+  const start = Date.now();
+  const C = gemm(A, B, mat(200, 210));
+  const elapsed = Date.now() - start;
+  assert.ok(elapsed < 5000, `the product took ${elapsed} ms`);
+  assert.deepEqual(C.data, gemmReference(A, B, mat(200, 210)).data);
+  assert.equal(gemmBackend().threads, 1);
+  // A backend change starts a new engine with workers again.
+  setGemmBackend({ backend: "wasm", threads: 2 });
+  assert.equal(await gemmReady(), 2);
+  setGemmBackend({ backend: "auto", threads: 2 });
+});
+
 test("bad shapes throw naming the dimensions", () => {
   assert.throws(
     () => gemm(mat(2, 3), mat(4, 5), mat(2, 5)),
@@ -192,24 +217,32 @@ test("bad shapes throw naming the dimensions", () => {
   assert.throws(() => setGemmBackend({ threads: 0 }), /threads must be an integer >= 1, got 0/);
 });
 
+/**
+ * Evaluates src/linalg/<name>.ts as tslab does (TypeScript's CommonJS emit, a new evaluation each call),
+ * with `edit` applied to its source and the modules in `required` for its imports.
+ */
+function load(
+  name: string,
+  required: Record<string, unknown>,
+  edit: (source: string) => string = (source) => source,
+): Record<string, unknown> {
+  const source = edit(readFileSync(path.join(__dirname, "..", "src", "linalg", `${name}.ts`), "utf8"));
+  const js = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
+  }).outputText;
+  const exported: Record<string, unknown> = {};
+  new Function("exports", "require", js)(exported, (m: string) => required[m] ?? require(m));
+  return exported;
+}
+
 test("the wasm module builds under tslab's CommonJS emit too", () => {
   // TypeScript's CommonJS output reads exported constants as exports.NAME; a local `const exports` made
   // kernelModuleBytes throw inside tslab (and gemm silently fall back to plain JS) while tsx worked.
   // test/tslab-imports.test.ts rules that name out everywhere in src/; this builds the module as tslab would.
-  const dir = path.join(__dirname, "..", "src");
-  const load = (name: string, required: Record<string, unknown>): Record<string, unknown> => {
-    const source = readFileSync(path.join(dir, "linalg", `${name}.ts`), "utf8");
-    const js = ts.transpileModule(source, {
-      compilerOptions: {
-        module: ts.ModuleKind.CommonJS,
-        target: ts.ScriptTarget.ES2022,
-        esModuleInterop: true,
-      },
-    }).outputText;
-    const exported: Record<string, unknown> = {};
-    new Function("exports", "require", js)(exported, (m: string) => required[m] ?? require(m));
-    return exported;
-  };
   const wasm = load("wasm", {
     "./wasm-api": load("wasm-api", {}),
     "./wasm-encoding": load("wasm-encoding", {}),
@@ -220,4 +253,29 @@ test("the wasm module builds under tslab's CommonJS emit too", () => {
       bytes,
     ),
   );
+});
+
+test("a new evaluation of gemm.ts adopts the shared state when nothing changed, and not when its shape's version did", () => {
+  // Last: the evaluations below replace the state this file's gemm uses on globalThis.
+  const required = {
+    "./pool": require("../src/linalg/pool"),
+    "./wasm-api": require("../src/linalg/wasm-api"),
+    "./wasm": require("../src/linalg/wasm"),
+    "../validate": require("../src/validate"),
+  };
+  const key = Symbol.for("ntk-lab.gemm");
+  const shared = (): unknown => (globalThis as unknown as Record<symbol, unknown>)[key];
+  load("gemm", required);
+  const first = shared();
+  load("gemm", required);
+  assert.equal(shared(), first, "the same code adopts the state");
+  load("gemm", required, (source) => {
+    const edited = source.replace(
+      /const STATE_VERSION = (\d+);/,
+      (_, v) => `const STATE_VERSION = ${+v + 1};`,
+    );
+    assert.notEqual(edited, source, "gemm.ts declares STATE_VERSION");
+    return edited;
+  });
+  assert.notEqual(shared(), first, "a new state version starts a new state");
 });

@@ -128,9 +128,10 @@ type PackFn = (src: number, dst: number, panels: number, kLen: number, step: num
  * The process's one gemm state: settings, and the engine (worker threads, their shared WebAssembly memory,
  * the compiled module). tslab evaluates src/ anew when a notebook's import cell is rerun after a change;
  * each evaluation of this file finds the state on globalThis and adopts it, so that a rerun neither starts
- * new workers nor allocates new memory. The state carries a stamp of the worker protocol and the module
- * bytes: an evaluation with different ones (the code changed) stops the old workers, which then end, and
- * drops the old engine with its memory.
+ * new workers nor allocates new memory. The state carries a stamp of its shape (STATE_VERSION), the code
+ * that builds the engine, the worker protocol and the kernels: an evaluation with a different stamp (the
+ * code changed) stops the old workers, which then end, and starts its own state; the old evaluation's
+ * functions keep the old engine, on the calling thread alone.
  */
 interface GemmState {
   readonly version: string;
@@ -140,11 +141,20 @@ interface GemmState {
 }
 
 const STATE_KEY = Symbol.for("ntk-lab.gemm");
+/**
+ * The shape of the shared state: bump it by hand whenever GemmState or Engine gains, loses or changes a
+ * field, or what a field holds changes (e.g. a different kind of memory), so that a new evaluation does
+ * not adopt a state built by older code. The code that builds the engine (getEngine), the worker protocol
+ * and the kernels are in the stamp already.
+ */
+const STATE_VERSION = 1;
 const state = adoptState();
 
 function adoptState(): GemmState {
   const holder = globalThis as unknown as Record<symbol, GemmState | undefined>;
   const version = createHash("sha1")
+    .update(String(STATE_VERSION))
+    .update(getEngine.toString())
     .update(kernelModuleBytes(true))
     .update(kernelModuleBytes(false))
     .update(KernelPool.protocol)
@@ -181,9 +191,9 @@ export function setGemmBackend(options: { backend?: Backend | "auto"; threads?: 
   state.threads = options.threads ?? state.threads;
   const engine = state.engine;
   if (engine && backend === state.backend && engine.pool && state.threads - 1 <= engine.pool.size) {
-    // Fewer (or as many) threads than the running pool has: use part of it, no restart.
-    engine.pool.active = state.threads - 1;
-    engine.threads = state.threads;
+    // Fewer (or as many) threads than the running pool has: use part of it, no restart. A pool closed by a
+    // newer evaluation of this file (this state is then an old one's) refuses and stays on this thread.
+    engine.threads = 1 + engine.pool.activate(state.threads - 1);
     return;
   }
   state.backend = backend;

@@ -78,8 +78,10 @@ export class KernelPool {
   /** Jobs left to run on the calling thread alone, and recent jobs that waited long for workers. */
   private solo = 0;
   private strikes = 0;
-  /** How many of the workers take part (setGemmBackend({ threads }) changes it without restarting them). */
-  active: number;
+  /** How many of the workers take part (see activate()). */
+  private active: number;
+  /** Set by close(): the workers are gone, active stays 0, and every job runs on the calling thread. */
+  private closed = false;
   readonly size: number;
 
   constructor(
@@ -106,6 +108,16 @@ export class KernelPool {
       });
       this.workers.push(worker);
     }
+  }
+
+  /**
+   * Lets `workers` of the pool's workers (at most its size) take part from the next job on, without
+   * restarting them (setGemmBackend({ threads })). A closed pool refuses: its workers have ended (their
+   * ready flags stay set), so it keeps running on the calling thread. Returns how many take part.
+   */
+  activate(workers: number): number {
+    if (!this.closed) this.active = Math.min(workers, this.size);
+    return this.active;
   }
 
   /** Workers that have started and can take jobs now. */
@@ -194,9 +206,10 @@ export class KernelPool {
 
   /**
    * Stops the workers, which then end and release their instances of the memory (they are unref'd, so a
-   * process may also just exit). The pool stays usable, on the calling thread alone.
+   * process may also just exit). The pool stays usable, on the calling thread alone, for good.
    */
   close(): void {
+    this.closed = true;
     this.active = 0;
     for (let w = 1; w < this.blocks.length; w++) {
       Atomics.store(this.blocks[w], QUIT, 1);
