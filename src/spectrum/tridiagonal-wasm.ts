@@ -284,8 +284,9 @@ const KEEP_BYTES = 16 * 2 ** 20;
 
 /**
  * The process's one kernel. tslab may evaluate this file again in the same process (a rerun of a
- * notebook's import cell after a change): a new evaluation adopts the kernel on globalThis when its module
- * bytes are the same, and otherwise drops it with its memory.
+ * notebook's import cell after a change): a new evaluation adopts the kernel on globalThis when its stamp
+ * (KERNEL_VERSION, the code that builds the kernel and the module bytes) is the same, and otherwise drops
+ * it with its memory.
  */
 interface Held {
   readonly version: string;
@@ -293,6 +294,12 @@ interface Held {
 }
 
 const KEY = Symbol.for("ntk-lab.tridiagonal");
+/**
+ * The shape of the shared kernel: bump it by hand whenever Held or TridiagonalKernel gains, loses or
+ * changes a member, or what one holds or means changes, so that a new evaluation does not adopt a kernel
+ * built by older code. createKernel's code and the module bytes are in the stamp already.
+ */
+const KERNEL_VERSION = 1;
 /** This evaluation's kernel, once looked up. */
 let adopted: TridiagonalKernel | null | undefined;
 
@@ -301,7 +308,11 @@ export function tridiagonalKernel(): TridiagonalKernel | null {
   if (adopted !== undefined) return adopted;
   const holder = globalThis as unknown as Record<symbol, Held | undefined>;
   const bytes = moduleBytes();
-  const version = createHash("sha1").update(bytes).digest("hex");
+  const version = createHash("sha1")
+    .update(String(KERNEL_VERSION))
+    .update(createKernel.toString())
+    .update(bytes)
+    .digest("hex");
   const held = holder[KEY];
   if (held && held.version === version) return (adopted = held.kernel);
   adopted = createKernel(bytes);
