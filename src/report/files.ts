@@ -1,11 +1,12 @@
 /**
  * Where the lab writes, and how: every file goes through a temporary file and a rename, so an
  * interrupted run leaves either the old file or the new one, never half of one. A kill between the
- * two leaves the temporary file `<file>.tmp-<pid>-<stamp>`; it names the writing process, so the next
- * run removes those whose writer is gone (the first atomic write into a folder in a process, and
- * startNotebook for figures/ and data/), never those of a live process.
+ * two leaves the temporary file `<file>.tmp-<host>-<pid>-<stamp>`; it names the writing machine and
+ * process, so the next run (the first atomic write into a folder in a process, and startNotebook for
+ * figures/ and data/) removes those of this machine whose writer is gone, never those of a live process.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { describeValue } from "../validate";
 
@@ -34,7 +35,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   removeStaleTemporaries(path.dirname(file));
-  const tmp = `${file}.tmp-${process.pid}-${Math.floor(performance.now() * 1000)}`;
+  const tmp = temporaryName(file, process.pid, Math.floor(performance.now() * 1000));
   try {
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, file);
@@ -50,15 +51,40 @@ function checkPath(who: string, name: string, value: unknown): void {
   }
 }
 
-/** A temporary file of writeFileAtomic, with the id of the process that wrote it. */
-const TEMPORARY = /\.tmp-(\d+)-\d+$/;
+/**
+ * This machine's name as temporary files carry it: letters, digits, dots, hyphens and underscores
+ * only (anything else becomes _), at most 64 characters.
+ */
+const HOST =
+  os
+    .hostname()
+    .replace(/[^A-Za-z0-9._-]/g, "_")
+    .slice(0, 64) || "_";
+
+/** The temporary file writeFileAtomic writes file through: `<file>.tmp-<host>-<pid>-<stamp>`. */
+export function temporaryName(file: string, pid: number, stamp: number): string {
+  return `${file}.tmp-${HOST}-${pid}-${stamp}`;
+}
+
+/**
+ * A temporary file of writeFileAtomic, with the machine and process that wrote it; names of earlier
+ * runs (`<file>.tmp-<pid>-<stamp>`) have no machine: they were written here.
+ */
+const TEMPORARY = /\.tmp-(?:(.+)-)?(\d+)-\d+$/;
+/**
+ * Temporary files younger than this (by modification time) stay: their writer may be a process that
+ * kill(pid, 0) cannot see on this machine (another PID namespace sharing the folder, e.g. a container).
+ */
+const GRACE_MS = 60_000;
 /** Folders already swept by this process (resolved paths). */
 const swept = new Set<string>();
 
 /**
- * Removes, once per folder and process, the temporary files of writeFileAtomic in dir whose writing
- * process no longer exists; returns their names. A process that exists but belongs to someone else
- * (EPERM) counts as alive, and so does a reused pid: such files stay.
+ * Removes, once per folder and process, the temporary files of writeFileAtomic in dir that this
+ * machine wrote, whose writing process no longer exists and which are older than GRACE_MS; returns
+ * their names. Those of other machines (a folder shared over the network) stay, whatever their age:
+ * their process cannot be checked from here. A process that exists but belongs to someone else (EPERM)
+ * counts as alive, and so does a reused pid: such files stay.
  */
 export function removeStaleTemporaries(dir: string): string[] {
   const resolved = path.resolve(dir);
@@ -73,8 +99,14 @@ export function removeStaleTemporaries(dir: string): string[] {
   const removed: string[] = [];
   for (const name of names) {
     const match = TEMPORARY.exec(name);
-    if (!match || processExists(Number(match[1]))) continue;
-    fs.rmSync(path.join(resolved, name), { force: true });
+    if (!match || (match[1] ?? HOST) !== HOST || processExists(Number(match[2]))) continue;
+    const file = path.join(resolved, name);
+    try {
+      if (Date.now() - fs.statSync(file).mtimeMs < GRACE_MS) continue;
+    } catch {
+      continue; // gone meanwhile
+    }
+    fs.rmSync(file, { force: true });
     removed.push(name);
   }
   return removed;
