@@ -117,7 +117,55 @@ describe("the architecture argument is checked", () => {
   test("empiricalNtk({}, X) names net", () =>
     assert.throws(
       () => empiricalNtk({} as any, X),
-      /empiricalNtk: net must be a Network from network\(arch, \{ inputDim, width \}\), got an object/,
+      /^Error: empiricalNtk: net must be a Network \(from network\(arch, \{ inputDim, width \}\) or mlpNetwork\), got an object$/,
+    ));
+  // What a rerun of a notebook's import cell leaves: architectures not made by this instance's mlp.
+  test("an object of the Architecture's shape is accepted by ntk, nngp and monteCarloNtk", () => {
+    const made = mlp([relu, erf], { weightStd: [1, 2, 1], biasStd: 0.5 });
+    const copy = {
+      activations: [relu, erf],
+      weightStd: Float64Array.of(1, 2, 1),
+      biasStd: Float64Array.of(0.5, 0.5),
+    };
+    const Z = [
+      [1, 0],
+      [0.6, 0.8],
+    ];
+    assert.deepEqual(ntk(copy, Z).to2DArray(), ntk(made, Z).to2DArray());
+    assert.deepEqual(nngp(copy, Z).to2DArray(), nngp(made, Z).to2DArray());
+    const options = { samples: 8, seed: 2 };
+    assert.deepEqual(
+      monteCarloNtk(copy, Z, undefined, options).to2DArray(),
+      monteCarloNtk(made, Z, undefined, options).to2DArray(),
+    );
+  });
+  const shaped = (changes: object) => ({
+    activations: [relu],
+    weightStd: Float64Array.of(1, 1),
+    biasStd: Float64Array.of(0),
+    ...changes,
+  });
+  const broken: [object, string][] = [
+    [shaped({ activations: [{ fn: Math.sin }] }), "an object whose activations\\[0\\] is not an Activation"],
+    [shaped({ weightStd: [1, 1] }), "an object whose weightStd is not a Float64Array of 2 scales"],
+    [shaped({ biasStd: Float64Array.of(0, 0) }), "an object whose biasStd is not a Float64Array of 1 scales"],
+    [shaped({ weightStd: Float64Array.of(1, NaN) }), "an object with weightStd\\[1\\] = NaN"],
+    [shaped({ biasStd: Float64Array.of(-1) }), "an object with biasStd\\[0\\] = -1"],
+  ];
+  for (const [arch, got] of broken) {
+    test(`ntk refuses an architecture-like object, got ${got.replace(/\\/g, "")}`, () =>
+      assert.throws(
+        () => ntk(arch as any, X),
+        new RegExp(
+          `^Error: ntk: arch must be an Architecture from mlp\\(\\[\\.\\.\\.activations\\], options\\), got ${got}$`,
+        ),
+      ));
+  }
+  test("network() checks arch as ntk does", () =>
+    assert.throws(
+      () =>
+        network(shaped({ weightStd: Float64Array.of(1, NaN) }) as any, { inputDim: 2, width: 3, seed: 1 }),
+      /^Error: network: arch must be an Architecture from mlp\(\[\.\.\.activations\], options\), got an object with weightStd\[1\] = NaN$/,
     ));
 });
 
