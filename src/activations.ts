@@ -9,6 +9,7 @@
 import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "./kernels/arccos";
 import { erf as erfFunction, erfDerivative } from "./kernels/erf";
 import { gaussHermite } from "./kernels/quadrature";
+import { MIN_NORMAL } from "./numeric";
 import { checkFunction, checkInteger, describeValue, requiredObject } from "./validate";
 
 /**
@@ -44,9 +45,6 @@ const valuesOnlyDuals = new WeakMap<Dual, Dual>();
 export function valuesOnlyDual(dual: Dual): Dual {
   return valuesOnlyDuals.get(dual) ?? dual;
 }
-
-/** The smallest normal float64: a product below it keeps fewer than 53 bits. */
-const MIN_NORMAL = 2.2250738585072014e-308;
 
 /**
  * sqrt(a b) for a, b >= 0 without overflow or underflow of the product: sqrt(1e300 * 1e300) is Infinity

@@ -10,7 +10,7 @@
  * featureScale = sqrt(c_l / d_l), W and b ~ N(0, 1): the network whose infinite-width kernels are
  * ntk() and nngp(). With weightStd 1 and no bias, one ReLU layer is f = A sqrt(2/k) relu(B x) (seed 004).
  */
-import type { Architecture } from "./kernels/architecture";
+import { checkArchitecture, type Architecture } from "./kernels/architecture";
 import { rngFrom, type Rng } from "./random";
 import { gemm, mat } from "./linalg/gemm";
 import { checkInteger, checkNumberList, describeValue } from "./validate";
@@ -84,15 +84,7 @@ export class Network {
 
   /** who: the name errors start with (network() passes its own). */
   constructor(arch: Architecture, options: NetworkOptions, who = "Network") {
-    if (
-      arch === null ||
-      typeof arch !== "object" ||
-      !Array.isArray(arch.activations) ||
-      !(arch.weightStd instanceof Float64Array) ||
-      !(arch.biasStd instanceof Float64Array)
-    ) {
-      throw new Error(`${who}: arch must be an Architecture (from mlp([...])), got ${describeValue(arch)}`);
-    }
+    checkArchitecture(who, arch);
     if (options === null || typeof options !== "object") {
       throw new Error(
         `${who}: options must be an object { inputDim, width, seed or rng, ... }, got ${describeValue(options)}`,
@@ -355,6 +347,22 @@ export class Network {
   }
 }
 
+/**
+ * The mark of a Network, shared by every evaluation of this file: a rerun of a notebook's import cell makes
+ * a new Network class, and the networks built before it must still be accepted (instanceof would refuse them).
+ */
+const NETWORK = Symbol.for("ntk-lab.network");
+Object.defineProperty(Network.prototype, NETWORK, { value: true });
+
+/** Throws unless net is a Network (from network() or mlpNetwork, in this or an earlier evaluation of src/). */
+export function checkNetwork(who: string, net: unknown): asserts net is Network {
+  if (net === null || typeof net !== "object" || (net as Record<symbol, unknown>)[NETWORK] !== true) {
+    throw new Error(
+      `${who}: net must be a Network (from network(arch, { inputDim, width }) or mlpNetwork), got ${describeValue(net)}`,
+    );
+  }
+}
+
 /** A finite network with the given architecture and seeded N(0, 1) parameters (see Network). */
 export function network(arch: Architecture, options: NetworkOptions): Network {
   return new Network(arch, options, "network");
@@ -385,11 +393,13 @@ function affine(net: Network, l: number, g: Float64Array): Float64Array {
   return h;
 }
 
-/** One point x, checked: inputDim finite numbers. */
+/** One point x, checked: inputDim finite numbers, as a copy (the trace keeps it). */
 function pointOf(net: Network, who: string, x: ArrayLike<number>): Float64Array {
-  return Float64Array.from(
-    checkNumberList(who, "x", x, { length: net.inputDim, lengthRule: " (the network's inputDim)" }),
-  );
+  const point = checkNumberList(who, "x", x, {
+    length: net.inputDim,
+    lengthRule: " (the network's inputDim)",
+  });
+  return point === x ? Float64Array.from(point) : point;
 }
 
 /** n points, row-major, checked: n x inputDim finite numbers (a Float64Array is used as it is). */

@@ -9,6 +9,7 @@ import {
   gammaExponentialKernel,
   gaussianKernel,
   laplaceKernel,
+  maternCorrelation,
   maternKernel,
   mlp,
   monteCarloNngp,
@@ -116,7 +117,55 @@ describe("the architecture argument is checked", () => {
   test("empiricalNtk({}, X) names net", () =>
     assert.throws(
       () => empiricalNtk({} as any, X),
-      /empiricalNtk: net must be a Network from network\(arch, \{ inputDim, width \}\), got an object/,
+      /^Error: empiricalNtk: net must be a Network \(from network\(arch, \{ inputDim, width \}\) or mlpNetwork\), got an object$/,
+    ));
+  // What a rerun of a notebook's import cell leaves: architectures not made by this instance's mlp.
+  test("an object of the Architecture's shape is accepted by ntk, nngp and monteCarloNtk", () => {
+    const made = mlp([relu, erf], { weightStd: [1, 2, 1], biasStd: 0.5 });
+    const copy = {
+      activations: [relu, erf],
+      weightStd: Float64Array.of(1, 2, 1),
+      biasStd: Float64Array.of(0.5, 0.5),
+    };
+    const Z = [
+      [1, 0],
+      [0.6, 0.8],
+    ];
+    assert.deepEqual(ntk(copy, Z).to2DArray(), ntk(made, Z).to2DArray());
+    assert.deepEqual(nngp(copy, Z).to2DArray(), nngp(made, Z).to2DArray());
+    const options = { samples: 8, seed: 2 };
+    assert.deepEqual(
+      monteCarloNtk(copy, Z, undefined, options).to2DArray(),
+      monteCarloNtk(made, Z, undefined, options).to2DArray(),
+    );
+  });
+  const shaped = (changes: object) => ({
+    activations: [relu],
+    weightStd: Float64Array.of(1, 1),
+    biasStd: Float64Array.of(0),
+    ...changes,
+  });
+  const broken: [object, string][] = [
+    [shaped({ activations: [{ fn: Math.sin }] }), "an object whose activations\\[0\\] is not an Activation"],
+    [shaped({ weightStd: [1, 1] }), "an object whose weightStd is not a Float64Array of 2 scales"],
+    [shaped({ biasStd: Float64Array.of(0, 0) }), "an object whose biasStd is not a Float64Array of 1 scales"],
+    [shaped({ weightStd: Float64Array.of(1, NaN) }), "an object with weightStd\\[1\\] = NaN"],
+    [shaped({ biasStd: Float64Array.of(-1) }), "an object with biasStd\\[0\\] = -1"],
+  ];
+  for (const [arch, got] of broken) {
+    test(`ntk refuses an architecture-like object, got ${got.replace(/\\/g, "")}`, () =>
+      assert.throws(
+        () => ntk(arch as any, X),
+        new RegExp(
+          `^Error: ntk: arch must be an Architecture from mlp\\(\\[\\.\\.\\.activations\\], options\\), got ${got}$`,
+        ),
+      ));
+  }
+  test("network() checks arch as ntk does", () =>
+    assert.throws(
+      () =>
+        network(shaped({ weightStd: Float64Array.of(1, NaN) }) as any, { inputDim: 2, width: 3, seed: 1 }),
+      /^Error: network: arch must be an Architecture from mlp\(\[\.\.\.activations\], options\), got an object with weightStd\[1\] = NaN$/,
     ));
 });
 
@@ -221,11 +270,148 @@ describe("classic kernels at extreme scales", () => {
   });
   test("extendedLaplaceKernel far away is 0, not 0 * Infinity", () =>
     assert.deepEqual(extendedLaplaceKernel([0], [1e153], { alpha: 0.5, beta: 3 }).to2DArray(), [[0]]));
-  test("a squared distance that overflows throws naming X[i] and Y[j]", () =>
+  test("a distance that overflows float64 throws naming X[i] and Y[j]", () =>
     assert.throws(
-      () => laplaceKernel([0], [1e160]),
-      /laplaceKernel: the squared distance \|X\[0\] - Y\[0\]\|\^2 overflows float64/,
+      () => laplaceKernel([1e308], [-1e308], { sigma: 1e308 }),
+      /^Error: laplaceKernel: the distance \|X\[0\] - Y\[0\]\| overflows float64 \(coordinates up to 1e\+308 and 1e\+308\); points must lie within about 1\.7e308 of each other$/,
     ));
+});
+
+describe("distances whose square underflows or overflows float64", () => {
+  const e = Math.exp;
+  // Exact values: r / sigma is exactly 1, 3 or 5 below, so each entry is exp of an exact number.
+  const cases: [string, () => number[][], number][] = [
+    [
+      "gaussianKernel, 1e-200 apart, sigma 1e-200",
+      () => gaussianKernel([[0], [1e-200]], undefined, { sigma: 1e-200 }).to2DArray(),
+      e(-0.5),
+    ],
+    [
+      "gaussianKernel, 1e-160 apart, sigma 1e-160",
+      () => gaussianKernel([[0], [1e-160]], undefined, { sigma: 1e-160 }).to2DArray(),
+      e(-0.5),
+    ],
+    [
+      "laplaceKernel, 3e-160 apart, sigma 1e-160",
+      () => laplaceKernel([[0], [3e-160]], undefined, { sigma: 1e-160 }).to2DArray(),
+      e(-3e-160 / 1e-160),
+    ],
+    [
+      "laplaceKernel in 2-D, 5e-200 apart, sigma 1e-200",
+      () =>
+        laplaceKernel(
+          [
+            [0, 0],
+            [3e-200, 4e-200],
+          ],
+          undefined,
+          { sigma: 1e-200 },
+        ).to2DArray(),
+      e(-5),
+    ],
+    [
+      "laplaceKernel in 3-D, 3e-200 apart, sigma 1e-200",
+      () =>
+        laplaceKernel(
+          [
+            [0, 0, 0],
+            [1e-200, 2e-200, 2e-200],
+          ],
+          undefined,
+          { sigma: 1e-200 },
+        ).to2DArray(),
+      e(-3),
+    ],
+    [
+      "laplaceKernel, 1e200 apart, sigma 1e200",
+      () => laplaceKernel([[0], [1e200]], undefined, { sigma: 1e200 }).to2DArray(),
+      e(-1),
+    ],
+    [
+      "gaussianKernel, 1e300 apart, sigma 1e300",
+      () =>
+        gaussianKernel(
+          [
+            [0, 0],
+            [6e299, 8e299],
+          ],
+          undefined,
+          { sigma: 1e300 },
+        ).to2DArray(),
+      e(-0.5),
+    ],
+    [
+      "maternKernel nu 1/2, 1e-200 apart, lengthScale 1e-200",
+      () => maternKernel([[0], [1e-200]], undefined, { nu: 0.5, lengthScale: 1e-200 }).to2DArray(),
+      e(-1),
+    ],
+    [
+      "maternKernel nu 3/2, 1e-200 apart, lengthScale 1e-200",
+      () => maternKernel([[0], [1e-200]], undefined, { nu: 1.5, lengthScale: 1e-200 }).to2DArray(),
+      (1 + Math.sqrt(3)) * e(-Math.sqrt(3)),
+    ],
+    [
+      "maternKernel nu 1/2, 1e-320 apart, lengthScale 1e-320",
+      () => maternKernel([[0], [1e-320]], undefined, { nu: 0.5, lengthScale: 1e-320 }).to2DArray(),
+      e(-1),
+    ],
+    [
+      "maternKernel nu 1/2, 1e200 apart, lengthScale 1e200",
+      () => maternKernel([[0], [1e200]], undefined, { nu: 0.5, lengthScale: 1e200 }).to2DArray(),
+      e(-1),
+    ],
+    [
+      "gammaExponentialKernel alpha 1, 1e-200 apart, sigma 1e-200",
+      () => gammaExponentialKernel([[0], [1e-200]], undefined, { alpha: 1, sigma: 1e-200 }).to2DArray(),
+      e(-1),
+    ],
+    [
+      "gammaExponentialKernel alpha 2, 2^-535 apart, sigma 2^-1070",
+      () =>
+        gammaExponentialKernel([[0], [2 ** -535]], undefined, { alpha: 2, sigma: 2 ** -1070 }).to2DArray(),
+      e(-1),
+    ],
+    [
+      "gammaExponentialKernel alpha 2, 2^600 apart, sigma 2^1000",
+      () => gammaExponentialKernel([[0], [2 ** 600]], undefined, { alpha: 2, sigma: 2 ** 1000 }).to2DArray(),
+      e(-(2 ** 200)),
+    ],
+    [
+      "gammaExponentialKernel alpha 1.5, 2^-700 apart, sigma 2^-1050",
+      () =>
+        gammaExponentialKernel([[0], [2 ** -700]], undefined, { alpha: 1.5, sigma: 2 ** -1050 }).to2DArray(),
+      e(-1),
+    ],
+    [
+      "extendedLaplaceKernel alpha 1, beta 1/2, 1e-200 apart",
+      () => extendedLaplaceKernel([[0], [1e-200]], undefined, { alpha: 1, beta: 0.5 }).to2DArray(),
+      1e-100,
+    ],
+  ];
+  for (const [label, K, exact] of cases) {
+    test(`${label}: the exact value off the diagonal`, () => {
+      const k = K();
+      close(k[0][1], exact, 4e-16, label);
+      close(k[1][0], exact, 4e-16, label);
+    });
+  }
+  test("on the diagonal of such points the kernels are exactly 1 (0 for extendedLaplaceKernel with beta > 0)", () => {
+    const X = [[0], [1e-200]];
+    assert.deepEqual(laplaceKernel(X, undefined, { sigma: 1e-200 }).diag(), [1, 1]);
+    assert.deepEqual(maternKernel(X, undefined, { nu: 1, lengthScale: 1e-200 }).diag(), [1, 1]);
+    assert.deepEqual(extendedLaplaceKernel(X, undefined, { alpha: 1, beta: 0.5 }).diag(), [0, 0]);
+  });
+  test("maternKernel with nu = 1 at tiny scales equals the unit-scale correlation", () =>
+    close(
+      maternKernel([[0], [1e-200]], undefined, { nu: 1, lengthScale: 1e-200 }).get(0, 1),
+      maternCorrelation(1, { nu: 1 }),
+      1e-14,
+      "nu = 1",
+    ));
+  test("laplace and gaussian far beyond sqrt(largest double) are 0, not an Error", () => {
+    assert.deepEqual(laplaceKernel([0], [1e160]).to2DArray(), [[0]]);
+    assert.deepEqual(gaussianKernel([[0, 0]], [[1e300, 1e300]]).to2DArray(), [[0]]);
+  });
 });
 
 describe("activations that produce NaN", () => {

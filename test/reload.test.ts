@@ -13,7 +13,7 @@ const RERUNS = 20;
 describe("rerunning a notebook's import cell", () => {
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  it(`${RERUNS} times through tslab's executor starts no thread and keeps resident memory within 30 MB`, () => {
+  it(`${RERUNS} times through tslab's executor makes a new instance of src/ each time, accepts the architecture, network and Rng built before, starts no thread and keeps resident memory within 30 MB`, () => {
     fs.rmSync(work, { recursive: true, force: true });
     fs.mkdirSync(work, { recursive: true });
     fs.cpSync(path.join(root, "src"), path.join(work, "src"), { recursive: true });
@@ -26,8 +26,14 @@ describe("rerunning a notebook's import cell", () => {
     const samples = JSON.parse(child.stdout.trim().split("\n").pop() as string) as {
       threads: number;
       rss: number;
+      instances: number;
     }[];
     assert.equal(samples.length, RERUNS);
+    // The child waits for each new instance (and fails if it does not come); counted here too.
+    assert.deepEqual(
+      samples.map((s) => s.instances),
+      samples.map((_, r) => r + 1),
+    );
     const first = samples[0];
     const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
     const summary = samples.map((s) => `${s.threads} threads ${mb(s.rss)}`).join(", ");

@@ -7,8 +7,7 @@
  * and the biases N(0, biasStd^2). biasStd [1, 0, ..., 0] is x -> (x, 1): Sigma_0 = x.x' + 1.
  */
 import type { Activation } from "../activations";
-import { checkInRange, optionsObject } from "../validate";
-import { describeValue } from "./points";
+import { checkInRange, describeValue, optionsObject } from "../validate";
 
 export interface Architecture {
   /** One activation per hidden layer; L = activations.length. */
@@ -33,7 +32,7 @@ export function mlp(activations: readonly Activation[], options: MlpOptions = {}
     );
   }
   activations.forEach((act, l) => {
-    if (!act || typeof act.dual !== "function" || typeof act.fn !== "function") {
+    if (!isActivation(act)) {
       throw new Error(
         `mlp: activations[${l}] must be an Activation (relu, sin, activation({...}), ...), got ${String(act)}`,
       );
@@ -41,23 +40,59 @@ export function mlp(activations: readonly Activation[], options: MlpOptions = {}
   });
   const L = activations.length;
   const opts = optionsObject("mlp", options);
-  const arch: Architecture = Object.freeze({
+  return Object.freeze({
     activations: Object.freeze([...activations]),
     weightStd: perLayer("weightStd", opts.weightStd ?? 1, L + 1, "L + 1 (hidden layers and output)"),
     biasStd: perLayer("biasStd", opts.biasStd ?? 0, L, "L (one per hidden layer)"),
   });
-  made.add(arch);
-  return arch;
 }
 
-/** The architectures mlp() has made: the only ones whose per-layer arrays are known to be checked. */
-const made = new WeakSet<object>();
+/** What the kernels call on an activation: fn, derivative and dual, and its finite scale c_s > 0. */
+function isActivation(act: unknown): act is Activation {
+  const a = act as Partial<Activation> | null;
+  return (
+    a !== null &&
+    typeof a === "object" &&
+    typeof a.fn === "function" &&
+    typeof a.derivative === "function" &&
+    typeof a.dual === "function" &&
+    typeof a.scale === "number" &&
+    Number.isFinite(a.scale) &&
+    a.scale > 0
+  );
+}
 
-/** Throws unless arch is an Architecture made by mlp(...), naming the function and what it got. */
+/** What is wrong with a per-layer array of an architecture ("" if nothing): count scales, finite and >= 0. */
+function perLayerProblem(name: string, values: unknown, count: number): string {
+  if (!(values instanceof Float64Array) || values.length !== count) {
+    return `whose ${name} is not a Float64Array of ${count} scales`;
+  }
+  const l = values.findIndex((v) => !(v >= 0 && v < Infinity));
+  return l < 0 ? "" : `with ${name}[${l}] = ${values[l]}`;
+}
+
+/**
+ * Throws unless arch has the shape of an Architecture from mlp(...): a non-empty array of activations,
+ * L + 1 weight scales and L bias scales (Float64Arrays of finite numbers >= 0). By shape, not by origin,
+ * so that an architecture keeps working after a notebook's import cell is rerun (a new instance of src/).
+ */
 export function checkArchitecture(who: string, arch: unknown): asserts arch is Architecture {
-  if (typeof arch !== "object" || arch === null || !made.has(arch)) {
+  const a = arch as Partial<Architecture> | null;
+  let problem = "";
+  if (a === null || typeof a !== "object" || !Array.isArray(a.activations) || a.activations.length < 1) {
+    problem = describeValue(arch);
+  } else {
+    const L = a.activations.length;
+    const l = a.activations.findIndex((act) => !isActivation(act));
+    const inner =
+      l >= 0
+        ? `whose activations[${l}] is not an Activation`
+        : perLayerProblem("weightStd", a.weightStd, L + 1) || perLayerProblem("biasStd", a.biasStd, L);
+    problem = inner && `an object ${inner}`;
+  }
+  if (problem) {
     throw new Error(
-      `${who}: arch must be an Architecture from mlp([...activations], options), got ${describeValue(arch)}`,
+      `${who}: arch must be an Architecture from mlp([...activations], options), got ${problem}`,
     );
   }
 }

@@ -1,33 +1,35 @@
 /**
  * Comparison kernels of seed 000, functions of the distance r = |x - y| only. r is summed from the
  * coordinate differences directly (not |x|^2 + |y|^2 - 2 x.y, which cancels for close points).
+ * Where that sum of squares is not a normal finite number (points closer than about 1.5e-154 or farther
+ * than about 1.3e154), r comes from the scaled differences (points.ts distance) and the kernel from r
+ * divided by its scale, so tiny or huge distances and scales keep their digits.
  * Peak memory of each: the n x m result and the copies of the points, 8 (n m + (n + m) d) bytes, checked
  * before anything is allocated.
  */
 import { Matrix } from "ml-matrix";
+import { MIN_NORMAL } from "../numeric";
 import { checkInRange, checkPositive, optionsObject, requiredObject } from "../validate";
-
-/** The smallest normal float64: below it a product keeps fewer than 53 bits. */
-const MIN_NORMAL = 2.2250738585072014e-308;
 import { assembleRows, type RowFiller } from "./assemble";
-import { checkKernelMemory, readPair, type PointsInput } from "./points";
+import { checkKernelMemory, distance, readPair, type PointsInput } from "./points";
 
-function distanceKernel(
-  who: string,
-  X: PointsInput,
-  Y: PointsInput | undefined,
-  profile: (r2: number) => number,
-): Matrix {
+/**
+ * A kernel of the distance: ofDistance(r) for any r >= 0, and ofSquare(r^2), the same function of the
+ * squared distance for the ordinary case where r^2 is a normal finite number (default ofDistance(sqrt r2)).
+ */
+interface Profile {
+  ofDistance: (r: number) => number;
+  ofSquare?: (r2: number) => number;
+}
+
+function distanceKernel(who: string, X: PointsInput, Y: PointsInput | undefined, profile: Profile): Matrix {
   const { x, y, symmetric } = readPair(who, X, Y);
   checkKernelMemory(who, x, y, symmetric, x.d);
   const d = x.d;
   const dx = x.data;
   const dy = y.data;
-  const far = (i: number, j: number): never => {
-    throw new Error(
-      `${who}: the squared distance |X[${i}] - Y[${j}]|^2 overflows float64 (coordinates up to ${Math.max(...dx.subarray(i * d, i * d + d).map(Math.abs))} and ${Math.max(...dy.subarray(j * d, j * d + d).map(Math.abs))}); points must lie within about 1e154 of each other`,
-    );
-  };
+  const { ofDistance } = profile;
+  const ofSquare = profile.ofSquare ?? ((r2: number) => ofDistance(Math.sqrt(r2)));
   // Each kernel gets its own copy of the loop (a fresh closure per call would share one compiled loop
   // across profiles and keep the profile call generic); the 2-D case, the circle, is unrolled.
   const fill: RowFiller =
@@ -39,7 +41,7 @@ function distanceKernel(
             const t0 = p0 - dy[2 * j];
             const t1 = p1 - dy[2 * j + 1];
             const r2 = 0 + t0 * t0 + t1 * t1;
-            row[j] = r2 < Infinity ? profile(r2) : far(i, j);
+            row[j] = r2 >= MIN_NORMAL && r2 < Infinity ? ofSquare(r2) : ofDistance(distance(who, x, i, y, j));
           }
         }
       : (i, j0, j1, row) => {
@@ -49,7 +51,7 @@ function distanceKernel(
               const t = dx[i * d + k] - dy[j * d + k];
               r2 += t * t;
             }
-            row[j] = r2 < Infinity ? profile(r2) : far(i, j);
+            row[j] = r2 >= MIN_NORMAL && r2 < Infinity ? ofSquare(r2) : ofDistance(distance(who, x, i, y, j));
           }
         };
   return assembleRows(x.n, y.n, symmetric, fill);
@@ -88,7 +90,7 @@ export function laplaceKernelAs(
 ): Matrix {
   const { sigma = 1 } = optionsObject(who, options);
   checkPositive(who, "sigma", sigma);
-  return distanceKernel(who, X, Y, (r2) => Math.exp(-Math.sqrt(r2) / sigma));
+  return distanceKernel(who, X, Y, { ofDistance: (r) => Math.exp(-r / sigma) });
 }
 
 /** Gaussian kernel exp(-|x - y|^2 / (2 sigma^2)), sigma > 0 (default 1). */
@@ -106,14 +108,19 @@ export function gaussianKernelAs(
   const { sigma = 1 } = optionsObject(who, options);
   checkPositive(who, "sigma", sigma);
   const scale = 2 * sigma * sigma;
-  if (scale >= MIN_NORMAL && scale < Infinity) {
-    return distanceKernel(who, X, Y, (r2) => Math.exp(-r2 / scale));
-  }
-  // 2 sigma^2 underflows (sigma < 1e-154: 0 / 0 on the diagonal) or overflows: divide the distance first.
-  return distanceKernel(who, X, Y, (r2) => {
-    const t = Math.sqrt(r2) / sigma;
+  // r / sigma first where 2 sigma^2 underflows (sigma < 1e-154: 0 / 0 on the diagonal) or overflows.
+  const ofDistance = (r: number): number => {
+    const t = r / sigma;
     return Math.exp(-(t * t) / 2);
-  });
+  };
+  return distanceKernel(
+    who,
+    X,
+    Y,
+    scale >= MIN_NORMAL && scale < Infinity
+      ? { ofDistance, ofSquare: (r2) => Math.exp(-r2 / scale) }
+      : { ofDistance },
+  );
 }
 
 /**
@@ -139,7 +146,36 @@ export function gammaExponentialKernelAs(
   checkInRange(who, "alpha", alpha, 0, 2);
   checkPositive(who, "sigma", sigma);
   const half = alpha / 2;
-  return distanceKernel(who, X, Y, (r2) => Math.exp(-Math.pow(r2, half) / sigma));
+  const power = (r: number): number => {
+    const p = Math.pow(r, alpha);
+    return (p >= MIN_NORMAL && p < Infinity) || r === 0 ? p / sigma : powerOver(r, alpha, sigma);
+  };
+  return distanceKernel(who, X, Y, {
+    ofDistance: (r) => Math.exp(-power(r)),
+    ofSquare: (r2) => Math.exp(-Math.pow(r2, half) / sigma),
+  });
+}
+
+/** x 2^k for an integer k (|k| <= 2200) in two steps, so that neither power of two overflows: exact. */
+function timesPowerOfTwo(x: number, k: number): number {
+  const h = Math.trunc(k / 2);
+  return x * 2 ** h * 2 ** (k - h);
+}
+
+/**
+ * r^alpha / sigma for r > 0 where r^alpha is not a normal number (tiny or huge distances): with r = m 2^e
+ * and sigma = s 2^f (m, s near 1, exactly), r^alpha / sigma = (m^alpha / s) 2^(alpha e - f). alpha is split
+ * into a1 + a2 of at most 27 bits each (Veltkamp), so that a1 e - f and a2 e are exact and the exponent is
+ * rounded once: about 1e-16 relative, where exp(alpha log r - log sigma) would lose 1e-13.
+ */
+function powerOver(r: number, alpha: number, sigma: number): number {
+  const e = Math.round(Math.log2(r));
+  const f = Math.round(Math.log2(sigma));
+  const c = 134217729 * alpha; // 2^27 + 1
+  const a1 = c - (c - alpha);
+  const a2 = alpha - a1;
+  const exponent = a1 * e - f + a2 * e;
+  return (Math.pow(timesPowerOfTwo(r, -e), alpha) / timesPowerOfTwo(sigma, -f)) * 2 ** exponent;
 }
 
 /**
@@ -166,19 +202,34 @@ export function extendedLaplaceKernelAs(
   checkInRange(who, "beta", beta, 0, Infinity, { loInclusive: true, hiInclusive: false });
   const halfA = alpha / 2;
   const halfB = beta / 2;
-  return distanceKernel(who, X, Y, (r2) => {
-    const value = Math.exp(-Math.pow(r2, halfA)) * Math.pow(r2, halfB);
-    if ((value > 0 && value < Infinity) || r2 === 0) return value;
-    // One factor underflowed or overflowed (0 * Infinity = NaN for far points): take the product in logs.
-    const logged = Math.exp(halfB * Math.log(r2) - Math.pow(r2, halfA));
+  // exp(-r^alpha) r^beta, in logs where one factor underflows or overflows (0 * Infinity = NaN far away).
+  const value = (rAlpha: number, rBeta: number, logR: () => number, r: () => number): number => {
+    const product = Math.exp(-rAlpha) * rBeta;
+    if ((product > 0 && product < Infinity) || rBeta === 0) return product;
+    const logged = Math.exp(beta * logR() - rAlpha);
     if (logged === Infinity) {
       // log of the largest double: beta log r - r^alpha must stay below it.
-      const r = Math.sqrt(r2);
-      const largest = (Math.log(Number.MAX_VALUE) + Math.pow(r, alpha)) / Math.log(r);
+      const largest = (Math.log(Number.MAX_VALUE) + rAlpha) / logR();
       throw new Error(
-        `${who}: exp(-r^alpha) r^beta overflows float64 at the distance r = ${r} (alpha = ${alpha}, beta = ${beta}); at this distance beta must be below ${largest.toPrecision(4)}`,
+        `${who}: exp(-r^alpha) r^beta overflows float64 at the distance r = ${r()} (alpha = ${alpha}, beta = ${beta}); at this distance beta must be below ${largest.toPrecision(4)}`,
       );
     }
     return logged;
+  };
+  return distanceKernel(who, X, Y, {
+    ofDistance: (r) =>
+      value(
+        Math.pow(r, alpha),
+        Math.pow(r, beta),
+        () => Math.log(r),
+        () => r,
+      ),
+    ofSquare: (r2) =>
+      value(
+        Math.pow(r2, halfA),
+        Math.pow(r2, halfB),
+        () => Math.log(r2) / 2,
+        () => Math.sqrt(r2),
+      ),
   });
 }

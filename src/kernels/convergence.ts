@@ -5,6 +5,7 @@
  * analytic NTK (seed 003, Arora et al. 2019, Theorem 3.1 gives the non-asymptotic version).
  */
 import { Matrix } from "ml-matrix";
+import { MIN_NORMAL, scaledNorm } from "../numeric";
 import { checkInteger, checkNumberList } from "../validate";
 import { readPoints, type PointsInput } from "./points";
 
@@ -52,18 +53,10 @@ export function rootMeanSquare(values: ArrayLike<number>): number {
   const v = checkNumberList("rootMeanSquare", "values", values, { min: 1 });
   let s = 0;
   for (let k = 0; k < v.length; k++) s += v[k] * v[k];
-  if (s < Infinity && s >= TINY_SQUARES) return Math.sqrt(s / v.length);
+  if (s < Infinity && s >= MIN_NORMAL) return Math.sqrt(s / v.length);
   // Values near the float64 limits: the squares overflow or underflow. Scale by the largest first.
-  let big = 0;
-  for (let k = 0; k < v.length; k++) big = Math.max(big, Math.abs(v[k]));
-  if (big === 0) return 0;
-  let scaled = 0;
-  for (let k = 0; k < v.length; k++) scaled += (v[k] / big) ** 2;
-  return big * Math.sqrt(scaled / v.length);
+  return scaledNorm(v.length, (k) => v[k], v.length);
 }
-
-/** Below this a sum of squares has lost digits to underflow (its terms' absolute errors reach 2^-1074). */
-const TINY_SQUARES = Number.MIN_VALUE * 2 ** 52;
 
 export interface LogLogFit {
   /** Least-squares slope of log y on log x. */

@@ -7,8 +7,8 @@
  */
 import { Matrix } from "ml-matrix";
 import { gemm, mat } from "../linalg/gemm";
-import { Network } from "../network";
-import { describeValue, fewerPointsAdvice, readPair, type PointsInput } from "./points";
+import { checkNetwork, type Network } from "../network";
+import { fewerPointsAdvice, readPair, type PointsInput } from "./points";
 import { checkMemory, gemmWorkBytes } from "../memory";
 
 /**
@@ -98,11 +98,7 @@ export function empiricalNtkArray(
  * 8 c^2 n m, checked before anything is allocated.
  */
 export function empiricalNtk(net: Network, X: PointsInput, Y?: PointsInput): Matrix {
-  if (!(net instanceof Network)) {
-    throw new Error(
-      `empiricalNtk: net must be a Network from network(arch, { inputDim, width }), got ${describeValue(net)}`,
-    );
-  }
+  checkNetwork("empiricalNtk", net);
   const { x, y, symmetric } = readPair("empiricalNtk", X, Y);
   if (x.d !== net.inputDim) {
     throw new Error(

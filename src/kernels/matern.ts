@@ -21,7 +21,8 @@
 import { Matrix } from "ml-matrix";
 import { checkInRange, checkPositive, requiredObject } from "../validate";
 import { assembleKernel } from "./assemble";
-import { checkKernelMemory, farDistance, readPair, type PointsInput } from "./points";
+import { MIN_NORMAL } from "../numeric";
+import { checkKernelMemory, distance, readPair, type PointsInput } from "./points";
 
 /** Largest smoothness accepted: beyond it Gamma(nu) and the closed-form coefficients lose digits. */
 export const MATERN_MAX_NU = 50;
@@ -120,12 +121,15 @@ function checkOptions(who: string, options: MaternOptions): { nu: number; length
 
 /** The Matern profile r -> k_nu(r) for checked nu and l (closed form for half-integers). */
 function profile(nu: number, lengthScale: number): (r: number) => number {
-  const scale = Math.sqrt(2 * nu) / lengthScale;
+  const root2nu = Math.sqrt(2 * nu);
+  const scale = root2nu / lengthScale;
+  // z = sqrt(2 nu) r / l; where sqrt(2 nu) / l overflows (a subnormal l), r / l first.
+  const zOf = scale < Infinity ? (r: number) => scale * r : (r: number) => root2nu * (r / lengthScale);
   const p = halfIntegerOrder(nu);
   if (p >= 0) {
     const c = halfIntegerCoefficients(p);
     return (r) => {
-      const z = r === 0 ? 0 : scale * r;
+      const z = r === 0 ? 0 : zOf(r);
       if (!(z <= NEGLIGIBLE)) return 0;
       // Horner in z over sum_i c_i z^{p - i}: c_0 multiplies the highest power.
       let poly = 0;
@@ -137,7 +141,7 @@ function profile(nu: number, lengthScale: number): (r: number) => number {
   const norm = logGamma(nu);
   return (r) => {
     if (r === 0) return 1;
-    const z = scale * r;
+    const z = zOf(r);
     return z <= NEGLIGIBLE ? Math.exp(logMixtureIntegral(nu, z) - norm) : 0;
   };
 }
@@ -157,7 +161,8 @@ export function maternCorrelation(r: number, options: MaternOptions): number {
 /**
  * Matern kernel matrix K_ij = k_nu(|x_i - y_j|): n x m for X (n x d) and Y (m x d), one point per row;
  * Y omitted (undefined) gives the symmetric K(X, X). The distance is summed from coordinate differences
- * (no |x|^2 + |y|^2 - 2 x.y cancellation). Peak memory 8 (n m + (n + m) d) bytes, checked first.
+ * (no |x|^2 + |y|^2 - 2 x.y cancellation), from scaled differences where the sum of squares underflows or
+ * overflows. Peak memory 8 (n m + (n + m) d) bytes, checked first.
  */
 export function maternKernel(X: PointsInput, Y: PointsInput | undefined, options: MaternOptions): Matrix {
   const who = "maternKernel";
@@ -174,7 +179,7 @@ export function maternKernel(X: PointsInput, Y: PointsInput | undefined, options
       const t = dx[i * d + c] - dy[j * d + c];
       r2 += t * t;
     }
-    return k(r2 < Infinity ? Math.sqrt(r2) : farDistance(x, i, y, j));
+    return k(r2 >= MIN_NORMAL && r2 < Infinity ? Math.sqrt(r2) : distance(who, x, i, y, j));
   });
 }
 

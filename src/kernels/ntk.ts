@@ -23,6 +23,7 @@ import {
   valuesOnlyDual,
   type Dual,
 } from "../activations";
+import { MIN_NORMAL, scaledNorm } from "../numeric";
 import { gaussHermite } from "./quadrature";
 import { assembleRows, type RowFiller } from "./assemble";
 import { checkKernelMemory, readPair, type Points, type PointsInput } from "./points";
@@ -44,18 +45,6 @@ interface Prepared {
 
 /** Where a layer that turned NaN looks for the input its activation fails at (times its standard deviations). */
 const DEFAULT_PROBES = gaussHermite(DEFAULT_QUADRATURE_POINTS).nodes;
-
-/** The smallest normal float64. */
-const MIN_NORMAL = 2.2250738585072014e-308;
-
-/** |(ws x, bs)| from coordinates divided by the largest of them, for sums of squares that underflow. */
-function scaledNorm(ws: number, bs: number, x: Float64Array): number {
-  let big = Math.abs(bs);
-  for (let k = 0; k < x.length; k++) big = Math.max(big, Math.abs(ws * x[k]));
-  let sum = (bs / big) ** 2;
-  for (let k = 0; k < x.length; k++) sum += ((ws * x[k]) / big) ** 2;
-  return big * Math.sqrt(sum);
-}
 
 /** Per-layer scales for a message: "= 2 in every layer" or the list (its first 6 entries and a count). */
 function perLayerText(values: Float64Array): string {
@@ -117,7 +106,9 @@ function prepare(who: string, name: string, arch: Architecture, p: Points): Prep
     }
     // A sum of squares below the normal range keeps few bits: the norm then comes from scaled coordinates.
     const r =
-      s2 >= MIN_NORMAL || s2 === 0 ? Math.sqrt(s2) : scaledNorm(ws, bs, data.subarray(i * d, i * d + d));
+      s2 >= MIN_NORMAL || s2 === 0
+        ? Math.sqrt(s2)
+        : scaledNorm(d + 1, (k) => (k === 0 ? bs : ws * data[i * d + k - 1]));
     norm[i] = r;
     // A zero augmented vector (x = 0 without bias) keeps a zero unit vector: g = h = c = 0 for its pairs.
     const inv = r > 0 ? 1 / r : 0;

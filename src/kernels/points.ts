@@ -5,6 +5,7 @@
  */
 import { Matrix } from "ml-matrix";
 import { checkMemory } from "../memory";
+import { scaledNorm } from "../numeric";
 
 /** Points as the inner loops read them: point i is data[i * d .. i * d + d). */
 export interface Points {
@@ -117,16 +118,20 @@ export function readPair(
 }
 
 /**
- * |x_i - y_j| where the plain sum of squares overflows (a distance past about 1e154): the differences are
- * divided by the largest of them before squaring.
+ * |X[i] - Y[j]| for the pairs whose plain sum of squares is not a normal finite number (points closer
+ * than about 1.5e-154, where it underflows, or farther than about 1.3e154, where it overflows): from the
+ * differences divided by the largest of them (scaledNorm). 0 only for equal points. A distance beyond the
+ * largest double is an Error naming the pair.
  */
-export function farDistance(x: Points, i: number, y: Points, j: number): number {
+export function distance(who: string, x: Points, i: number, y: Points, j: number): number {
   const d = x.d;
-  let big = 0;
-  for (let k = 0; k < d; k++) big = Math.max(big, Math.abs(x.data[i * d + k] - y.data[j * d + k]));
-  let sum = 0;
-  for (let k = 0; k < d; k++) sum += ((x.data[i * d + k] - y.data[j * d + k]) / big) ** 2;
-  return big * Math.sqrt(sum);
+  const r = scaledNorm(d, (k) => x.data[i * d + k] - y.data[j * d + k]);
+  if (r < Infinity) return r;
+  const largest = (p: Points, at: number): number =>
+    Math.max(...p.data.subarray(at * d, at * d + d).map(Math.abs));
+  throw new Error(
+    `${who}: the distance |X[${i}] - Y[${j}]| overflows float64 (coordinates up to ${largest(x, i)} and ${largest(y, j)}); points must lie within about 1.7e308 of each other`,
+  );
 }
 
 /** Which sizes to lower when a kernel of X and Y does not fit: "lower n (X has 50000 points)". */

@@ -3,7 +3,7 @@
  * checked against the network with errors that name the parameter and what is allowed.
  */
 import { Matrix } from "ml-matrix";
-import type { Network } from "../network";
+import { checkNetwork, type Network } from "../network";
 import { readPoints, type PointsInput } from "../kernels/points";
 import { describeValue } from "../validate";
 
@@ -19,19 +19,6 @@ export interface Dataset {
 export type InputsLike = PointsInput | ArrayLike<number>;
 /** Targets: a list of numbers (one output) or rows (one per point, `outputs` numbers each). */
 export type TargetsLike = ArrayLike<number> | ArrayLike<ArrayLike<number>> | Matrix;
-
-/** net, checked to be a Network (a finite network from mlpNetwork or network()). */
-export function checkNetwork(who: string, net: Network): void {
-  const n = net as unknown as Record<string, unknown> | null;
-  if (
-    n === null ||
-    typeof n !== "object" ||
-    !Number.isInteger(n.inputDim) ||
-    !(n.params instanceof Float64Array)
-  ) {
-    throw new Error(`${who}: net must be a Network (from mlpNetwork or network), got ${describeValue(net)}`);
-  }
-}
 
 export function readInputs(who: string, name: string, net: Network, X: InputsLike): Float64Array {
   checkNetwork(who, net);
