@@ -3,9 +3,10 @@
  * that a call too large for the machine is a clear Error (what it needs, what is allowed and why, which
  * parameter to lower) instead of a failure deep inside a product or an uncatchable heap out-of-memory.
  *
- * Allowed: BUDGET_FRACTION of the smaller of the machine's memory (os.totalmem()) and the cgroup's memory
- * limit (v2 /sys/fs/cgroup/memory.max, v1 /sys/fs/cgroup/memory/memory.limit_in_bytes; "max" or values
- * of 2^60 bytes and more mean no limit), or exactly NTK_LAB_MEMORY_LIMIT when that is set (bytes, or a
+ * Allowed: BUDGET_FRACTION of the smallest of the machine's memory (os.totalmem()) and the cgroup's memory
+ * limit, as process.constrainedMemory() reports it (libuv reads the process's own cgroup, nested ones
+ * included) and as the root cgroup files say (v2 /sys/fs/cgroup/memory.max, v1
+ * /sys/fs/cgroup/memory/memory.limit_in_bytes); "max", 0 or values of 2^60 bytes and more mean no limit. Or exactly NTK_LAB_MEMORY_LIMIT when that is set (bytes, or a
  * size like 8GB, 512MiB, 2G: KB/MB/GB/TB are powers of 1000, K/M/G/T and KiB/MiB/GiB/TiB powers of 1024).
  * The estimates the entry points pass are upper bounds of their peak (each documents its formula); they
  * count what the call allocates plus the n x n matrices it reads, not the rest of the process. checkMemory
@@ -14,6 +15,7 @@
 import * as fs from "fs";
 import { totalmem } from "os";
 import { describeValue } from "./validate";
+import { gemmWorkSpaceLimit } from "./linalg/gemm";
 
 /**
  * Share of the memory a call may use. 0.75 rather than 0.8: this machine's os.totalmem() is 23.5 GiB,
@@ -28,7 +30,10 @@ export const MEMORY_LIMIT_VARIABLE = "NTK_LAB_MEMORY_LIMIT";
 
 const CGROUP_V2 = "/sys/fs/cgroup/memory.max";
 const CGROUP_V1 = "/sys/fs/cgroup/memory/memory.limit_in_bytes";
-/** cgroup v1 writes "no limit" as 2^63 - 4096 (rounded to pages); anything this large is no limit. */
+/**
+ * cgroup v1 writes "no limit" as 2^63 - 4096 (rounded to pages), and process.constrainedMemory() gives
+ * 2^64 for it; anything this large is no limit.
+ */
 const NO_LIMIT = 2 ** 60;
 
 export interface MemoryBudget {
@@ -41,6 +46,8 @@ export interface MemoryBudget {
 /** What the budget is computed from: the machine's memory and the raw texts of the cgroup files. */
 export interface MemorySources {
   readonly totalMemory: number;
+  /** process.constrainedMemory(): the cgroup limit, or 0, undefined or 2^64 when there is none. */
+  readonly constrainedMemory?: number;
   /** Contents of cgroup v2's memory.max, null when absent. */
   readonly cgroupV2: string | null;
   /** Contents of cgroup v1's memory.limit_in_bytes, null when absent. */
@@ -84,9 +91,12 @@ export function parseByteSize(text: string, name: string): number {
 function cgroupLimit(text: string | null): number | null {
   if (text === null) return null;
   const value = text.trim();
-  if (!/^\d+$/.test(value)) return null;
-  const bytes = Number(value);
-  return bytes > 0 && bytes < NO_LIMIT ? bytes : null;
+  return /^\d+$/.test(value) ? realLimit(Number(value)) : null;
+}
+
+/** bytes when it is a real limit (> 0, below NO_LIMIT), else null. */
+function realLimit(bytes: number | undefined): number | null {
+  return typeof bytes === "number" && bytes > 0 && bytes < NO_LIMIT ? bytes : null;
 }
 
 /** The budget from its sources (pure; memoryBudget() reads them from this machine). */
@@ -101,14 +111,14 @@ export function budgetFrom(sources: MemorySources): MemoryBudget {
   const percent = `${Math.round(BUDGET_FRACTION * 100)}%`;
   let bytes = sources.totalMemory;
   let source = `${percent} of the machine's ${formatBytes(bytes)}, os.totalmem()`;
-  for (const [text, file] of [
-    [sources.cgroupV2, CGROUP_V2],
-    [sources.cgroupV1, CGROUP_V1],
+  for (const [limit, where] of [
+    [realLimit(sources.constrainedMemory), "process.constrainedMemory()"],
+    [cgroupLimit(sources.cgroupV2), `in ${CGROUP_V2}`],
+    [cgroupLimit(sources.cgroupV1), `in ${CGROUP_V1}`],
   ] as const) {
-    const limit = cgroupLimit(text);
     if (limit !== null && limit < bytes) {
       bytes = limit;
-      source = `${percent} of the cgroup memory limit ${formatBytes(limit)} in ${file}`;
+      source = `${percent} of the cgroup memory limit ${formatBytes(limit)} ${where}`;
     }
   }
   return { bytes: Math.floor(BUDGET_FRACTION * bytes), source };
@@ -134,7 +144,12 @@ export function memoryBudget(): MemoryBudget {
 
 /** memoryBudget with its Error named for `who`: the function the user called. */
 function budgetFor(who: string): MemoryBudget {
-  machine ??= { totalMemory: totalmem(), cgroupV2: readOrNull(CGROUP_V2), cgroupV1: readOrNull(CGROUP_V1) };
+  machine ??= {
+    totalMemory: totalmem(),
+    constrainedMemory: process.constrainedMemory?.(),
+    cgroupV2: readOrNull(CGROUP_V2),
+    cgroupV1: readOrNull(CGROUP_V1),
+  };
   try {
     return budgetFrom({ ...machine, override: process.env[MEMORY_LIMIT_VARIABLE] });
   } catch (error) {
@@ -187,21 +202,31 @@ export function checkMemory(who: string, bytesNeeded: number, advice: string): v
   );
 }
 
+/** The WebAssembly memory's start, beside gemm's work-space limit (src/linalg/gemm.ts). */
+const GEMM_MEMORY_START = 2 ** 20;
+
 /**
- * Upper bound of the bytes linalg's gemm holds for op(A) op(B) (M x K times K x N): its work space in
- * the WebAssembly memory, the padded C (M + 3) x (N + 3), a packed block of B (256 x (N + 3)) and of
- * A (256 x 256), and copies of A and B (one of them when both are the same array).
+ * Upper bound of the bytes linalg's gemm holds for op(A) op(B) (M x K times K x N) beside the caller's
+ * A, B and C: its work space, the padded C (M + 3) x (N + 3), a packed block of B (256 x (N + 3)) and of
+ * A (256 x 256) and copies of A and B (one of them when both are the same array), but never more than
+ * the work-space limit plus the memory's 1 MiB start, since gemm computes larger products in blocks.
  */
 export function gemmWorkBytes(M: number, N: number, K: number, sameOperands = false): number {
-  return 8 * ((M + 3) * (N + 3) + 256 * (N + 3) + 256 * 256 + M * K + (sameOperands ? 0 : K * N));
+  const whole = 8 * ((M + 3) * (N + 3) + 256 * (N + 3) + 256 * 256 + M * K + (sameOperands ? 0 : K * N));
+  return Math.min(whole, gemmWorkSpaceLimit() + GEMM_MEMORY_START);
 }
 
 /**
- * The order of a square matrix given as an ml-matrix Matrix (its rows) or an array of rows (its length),
- * read without touching any entry; 0 for anything else (the caller's argument checks say what is wrong).
+ * The order n of a square matrix given as an ml-matrix Matrix (n x n) or an array of n rows whose first
+ * row has length n, read without touching any entry; 0 for anything else (a non-square Matrix, a flat
+ * list: the caller's argument checks then say what is wrong).
  */
 export function matrixOrder(K: unknown): number {
-  if (Array.isArray(K)) return K.length;
-  const rows = (K as { rows?: unknown } | null)?.rows;
-  return typeof rows === "number" && Number.isFinite(rows) && rows >= 0 ? rows : 0;
+  if (Array.isArray(K)) {
+    const first: unknown = K[0];
+    const length = (first as { length?: unknown } | null)?.length;
+    return typeof first === "object" && length === K.length ? K.length : 0;
+  }
+  const { rows, columns } = (K ?? {}) as { rows?: unknown; columns?: unknown };
+  return typeof rows === "number" && Number.isInteger(rows) && rows >= 0 && rows === columns ? rows : 0;
 }

@@ -716,7 +716,11 @@ const table: (Row | NothingRow)[] = [
       ].map((r, i, all) => r.map((_, j) => [2, 0.7, 0.7][(j - i + 3) % 3])),
       { tolerance: 1e-9 },
     ],
-    params: [symmetricK, { at: [1, "tolerance"], name: "tolerance", ...nonNegative(), optional: true }],
+    params: [
+      symmetricK,
+      { at: [1], name: "options", kind: "options", optional: true },
+      { at: [1, "tolerance"], name: "tolerance", ...nonNegative(), optional: true },
+    ],
     degenerate: (r, K) => constantSpectrum(r as Float64Array, K),
   },
   {
@@ -729,7 +733,11 @@ const table: (Row | NothingRow)[] = [
       ],
       {},
     ],
-    params: [symmetricK, { at: [1, "tolerance"], name: "tolerance", ...nonNegative(), optional: true }],
+    params: [
+      symmetricK,
+      { at: [1], name: "options", kind: "options", optional: true },
+      { at: [1, "tolerance"], name: "tolerance", ...nonNegative(), optional: true },
+    ],
     degenerate: (r, K) => constantSpectrum((r as lab.CirculantFrequencySpectrum).eigenvalue, K),
   },
   {
@@ -737,6 +745,7 @@ const table: (Row | NothingRow)[] = [
     args: () => [decay10(), { from: 2, to: 8, method: "endpoints", n: 12 }],
     params: [
       { at: [0], name: "eigenvalues", kind: "vector", length: "free" },
+      { at: [1], name: "options", kind: "options", optional: true },
       { at: [1, "from"], name: "from", ...integer(1, 7), optional: true },
       { at: [1, "to"], name: "to", ...integer(3, 10), optional: true },
       { at: [1, "method"], name: "method", kind: "choice", values: ["lsq", "endpoints"], optional: true },
@@ -748,6 +757,7 @@ const table: (Row | NothingRow)[] = [
     args: () => [(u: number) => Math.exp(u), { maxFrequency: 4, argument: "cosine" }],
     params: [
       { at: [0], name: "kappa", kind: "callback", returns: "number" },
+      { at: [1], name: "options", kind: "options", optional: true },
       { at: [1, "maxFrequency"], name: "maxFrequency", ...integer(0), optional: true },
       { at: [1, "argument"], name: "argument", kind: "choice", values: ["cosine", "angle"], optional: true },
     ],
@@ -776,6 +786,7 @@ const table: (Row | NothingRow)[] = [
     params: [
       { at: [0], name: "kernel", kind: "object" },
       { at: [0, "k"], name: "k", ...integer(1) },
+      { at: [1], name: "options", kind: "options", optional: true },
       { at: [1, "d"], name: "d", ...integer(2), optional: true },
     ],
   },
@@ -821,6 +832,7 @@ const table: (Row | NothingRow)[] = [
     args: () => [[1, 0.5, 0.25, 0.01], { tolerance: 0.02 }],
     params: [
       { at: [0], name: "value", kind: "vector", length: "free" },
+      { at: [1], name: "options", kind: "options", optional: true },
       { at: [1, "tolerance"], name: "tolerance", ...nonNegative(), optional: true },
     ],
   },
@@ -829,6 +841,7 @@ const table: (Row | NothingRow)[] = [
     args: () => [spectrum8(), { relativeError: 0.1 }],
     params: [
       { at: [0], name: "spectrum", kind: "object" },
+      { at: [1], name: "options", kind: "options", optional: true },
       { at: [1, "relativeError"], name: "relativeError", ...range(0, 1), optional: true },
     ],
   },
@@ -839,6 +852,7 @@ const table: (Row | NothingRow)[] = [
       { at: [0], name: "spectrum", kind: "object" },
       { at: [1], name: "from", ...integer(1, 8) },
       { at: [2], name: "to", ...integer(3, 8) },
+      { at: [3], name: "options", kind: "options", optional: true },
       { at: [3, "relativeError"], name: "relativeError", ...range(0, 1), optional: true },
     ],
   },
@@ -847,6 +861,7 @@ const table: (Row | NothingRow)[] = [
     args: () => [ranked(), { from: 2, to: 10 }],
     params: [
       { at: [0], name: "ranked", kind: "object" },
+      { at: [1], name: "options", kind: "options", optional: true },
       { at: [1, "from"], name: "from", ...integer(1, 9), optional: true },
       { at: [1, "to"], name: "to", ...integer(3, 21), optional: true },
       { at: [1, "method"], name: "method", kind: "choice", values: ["lsq", "endpoints"], optional: true },
@@ -876,6 +891,7 @@ const table: (Row | NothingRow)[] = [
     params: [
       { at: [0], name: "label", kind: "object" },
       { at: [1], name: "fits", kind: "list" },
+      { at: [2], name: "options", kind: "options", optional: true },
       { at: [2, "digits"], name: "digits", ...integer(0, 15), optional: true },
     ],
   },
@@ -1050,6 +1066,7 @@ const table: (Row | NothingRow)[] = [
       { at: [1], name: "y", kind: "vector", length: "fixed" },
       { at: [2], name: "crossKernel", kind: "matrix", shape: "any", rows: "either" },
       { at: [3], name: "testKernel", kind: "matrix", shape: "symmetric", rows: "either" },
+      { at: [4], name: "options", kind: "options", optional: true },
       { at: [4, "noise"], name: "noise", ...nonNegative(), optional: true },
     ],
   },

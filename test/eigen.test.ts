@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Matrix } from "ml-matrix";
-import { eigenvalues, eigh, fft } from "../src/spectrum";
+import { circulantSpectrum, eigenvalues, eigh, fft } from "../src/spectrum";
+import { midpoint, symmetricArray } from "../src/spectrum/symmetric";
 import { Rng } from "../src/random";
 import { circleMatrix, gridMatrix, reluNtk, laplace } from "./circle-kernels";
 import {
@@ -423,5 +424,57 @@ describe("top-k with repeated eigenvalues", () => {
     const negative = Array.from({ length: n }, (_, i) => (i < 25 ? -0.5 : -1 + 0.5 * 0.99 ** i));
     const sorted = negative.slice().sort((x, y) => y - x);
     assertSpectrum(eigenvalues(Matrix.diag(negative), { top: 30 }), sorted.slice(0, 30), "negative");
+  });
+});
+
+describe("symmetrizing", () => {
+  test("halves the sum once, so that subnormal entries keep their mean (5e-324 / 2 alone rounds to 0)", () => {
+    const t = 5e-324;
+    assert.deepEqual(
+      Array.from(
+        eigenvalues([
+          [t, t],
+          [t, t],
+        ]),
+      ),
+      [1e-323, 0],
+    );
+    assert.deepEqual(
+      Array.from(
+        circulantSpectrum([
+          [t, t],
+          [t, t],
+        ]),
+      ),
+      [1e-323, 0],
+    );
+    assert.equal(midpoint(t, 3 * t), 2 * t);
+    assert.equal(midpoint(1e308, 1.5e308), 1.25e308);
+    assert.equal(midpoint(-1.7e308, -1.7e308), -1.7e308);
+    assert.equal(midpoint(0.1, 0.2), (0.1 + 0.2) / 2);
+  });
+
+  test("leaves an exactly symmetric matrix unchanged bit for bit, and averages rounding asymmetry", () => {
+    const rng = new Rng(4);
+    const n = 30;
+    const K = Array.from({ length: n }, () => new Array<number>(n));
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        const v = i === j ? -0 : rng.normal() * 10 ** Math.round(20 * rng.normal());
+        K[i][j] = v;
+        K[j][i] = v;
+      }
+    }
+    const { a } = symmetricArray("test", K);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) assert.ok(Object.is(a[i * n + j], K[i][j]), `K[${i}][${j}]`);
+    }
+    const x = 0.1 + 0.2;
+    const { a: b } = symmetricArray("test", [
+      [1, x],
+      [0.3, 1],
+    ]);
+    assert.equal(b[1], (x + 0.3) / 2);
+    assert.equal(b[2], b[1]);
   });
 });

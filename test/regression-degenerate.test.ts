@@ -226,10 +226,14 @@ describe("kernelRegression with degenerate input", () => {
       /y must be an array of 10 finite numbers, got a 10 x 1 Matrix/,
     );
     assert.throws(() => call(K, ["1", ...y.slice(1)]), /y\[0\] must be finite, got "1"/);
-    assert.throws(
-      () => call(K, y, null),
-      /kernelRegression: options must be an object \{ ridge\?, mode\? \}, got null/,
-    );
+    assert.throws(() => call(K, y, 5), /^Error: kernelRegression: options must be an object, got 5$/);
+  });
+
+  it("takes null options as the defaults, as every function of the lab does", () => {
+    assert.deepEqual(kernelRegression(K, y, null).alpha, kernelRegression(K, y).alpha);
+    const posterior = (options: null | undefined) =>
+      gaussianProcessPosterior(K, y, Kt, Matrix.eye(Kt.rows), options).mean;
+    assert.deepEqual(posterior(null), posterior(undefined));
   });
 
   it("refuses a non-symmetric K with the largest asymmetry and the tolerance, and symmetrizes rounding", () => {

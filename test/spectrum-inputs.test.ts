@@ -14,14 +14,22 @@ import {
   decaySlope,
   eigenvalues,
   eigh,
+  expectedDecay,
   frequencySpectrum,
   localExponent,
+  mercerRanks,
   precisionRank,
   rankByFrequency,
+  rankedDecaySlope,
+  slopeRows,
 } from "../src/spectrum";
 
 const coefficients = Array.from({ length: 12 }, (_, j) => 1 / (1 + j) ** 2);
 const descending = Array.from({ length: 120 }, (_, i) => 1 / (1 + i) ** 2);
+const spectrum = () => frequencySpectrum((u) => Math.exp(u), { maxFrequency: 10 });
+const ranked = () => rankByFrequency(Array.from({ length: 120 }, (_, j) => 1 / (j + 1) ** 2));
+const label = { kernel: "k", inputs: "circle", n: 10, theory: -2 };
+const fit = () => decaySlope(descending, { from: 2, to: 8 });
 
 /** [call, exact message] rows; each message must come out whole, from the start. */
 function assertMessages(rows: ReadonlyArray<readonly [() => unknown, string]>): void {
@@ -96,20 +104,42 @@ describe("options", () => {
   test("an options argument that is not an object is refused", () => {
     const K = Matrix.eye(3);
     assertMessages([
-      [() => eigenvalues(K, null as never), "eigenvalues: options must be an object, got null"],
-      [() => eigh(K, 2 as never), "eigh: options must be an object, got the number 2"],
-      [() => decaySlope(descending, null as never), "decaySlope: options must be an object, got null"],
-      [
-        () => frequencySpectrum(Math.exp, 3 as never),
-        "frequencySpectrum: options must be an object, got the number 3",
-      ],
-      [() => circulantSpectrum(K, null as never), "circulantSpectrum: options must be an object, got null"],
+      [() => eigenvalues(K, 7 as never), "eigenvalues: options must be an object, got 7"],
+      [() => eigh(K, 2 as never), "eigh: options must be an object, got 2"],
+      [() => decaySlope(descending, true as never), "decaySlope: options must be an object, got true"],
+      [() => frequencySpectrum(Math.exp, 3 as never), "frequencySpectrum: options must be an object, got 3"],
+      [() => circulantSpectrum(K, 5 as never), "circulantSpectrum: options must be an object, got 5"],
       [
         () => circulantFrequencySpectrum(K, "x" as never),
-        'circulantFrequencySpectrum: options must be an object, got the string "x"',
+        'circulantFrequencySpectrum: options must be an object, got "x"',
       ],
-      [() => rankByFrequency([1], null as never), "rankByFrequency: options must be an object, got null"],
+      [() => rankByFrequency([1], 5 as never), "rankByFrequency: options must be an object, got 5"],
+      [() => mercerRanks(spectrum(), 5 as never), "mercerRanks: options must be an object, got 5"],
+      [() => localExponent(spectrum(), 1, 3, 5 as never), "localExponent: options must be an object, got 5"],
+      [() => rankedDecaySlope(ranked(), 5 as never), "rankedDecaySlope: options must be an object, got 5"],
+      [() => slopeRows(label, [fit()], 5 as never), "slopeRows: options must be an object, got 5"],
+      [
+        () => expectedDecay({ family: "laplace" }, 5 as never),
+        "expectedDecay: options must be an object, got 5",
+      ],
     ]);
+  });
+
+  test("null options are the defaults, as everywhere in the lab", () => {
+    const K = Matrix.eye(3);
+    const same = (f: (options: null | undefined) => unknown): void => assert.deepEqual(f(null), f(undefined));
+    same((o) => eigenvalues(K, o));
+    same((o) => eigh(K, o));
+    same((o) => decaySlope(descending, o));
+    same((o) => frequencySpectrum(Math.exp, o));
+    same((o) => circulantSpectrum(K, o));
+    same((o) => circulantFrequencySpectrum(K, o));
+    same((o) => rankByFrequency([1, 0.5], o));
+    same((o) => mercerRanks(spectrum(), o));
+    same((o) => localExponent(spectrum(), 1, 3, o));
+    same((o) => rankedDecaySlope(ranked(), o));
+    same((o) => slopeRows(label, [fit()], o));
+    same((o) => expectedDecay({ family: "laplace" }, o));
   });
 
   test("localExponent's relativeError must lie in (0, 1)", () => {

@@ -94,6 +94,8 @@ const SMALL = 48 * 48 * 48;
  */
 const DEFAULT_WORK_SPACE = 64 * 2 ** 20;
 let workSpaceLimit = DEFAULT_WORK_SPACE;
+/** The work-space limit above in bytes (for memory estimates: src/memory.ts). */
+export const gemmWorkSpaceLimit = (): number => workSpaceLimit;
 
 /**
  * Sets the work-space limit above in bytes (for tests: a small limit makes small products run in blocks);

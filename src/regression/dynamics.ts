@@ -15,12 +15,11 @@
  * in the predictions, so that gradient flow tends to the minimum-norm (least-squares) regression.
  */
 import { Matrix } from "ml-matrix";
-import { checkInteger, checkPositive } from "../validate";
+import { checkInteger, checkPositive, requiredObject } from "../validate";
 import {
   checkedCross,
   checkedEigh,
   checkedKernel,
-  checkedOptions,
   checkedVector,
   checkNonNegative,
   times,
@@ -65,7 +64,8 @@ interface Terms {
 
 /**
  * The dynamics on the n x n kernel K of the training points. Peak memory, checked before anything is
- * allocated: K and its dense eigendecomposition, 8 (5 n^2 + 16 n) bytes (eigenBytes).
+ * allocated: K, its checked copy and that copy's dense eigendecomposition, 8 (6 n^2 + 16 n) bytes
+ * (8 n^2 + eigenBytes, which counts the matrix it reads).
  */
 export function gradientDescentDynamics(
   K: MatrixInput,
@@ -73,19 +73,22 @@ export function gradientDescentDynamics(
   options: DynamicsOptions,
 ): KernelDynamics {
   const who = "gradientDescentDynamics";
+  const { eta, initial } = requiredObject(
+    who,
+    "options",
+    options,
+    "{ eta, initial? } (eta: the step size, > 0)",
+  );
+  checkPositive(who, "eta", eta);
   const size = matrixOrder(K);
-  checkMemory(who, eigenBytes(size, size, "dense", true), `lower n (K is ${size} x ${size})`);
+  checkMemory(
+    who,
+    8 * size * size + eigenBytes(size, size, "dense", true),
+    `lower n (K is ${size} x ${size})`,
+  );
   const kernel = checkedKernel(who, "K", K);
   const n = kernel.rows;
   const targets = checkedVector(who, "y", y, n);
-  const { eta: step, initial } = checkedOptions(
-    who,
-    options,
-    "{ eta, initial? } (eta: the step size, > 0)",
-    true,
-  );
-  checkPositive(who, "eta", step as number);
-  const eta = step as number;
   const f0 = initial ? checkedVector(who, "initial", initial, n) : new Float64Array(n);
   const { values, vectors } = checkedEigh(who, kernel);
   const cutoff = n * Number.EPSILON * Math.max(Math.abs(values[0]), Math.abs(values[n - 1]));

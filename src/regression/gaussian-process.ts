@@ -7,13 +7,12 @@
  */
 import { Matrix } from "ml-matrix";
 import { rngFrom, type Rng } from "../random";
-import { checkInteger } from "../validate";
+import { checkInteger, optionsObject } from "../validate";
 import { checkedCholesky, plusDiagonal } from "./kernel-regression";
 import {
   checkedCross,
   checkedEigh,
   checkedKernel,
-  checkedOptions,
   checkedVector,
   checkNonNegative,
   type MatrixInput,
@@ -33,27 +32,28 @@ export interface GaussianProcessPosterior {
 }
 
 /**
- * The posterior from the n x n training kernel K, the m x n cross-kernel and the m x m test kernel. Peak
- * memory, checked before anything is allocated: the three kernels, with noise the shifted copy of K and
- * the identity it adds, the Cholesky factor, the transposed cross-kernel and its solve (n x m each), the
- * product and the covariance (m x m each): 8 ((2 + 2 [noise > 0]) n^2 + 3 n m + 3 m^2) bytes. sample()
- * adds the covariance's eigendecomposition (checked when first called): 8 (5 m^2 + 16 m) (eigenBytes).
+ * The posterior from the n x n training kernel K, the m x n cross-kernel and the m x m test kernel
+ * (options null or omitted: the defaults). Peak memory, checked before anything is allocated: the three
+ * kernels, the checked copies of K and testKernel, with noise the shifted copy of K, the Cholesky
+ * factor, the transposed cross-kernel and its solve (n x m each), the product (m x m):
+ * 8 ((3 + [noise > 0]) n^2 + 3 n m + 3 m^2) bytes. sample() adds the covariance's eigendecomposition
+ * (checked when first called): 8 (5 m^2 + 16 m) (eigenBytes).
  */
 export function gaussianProcessPosterior(
   K: MatrixInput,
   y: ArrayLike<number>,
   crossKernel: MatrixInput,
   testKernel: MatrixInput,
-  options: { noise?: number } = {},
+  options?: { noise?: number } | null,
 ): GaussianProcessPosterior {
   const who = "gaussianProcessPosterior";
-  const { noise = 0 } = checkedOptions(who, options, "{ noise? }");
+  const { noise = 0 } = optionsObject(who, options);
   checkNonNegative(who, "noise", noise);
   const nK = matrixOrder(K);
   const mK = matrixOrder(testKernel);
   checkMemory(
     who,
-    8 * ((noise > 0 ? 4 : 2) * nK * nK + 3 * nK * mK + 3 * mK * mK),
+    8 * ((noise > 0 ? 4 : 3) * nK * nK + 3 * nK * mK + 3 * mK * mK),
     `lower n or m (K is ${nK} x ${nK}, testKernel ${mK} x ${mK})`,
   );
   const kernel = checkedKernel(who, "K", K);

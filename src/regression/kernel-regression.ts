@@ -11,7 +11,6 @@ import {
   checkedCross,
   checkedEigh,
   checkedKernel,
-  checkedOptions,
   checkedVector,
   checkNonNegative,
   times,
@@ -20,6 +19,7 @@ import {
 } from "./vectors";
 import { eigenBytes } from "../spectrum/eigen";
 import { checkMemory, matrixOrder } from "../memory";
+import { optionsObject } from "../validate";
 
 export type RegressionMode = "solve" | "lstsq";
 
@@ -44,25 +44,26 @@ export interface KernelRegression {
 }
 
 /**
- * Kernel regression on the n x n kernel K of the training points. Peak memory, checked before anything
- * is allocated: K, with a ridge its shifted copy and the identity it adds, then the Cholesky factor,
- * 8 (2 + 2 [ridge > 0]) n^2 bytes; in "lstsq" mode K, the shifted copy and identity, and the dense
- * eigendecomposition, 8 (2 [ridge > 0] n^2) + eigh's 8 (5 n^2 + 16 n) (eigenBytes).
+ * Kernel regression on the n x n kernel K of the training points (options null or omitted: the
+ * defaults). Peak memory, checked before anything is allocated: K, its checked copy, with a ridge the
+ * shifted copy, then the Cholesky factor, 8 (3 + [ridge > 0]) n^2 bytes; in "lstsq" mode K, its checked
+ * copy, with a ridge the shifted copy, and the dense eigendecomposition of the last,
+ * 8 (1 + [ridge > 0]) n^2 + eigh's 8 (5 n^2 + 16 n) (eigenBytes, the matrix it reads included).
  */
 export function kernelRegression(
   K: MatrixInput,
   y: ArrayLike<number>,
-  options: KernelRegressionOptions = {},
+  options?: KernelRegressionOptions | null,
 ): KernelRegression {
   const who = "kernelRegression";
-  checkRegressionMemory(who, matrixOrder(K), options);
-  const kernel = checkedKernel(who, "K", K);
-  const n = kernel.rows;
-  const targets = checkedVector(who, "y", y, n);
-  const { ridge = 0, mode = "solve" } = checkedOptions(who, options, `{ ridge?, mode? }`);
+  const { ridge = 0, mode = "solve" } = optionsObject(who, options);
   checkNonNegative(who, "ridge", ridge);
   if (mode !== "solve" && mode !== "lstsq")
     throw new Error(`${who}: mode must be "solve" or "lstsq", got ${String(mode)}`);
+  checkRegressionMemory(who, matrixOrder(K), ridge, mode);
+  const kernel = checkedKernel(who, "K", K);
+  const n = kernel.rows;
+  const targets = checkedVector(who, "y", y, n);
   const A = plusDiagonal(who, kernel, "ridge", ridge);
   const { alpha, rank } =
     mode === "solve" ? choleskySolve(who, A, targets) : pseudoInverseSolve(who, A, targets);
@@ -108,11 +109,15 @@ function meanSquaredError(who: string, f: Float64Array, y: Float64Array): number
   return mse;
 }
 
-/** K + shift I (K itself for shift 0), refusing a diagonal that overflows; `name` is the shift's parameter. */
+/**
+ * K + shift I (K itself for shift 0: one copy of K, no identity beside it), refusing a diagonal that
+ * overflows; `name` is the shift's parameter.
+ */
 export function plusDiagonal(who: string, K: Matrix, name: string, shift: number): Matrix {
   if (shift === 0) return K;
-  const A = K.clone().add(Matrix.eye(K.rows).mul(shift));
+  const A = K.clone();
   for (let i = 0; i < K.rows; i++) {
+    A.set(i, i, K.get(i, i) + shift);
     if (!Number.isFinite(A.get(i, i))) {
       throw new Error(
         `${who}: ${name} must keep K + ${name} I finite, got ${name} = ${shift} with K[${i}][${i}] = ${K.get(i, i)}`,
@@ -122,10 +127,10 @@ export function plusDiagonal(who: string, K: Matrix, name: string, shift: number
   return A;
 }
 
-function checkRegressionMemory(who: string, n: number, options: KernelRegressionOptions): void {
-  const shifted = (options?.ridge ?? 0) > 0 ? 2 * 8 * n * n : 0;
-  const solver = options?.mode === "lstsq" ? eigenBytes(n, n, "dense", true) : 2 * 8 * n * n;
-  checkMemory(who, shifted + solver, `lower n (K is ${n} x ${n})`);
+function checkRegressionMemory(who: string, n: number, ridge: number, mode: RegressionMode): void {
+  const copies = 8 * n * n * (ridge > 0 ? 2 : 1);
+  const solver = mode === "lstsq" ? eigenBytes(n, n, "dense", true) : 2 * 8 * n * n;
+  checkMemory(who, copies + solver, `lower n (K is ${n} x ${n})`);
 }
 
 /**

@@ -13,11 +13,14 @@ export type MatrixInput = SymmetricInput;
  * A kernel matrix argument (a Matrix or an array of rows) as a Matrix, after checking that it is square,
  * non-empty, finite and symmetric within 1e-10 max|K| (the eigensolvers' rule); it is then symmetrized,
  * which leaves an exactly symmetric matrix unchanged. The Error names the first bad entry or the largest
- * asymmetry.
+ * asymmetry. K is copied once: the checked row-major copy is the Matrix's storage, its rows views of it
+ * (an ml-matrix Matrix keeps its rows as Float64Arrays in the public field `data`), where
+ * Matrix.from1DArray would copy it again.
  */
 export function checkedKernel(who: string, name: string, K: SymmetricInput): Matrix {
   const { n, a } = symmetricArray(who, K, undefined, name);
-  return Matrix.from1DArray(n, n, a);
+  const data = Array.from({ length: n }, (_, i) => a.subarray(i * n, (i + 1) * n));
+  return Object.assign(new Matrix(0, 0), { data, rows: n, columns: n });
 }
 
 /**
@@ -64,22 +67,6 @@ export function checkedVector(
     throw new Error(`${who}: ${name} must have length ${n} (${length}), got ${values.length}`);
   for (let i = 0; i < n; i++) checkedEntry(who, `${name}[${i}]`, values[i]);
   return Float64Array.from(values);
-}
-
-/**
- * The options argument as an object: `shape` says what it holds (it appears in the Error); an omitted
- * argument means all defaults unless `required`.
- */
-export function checkedOptions<T extends object>(
-  who: string,
-  options: T | undefined,
-  shape: string,
-  required = false,
-): Partial<T> {
-  if (options === undefined && !required) return {};
-  if (options === null || typeof options !== "object" || Array.isArray(options))
-    throw new Error(`${who}: options must be an object ${shape}, got ${describe(options)}`);
-  return options;
 }
 
 /** Checks that a scalar parameter is a finite number >= 0. */

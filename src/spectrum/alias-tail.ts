@@ -11,8 +11,8 @@
  * NTKs one parity vanishes.
  */
 import { aliasedEigenvalues } from "./frequency";
-import { checkFiniteList, checkOptions } from "./symmetric";
-import { checkInteger, checkInRange } from "../validate";
+import { checkFiniteList } from "./symmetric";
+import { checkInteger, checkInRange, requiredObject } from "../validate";
 
 /** Explicit terms are summed up to l n = SPAN J; the rest by the integral of the p-series. */
 const SPAN = 1000;
@@ -43,8 +43,7 @@ export function aliasedEigenvaluesWithTail(
   const who = "aliasedEigenvaluesWithTail";
   checkFiniteList(who, "coefficient", coefficient);
   checkInteger(who, "n", n, 1);
-  checkOptions(who, options, "{ exponent }");
-  const { exponent } = options;
+  const { exponent } = requiredObject(who, "options", options, "{ exponent }");
   checkInRange(who, "exponent", exponent, 1, Infinity, { loInclusive: false, hiInclusive: false });
   const J = coefficient.length - 1;
   if (J < 8) {

@@ -7,8 +7,8 @@
  */
 import { fft } from "./fft";
 import {
-  checkOptions,
   checkTolerance,
+  midpoint,
   rangeExponent,
   scaleByPowerOfTwo,
   symmetricArray,
@@ -16,6 +16,7 @@ import {
   type SymmetricInput,
   DEFAULT_SYMMETRY_TOLERANCE,
 } from "./symmetric";
+import { optionsObject } from "../validate";
 
 /**
  * Relative deviation from circulant structure accepted by default: |K_ij - K_0,(j-i) mod n| <= 1e-10 max|K|.
@@ -33,9 +34,9 @@ export interface CirculantOptions {
  * lambda_j for j = 0..n-1 in DFT order (not sorted): the eigenvalue of the Fourier mode of frequency
  * min(j, n - j). Throws when K is not symmetric and circulant within the tolerance, naming the worst entry.
  */
-export function circulantSpectrum(K: SymmetricInput, options: CirculantOptions = {}): Float64Array {
-  checkOptions("circulantSpectrum", options);
-  return circulantEigenvalues("circulantSpectrum", K, options.tolerance, "tolerance");
+export function circulantSpectrum(K: SymmetricInput, options?: CirculantOptions | null): Float64Array {
+  const { tolerance } = optionsObject("circulantSpectrum", options);
+  return circulantEigenvalues("circulantSpectrum", K, tolerance, "tolerance");
 }
 
 /** circulantSpectrum for the function `who`, whose option `toleranceName` holds the tolerance. */
@@ -73,7 +74,7 @@ export function circulantEigenvalues(
   const e = rangeExponent(maxAbs);
   const re = new Float64Array(n);
   const im = new Float64Array(n);
-  for (let m = 0; m < n; m++) re[m] = 0.5 * a[m] + 0.5 * a[(n - m) % n];
+  for (let m = 0; m < n; m++) re[m] = midpoint(a[m], a[(n - m) % n]);
   scaleByPowerOfTwo(re, e);
   fft(re, im);
   return unscaledEigenvalues(who, re, { n, e, maxAbs });

@@ -8,8 +8,8 @@
  * number about the arithmetic, not the kernel (DESIGN.md: smooth kernels reach that floor by rank 14-42).
  */
 import { SimpleLinearRegression } from "ml-regression-simple-linear";
-import { checkFiniteList, checkOptions } from "./symmetric";
-import { checkInteger } from "../validate";
+import { checkFiniteList } from "./symmetric";
+import { checkInteger, optionsObject } from "../validate";
 
 export type SlopeMethod = "lsq" | "endpoints";
 
@@ -50,11 +50,11 @@ export interface DecaySlope {
 const METHODS: readonly SlopeMethod[] = ["lsq", "endpoints"];
 
 /** Decay slope of a spectrum given in descending order (with magnitude: true, any order). */
-export function decaySlope(eigenvalues: ArrayLike<number>, options: DecaySlopeOptions = {}): DecaySlope {
+export function decaySlope(eigenvalues: ArrayLike<number>, options?: DecaySlopeOptions | null): DecaySlope {
   const who = "decaySlope";
   checkFiniteList(who, "eigenvalues", eigenvalues);
-  checkOptions(who, options);
-  const { from = 30, to = 100, method = "lsq", magnitude = false } = options;
+  const opts = optionsObject(who, options);
+  const { from = 30, to = 100, method = "lsq", magnitude = false } = opts;
   const len = eigenvalues.length;
   if (!METHODS.includes(method)) {
     throw new Error(`${who}: method must be "lsq" or "endpoints", got ${String(method)}`);
@@ -65,7 +65,7 @@ export function decaySlope(eigenvalues: ArrayLike<number>, options: DecaySlopeOp
         `(the number of eigenvalues given)`,
     );
   }
-  const n = options.n ?? len;
+  const n = opts.n ?? len;
   checkInteger(who, "n", n, len);
   const values = magnitude
     ? Float64Array.from(eigenvalues, Math.abs).sort().reverse()

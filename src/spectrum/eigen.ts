@@ -14,7 +14,6 @@ import { circulantEigenvalues } from "./circulant";
 import { denseEigensystem, denseEigenvalues } from "./dense";
 import { topEigensystem } from "./lanczos";
 import {
-  checkOptions,
   checkTolerance,
   rangeExponent,
   scaleByPowerOfTwo,
@@ -23,7 +22,7 @@ import {
   type SymmetricInput,
   DEFAULT_SYMMETRY_TOLERANCE,
 } from "./symmetric";
-import { checkInteger } from "../validate";
+import { checkInteger, optionsObject } from "../validate";
 import { checkMemory, gemmWorkBytes, matrixOrder } from "../memory";
 
 export type EigenMethod = "dense" | "topk" | "circulant";
@@ -60,10 +59,12 @@ export interface Eigensystem {
  *   reduction, 8 (3 n^2 + 16 n); with eigenvectors also the rotated identity and the n x k result,
  *   8 (4 n^2 + n k + 16 n);
  * - topk (k wanted, block b = max(blockSize, min(16, k)) <= n): the input, its copy, the GEMM work space
- *   of a block product (which copies the matrix: about 8 n^2), the basis and the projected matrix, taking
- *   the basis at up to c = min(n, 2 (k + 4 b)) vectors (capacity doubles as it grows; on kernel matrices it
- *   converges well before): about 8 (3 n^2 + (c + 3 b + 256) n + 4 c^2); eigenvectors add the Ritz
- *   vectors' work, 8 (3 c^2 + 3 k n + k c).
+ *   of a block product (gemmWorkBytes: at most gemm's 64 MiB limit and its 1 MiB start, since larger
+ *   products run in blocks), the basis and the projected matrix, taking the basis at up to
+ *   c = min(n, 2 (k + 4 b)) vectors (capacity doubles as it grows; on kernel matrices it converges well
+ *   before): about 8 (2 n^2 + (c + 2 b) n + 4 c^2) + 65 MiB; eigenvectors add the Ritz vectors' work,
+ *   8 (3 c^2 + 3 k n + k c). When an eigenvalue's multiplicity sends top-k to the dense solver, the dense
+ *   estimate is checked before that runs.
  */
 export function eigenBytes(
   n: number,
@@ -93,42 +94,58 @@ function checkEigenMemory(
 }
 
 /**
- * Eigenvalues of the symmetric matrix K, descending (the first `top` when given). Peak memory
- * (eigenBytes, checked before anything is allocated): about 8 (3 n^2) bytes for the dense solver, and
- * also about 8 (3 n^2) for the top-k one (its input, copy and GEMM work space) while top is small.
+ * Eigenvalues of the symmetric matrix K, descending (the first `top` when given); options null or
+ * omitted: the defaults. Peak memory (eigenBytes, checked before anything is allocated): about 8 (3 n^2)
+ * bytes for the dense solver, and about 8 (2 n^2) + 65 MiB for the top-k one (its input, copy and GEMM
+ * work space) while top is small.
  */
-export function eigenvalues(K: SymmetricInput, options: EigenOptions = {}): Float64Array {
+export function eigenvalues(K: SymmetricInput, options?: EigenOptions | null): Float64Array {
   const who = "eigenvalues";
-  const { method, top, n: size, symmetryTolerance } = resolve(who, K, options);
-  if (method !== "circulant") checkEigenMemory(who, size, top, method, false, options);
+  const { method, top, n: size, symmetryTolerance, opts } = resolve(who, K, options);
   if (method === "circulant") {
-    const values = circulantEigenvalues(who, K, options.circulantTolerance, "circulantTolerance");
+    const values = circulantEigenvalues(who, K, opts.circulantTolerance, "circulantTolerance");
     return sortDescending(values).slice(0, top);
   }
+  checkEigenMemory(who, size, top, method, false, opts);
   const input = solverInput(who, K, symmetryTolerance);
   const { n, a } = input;
-  const topk = method === "topk" ? topEigensystem(who, a, n, top, false, options) : null;
+  const topk = method === "topk" ? topEigensystem(who, a, n, top, false, opts) : null;
+  if (topk === null && method === "topk") checkDenseFallback(who, n, top, false);
   const values = topk !== null ? topk.values : sortDescending(denseEigenvalues(who, a, n)).slice(0, top);
   return unscaledEigenvalues(who, values, input);
 }
 
 /**
- * Eigenvalues (descending) with unit eigenvectors, all of them or the first `top`; "dense" or "topk".
- * Peak memory (eigenBytes, checked before anything is allocated): about 8 (4 n^2 + n top) bytes dense,
- * about 8 (3 n^2 + 3 n top) top-k.
+ * The memory check of the dense solver that top-k falls back to (an eigenvalue repeated too often for
+ * its Krylov basis), made before the fallback allocates.
  */
-export function eigh(K: SymmetricInput, options: EigenOptions = {}): Eigensystem {
+function checkDenseFallback(who: string, n: number, top: number, vectors: boolean): void {
+  checkMemory(
+    who,
+    eigenBytes(n, top, "dense", vectors),
+    `lower n (K is ${n} x ${n}; its top eigenvalues repeat too often for the top-k solver, so the ` +
+      `dense one is needed)`,
+  );
+}
+
+/**
+ * Eigenvalues (descending) with unit eigenvectors, all of them or the first `top`; "dense" or "topk".
+ * Options null or omitted: the defaults. Peak memory (eigenBytes, checked before anything is allocated):
+ * about 8 (4 n^2 + n top) bytes dense, about 8 (2 n^2 + 3 n top) + 65 MiB top-k.
+ */
+export function eigh(K: SymmetricInput, options?: EigenOptions | null): Eigensystem {
   const who = "eigh";
-  const { method, top, n: size, symmetryTolerance } = resolve(who, K, options);
+  const { method, top, n: size, symmetryTolerance, opts } = resolve(who, K, options);
   if (method === "circulant") {
     throw new Error(
       `eigh: method must be "dense" or "topk" (the circulant path gives eigenvalues only), got "circulant"`,
     );
   }
-  checkEigenMemory(who, size, top, method, true, options);
+  checkEigenMemory(who, size, top, method, true, opts);
   const input = solverInput(who, K, symmetryTolerance);
   const { n, a } = input;
-  const topk = method === "topk" ? topEigensystem(who, a, n, top, true, options) : null;
+  const topk = method === "topk" ? topEigensystem(who, a, n, top, true, opts) : null;
+  if (topk === null && method === "topk") checkDenseFallback(who, n, top, true);
   if (topk !== null) {
     const { values, vectorRows } = topk;
     return {
@@ -172,22 +189,22 @@ function solverInput(who: string, K: SymmetricInput, symmetryTolerance: number):
 function resolve(
   who: string,
   K: SymmetricInput,
-  options: EigenOptions,
-): { method: EigenMethod; top: number; n: number; symmetryTolerance: number } {
-  checkOptions(who, options);
+  options: EigenOptions | null | undefined,
+): { method: EigenMethod; top: number; n: number; symmetryTolerance: number; opts: EigenOptions } {
+  const opts = optionsObject(who, options);
   const n = matrixOrder(K);
-  const { top, method = top === undefined ? "dense" : "topk" } = options;
+  const { top, method = top === undefined ? "dense" : "topk" } = opts;
   if (!METHODS.includes(method)) {
     throw new Error(
       `${who}: method must be one of ${METHODS.map((m) => `"${m}"`).join(", ")}, got ${String(method)}`,
     );
   }
   if (top !== undefined && n > 0) checkInteger(who, "top", top, 1, n);
-  if (options.blockSize !== undefined) checkInteger(who, "blockSize", options.blockSize, 1);
-  if (options.seed !== undefined) checkInteger(who, "seed", options.seed, 0, 2 ** 53);
-  const symmetryTolerance = options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE;
+  if (opts.blockSize !== undefined) checkInteger(who, "blockSize", opts.blockSize, 1);
+  if (opts.seed !== undefined) checkInteger(who, "seed", opts.seed, 0, 2 ** 53);
+  const symmetryTolerance = opts.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE;
   checkTolerance(who, "symmetryTolerance", symmetryTolerance);
-  return { method, top: top ?? n, n, symmetryTolerance };
+  return { method, top: top ?? n, n, symmetryTolerance, opts };
 }
 
 function descendingOrder(values: Float64Array): Int32Array {

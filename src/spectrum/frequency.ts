@@ -14,8 +14,8 @@
  * frequency n / 2 (DESIGN.md: -1.45 instead of -2 at n = 200).
  */
 import { circulantEigenvalues, type CirculantOptions } from "./circulant";
-import { checkFiniteList, checkOptions, describe, type SymmetricInput } from "./symmetric";
-import { checkInteger } from "../validate";
+import { checkFiniteList, describe, type SymmetricInput } from "./symmetric";
+import { checkInteger, optionsObject } from "../validate";
 
 const EPS = Number.EPSILON;
 
@@ -67,11 +67,10 @@ const RESEED = 32;
  */
 export function frequencySpectrum(
   kappa: (x: number) => number,
-  options: FrequencySpectrumOptions = {},
+  options?: FrequencySpectrumOptions | null,
 ): FrequencySpectrum {
   const who = "frequencySpectrum";
-  checkOptions(who, options);
-  const { maxFrequency = 100, argument = "cosine" } = options;
+  const { maxFrequency = 100, argument = "cosine" } = optionsObject(who, options);
   if (typeof kappa !== "function")
     throw new Error(`${who}: kappa must be a function, got ${describe(kappa)}`);
   checkInteger(who, "maxFrequency", maxFrequency, 0);
@@ -127,11 +126,10 @@ export interface CirculantFrequencySpectrum {
  */
 export function circulantFrequencySpectrum(
   K: SymmetricInput,
-  options: CirculantOptions = {},
+  options?: CirculantOptions | null,
 ): CirculantFrequencySpectrum {
   const who = "circulantFrequencySpectrum";
-  checkOptions(who, options);
-  const dft = circulantEigenvalues(who, K, options.tolerance, "tolerance");
+  const dft = circulantEigenvalues(who, K, optionsObject(who, options).tolerance, "tolerance");
   const n = dft.length;
   const count = Math.floor(n / 2) + 1;
   const eigenvalue = dft.slice(0, count);

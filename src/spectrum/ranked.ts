@@ -13,8 +13,8 @@
  */
 import { decaySlope, type DecaySlope, type SlopeMethod } from "./decay";
 import type { FrequencySpectrum } from "./frequency";
-import { checkFiniteList, checkOptions, describe } from "./symmetric";
-import { checkInteger } from "../validate";
+import { checkFiniteList, describe } from "./symmetric";
+import { checkInteger, optionsObject } from "../validate";
 
 const EPS = Number.EPSILON;
 
@@ -47,11 +47,10 @@ export interface RankOptions {
  * The per-rank spectrum of per-frequency eigenvalues value[j], j = 0, 1, ...: each resolved value repeated
  * by its multiplicity and sorted descending (ties keep the lower frequency first).
  */
-export function rankByFrequency(value: ArrayLike<number>, options: RankOptions = {}): RankedSpectrum {
+export function rankByFrequency(value: ArrayLike<number>, options?: RankOptions | null): RankedSpectrum {
   const who = "rankByFrequency";
   checkFiniteList(who, "value", value);
-  checkOptions(who, options);
-  const { multiplicity, tolerance = 0 } = options;
+  const { multiplicity, tolerance = 0 } = optionsObject(who, options);
   if (value.length === 0) throw new Error(`${who}: value must hold at least one frequency, got length 0`);
   if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
     throw new Error(`${who}: tolerance must be a finite number >= 0, got ${tolerance}`);
@@ -107,8 +106,9 @@ export function rankByFrequency(value: ArrayLike<number>, options: RankOptions =
  */
 export function mercerRanks(
   spectrum: FrequencySpectrum,
-  { relativeError }: { relativeError?: number } = {},
+  options?: { relativeError?: number } | null,
 ): RankedSpectrum {
+  const { relativeError } = optionsObject("mercerRanks", options);
   checkFrequencySpectrum("mercerRanks", spectrum);
   if (relativeError === undefined)
     return rankByFrequency(spectrum.coefficient, { tolerance: spectrum.tolerance });
@@ -185,9 +185,10 @@ export function localExponent(
   spectrum: FrequencySpectrum,
   from: number,
   to: number,
-  { relativeError = 0.1 }: { relativeError?: number } = {},
+  options?: { relativeError?: number } | null,
 ): number | null {
   const who = "localExponent";
+  const { relativeError = 0.1 } = optionsObject(who, options);
   checkFrequencySpectrum(who, spectrum);
   const J = spectrum.coefficient.length - 1;
   checkInteger(who, "from", from, 1, J);
@@ -208,11 +209,11 @@ export function localExponent(
  */
 export function rankedDecaySlope(
   ranked: RankedSpectrum,
-  options: { from?: number; to?: number; method?: SlopeMethod } = {},
+  options?: { from?: number; to?: number; method?: SlopeMethod } | null,
 ): DecaySlope {
   const who = "rankedDecaySlope";
+  const { from = 30, to = 100, method = "lsq" } = optionsObject(who, options);
   checkRankedSpectrum(who, ranked);
-  const { from = 30, to = 100, method = "lsq" } = options;
   if (method !== "lsq" && method !== "endpoints") {
     throw new Error(`${who}: method must be "lsq" or "endpoints", got ${String(method)}`);
   }
@@ -308,9 +309,10 @@ export interface SlopeRow {
 export function slopeRows(
   label: { kernel: string; inputs: string; n: number | null; theory: number | null },
   fits: readonly DecaySlope[],
-  { digits = 3 }: { digits?: number } = {},
+  options?: { digits?: number } | null,
 ): SlopeRow[] {
   const who = "slopeRows";
+  const { digits = 3 } = optionsObject(who, options);
   if (label === null || typeof label !== "object") {
     throw new Error(`${who}: label must be an object { kernel, inputs, n, theory }, got ${describe(label)}`);
   }

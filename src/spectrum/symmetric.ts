@@ -1,8 +1,7 @@
 /**
  * Input checks shared by the spectrum module: for the eigen solvers a square, finite, symmetric matrix,
  * copied into one row-major Float64Array (the layout every solver here works on, because typed-array loops
- * over contiguous rows are what V8 compiles into fast code); for the rest lists of finite numbers and
- * option objects.
+ * over contiguous rows are what V8 compiles into fast code); for the rest lists of finite numbers.
  */
 import { Matrix } from "ml-matrix";
 
@@ -28,18 +27,6 @@ export function checkFiniteList(who: string, name: string, x: unknown): void {
       throw new Error(`${who}: ${name}[${i}] must be a finite number, got ${describe(v)}`);
     }
     if (!Number.isFinite(v)) throw new Error(`${who}: ${name}[${i}] must be finite, got ${v}`);
-  }
-}
-
-/**
- * An options argument: undefined (the defaults) or an object; with `required` (what the object holds, as
- * the Error shows it) only an object.
- */
-export function checkOptions(who: string, options: unknown, required?: string): void {
-  if (options === undefined && required === undefined) return;
-  if (options === null || typeof options !== "object") {
-    const shape = required === undefined ? "" : ` ${required}`;
-    throw new Error(`${who}: options must be an object${shape}, got ${describe(options)}`);
   }
 }
 
@@ -100,13 +87,23 @@ export function symmetricArray(
   }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
-      // Halving first: the same double as 0.5 (x + y) except that x + y cannot overflow.
-      const mean = 0.5 * a[i * n + j] + 0.5 * a[j * n + i];
+      const mean = midpoint(a[i * n + j], a[j * n + i]);
       a[i * n + j] = mean;
       a[j * n + i] = mean;
     }
   }
   return { n, a, maxAbs };
+}
+
+/**
+ * (x + y) / 2 rounded once, for any finite x and y: x itself when y === x (a symmetric entry stays bit for
+ * bit), the halved sum where that is finite (halving each first would round subnormal halves, 0.5 *
+ * 5e-324 being 0), else the sum of the halves (exact for numbers that large).
+ */
+export function midpoint(x: number, y: number): number {
+  if (x === y) return x;
+  const sum = x + y;
+  return Number.isFinite(sum) ? sum / 2 : 0.5 * x + 0.5 * y;
 }
 
 /** Row-major copy of a square, non-empty matrix (no value checks). */
@@ -124,7 +121,7 @@ function squareArray(who: string, K: SymmetricInput, name: string): Float64Array
     throw new Error(`${who}: ${name} must be a non-empty square Matrix or array of rows, got ${describe(K)}`);
   }
   const n = K.length;
-  const a = new Float64Array(n * n);
+  // The shape first: a flat list of n numbers must not allocate n^2 doubles before its Error.
   for (let i = 0; i < n; i++) {
     const row: unknown = K[i];
     if (row === null || typeof row !== "object") {
@@ -133,12 +130,16 @@ function squareArray(who: string, K: SymmetricInput, name: string): Float64Array
           `not a row`,
       );
     }
-    const r = row as ArrayLike<unknown>;
-    if (r.length !== n) {
+    const length = (row as ArrayLike<unknown>).length;
+    if (length !== n) {
       throw new Error(
-        `${who}: ${name} must be square; row ${i} has length ${r.length} but there are ${n} rows`,
+        `${who}: ${name} must be square; row ${i} has length ${length} but there are ${n} rows`,
       );
     }
+  }
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const r = K[i] as ArrayLike<unknown>;
     for (let j = 0; j < n; j++) {
       const v = r[j];
       if (typeof v !== "number") {

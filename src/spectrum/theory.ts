@@ -13,7 +13,7 @@
  * - Gaussian and the NTKs of smooth activations (sin, cos, erf): faster than any power, no p.
  * On the circle (d = 2) the rank slope is -p: -2, -2k, -2, -(1 + alpha).
  */
-import { checkInRange, checkInteger, describeValue } from "../validate";
+import { checkInRange, checkInteger, describeValue, optionsObject } from "../validate";
 
 export type KernelFamily =
   | { family: "reluNtk" }
@@ -47,7 +47,8 @@ const FAMILIES: readonly KernelFamily["family"][] = [
 ];
 
 /** The expected decay of a kernel family on S^{d-1} (default d = 2, the circle). */
-export function expectedDecay(kernel: KernelFamily, { d = 2 }: { d?: number } = {}): ExpectedDecay {
+export function expectedDecay(kernel: KernelFamily, options?: { d?: number } | null): ExpectedDecay {
+  const { d = 2 } = optionsObject("expectedDecay", options);
   if (kernel === null || typeof kernel !== "object" || !FAMILIES.includes(kernel.family)) {
     const got =
       kernel !== null && typeof kernel === "object"
