@@ -29,8 +29,10 @@ const { workerData } = require("node:worker_threads");
 const { memory, module, control, index } = workerData;
 const ctl = new Int32Array(control, index * ${WORDS * 4}, ${WORDS});
 const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports.kernel;
-Atomics.store(ctl, ${READY}, 1);
+// GEN is read before READY is set: the main thread hands out a job only after READY, so a job can never
+// slip in between and be taken for the generation already seen (the worker would then sleep through it).
 let seen = Atomics.load(ctl, ${GEN});
+Atomics.store(ctl, ${READY}, 1);
 for (;;) {
   Atomics.wait(ctl, ${GEN}, seen);
   const gen = Atomics.load(ctl, ${GEN});
