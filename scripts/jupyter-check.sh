@@ -25,10 +25,11 @@ if [ ! -x .venv/bin/jupyter-nbconvert ]; then
   fi
 fi
 if [ ! -x .venv/bin/jupyter-nbconvert ]; then
-  if ! command -v jupyter-nbconvert >/dev/null 2>&1; then
+  # Debian's packages install for Debian's own interpreter, which need not be the python3 on PATH.
+  python=/usr/bin/python3
+  if ! "$python" -c "import nbconvert, ipykernel" 2>/dev/null; then
     apt-get install -y -q jupyter-nbconvert python3-ipykernel >/dev/null
   fi
-  python=python3
 fi
 nbconvert=("$python" -m nbconvert)
 npx tslab install --python="$python" --sys-prefix --binary="$PWD/node_modules/.bin/tslab"
