@@ -2,6 +2,7 @@
  * Argument checks shared by the whole lab. Each throws an Error that names the function, the parameter,
  * the value it got and what is allowed, so a bad parameter never turns into a silent NaN further down.
  */
+import { Matrix } from "ml-matrix";
 
 export function checkInteger(who: string, name: string, value: number, min: number, max = Infinity): void {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -37,24 +38,17 @@ export function checkInRange(
   }
 }
 
-/** Checks that every entry of a row-major array of points is finite, naming the first bad entry. */
-export function checkAllFinite(who: string, name: string, rows: ArrayLike<ArrayLike<number>>): void {
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    for (let j = 0; j < row.length; j++) {
-      if (!Number.isFinite(row[j])) {
-        throw new Error(`${who}: ${name}[${i}][${j}] must be finite, got ${row[j]}`);
-      }
-    }
-  }
-}
-
-/** A value as an Error message shows it: numbers as they print, strings quoted, others by kind. */
+/**
+ * A value as an Error message shows it, the one describer of the lab: numbers as they print, strings
+ * quoted, a matrix by its shape, arrays by their length, others by kind.
+ */
 export function describeValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "function") return "a function";
-  if (Array.isArray(value) || ArrayBuffer.isView(value)) {
-    return `an array of length ${(value as ArrayLike<unknown>).length}`;
+  if (value instanceof Matrix) return `a ${value.rows} x ${value.columns} Matrix`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) {
+    return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
   }
   if (value !== null && typeof value === "object") return "an object";
   return String(value);

@@ -329,14 +329,14 @@ describe("input checks", () => {
           [1, "2" as never],
           [2, 1],
         ]),
-      /^Error: eigenvalues: K\[0\]\[1\] must be a finite number, got the string "2"$/,
+      /^Error: eigenvalues: K\[0\]\[1\] must be a finite number, got "2"$/,
     );
   });
 
   test("a flat list, an empty list and a ragged list are refused with what K must be", () => {
     assert.throws(
       () => eigenvalues([1, 2, 3] as never),
-      /^Error: eigenvalues: K must be a square matrix \(a Matrix or an array of rows\); K\[0\] is the number 1, not a row$/,
+      /^Error: eigenvalues: K must be a square matrix \(a Matrix or an array of rows\); K\[0\] is 1, not a row$/,
     );
     assert.throws(
       () => eigh([]),

@@ -73,7 +73,7 @@ describe("malformed points throw naming the parameter, the value and what is all
     [
       "a row that is not an array",
       [[1, 2], 3],
-      /laplaceKernel: X\[1\] must be a row of 2 coordinates like X\[0\], got number 3/,
+      /laplaceKernel: X\[1\] must be a row of 2 coordinates like X\[0\], got 3/,
     ],
     ["empty rows", [[], []], /laplaceKernel: X\[0\] must hold at least one coordinate, got an empty row/],
     [
@@ -87,7 +87,7 @@ describe("malformed points throw naming the parameter, the value and what is all
     [
       "a string",
       "abc",
-      /laplaceKernel: X must be a Matrix, an array of rows .* or a list of numbers \(1-D points\), got string abc/,
+      /laplaceKernel: X must be a Matrix, an array of rows .* or a list of numbers \(1-D points\), got "abc"/,
     ],
     ["null", null, /laplaceKernel: X must be a Matrix, .*, got null/],
   ];

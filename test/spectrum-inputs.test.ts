@@ -56,7 +56,7 @@ describe("lists of numbers", () => {
       [() => precisionRank([1, -Infinity]), "precisionRank: eigenvalues[1] must be finite, got -Infinity"],
       [
         () => decaySlope(["1", 0.5] as never, { from: 1, to: 2 }),
-        'decaySlope: eigenvalues[0] must be a finite number, got the string "1"',
+        'decaySlope: eigenvalues[0] must be a finite number, got "1"',
       ],
       [() => rankByFrequency([1, NaN]), "rankByFrequency: value[1] must be finite, got NaN"],
     ]);
@@ -66,20 +66,17 @@ describe("lists of numbers", () => {
     assertMessages([
       [
         () => aliasedEigenvalues(3 as never, 8),
-        "aliasedEigenvalues: coefficient must be an array of numbers, got the number 3",
+        "aliasedEigenvalues: coefficient must be an array of numbers, got 3",
       ],
       [() => decaySlope(null as never), "decaySlope: eigenvalues must be an array of numbers, got null"],
-      [
-        () => rankByFrequency(5 as never),
-        "rankByFrequency: value must be an array of numbers, got the number 5",
-      ],
+      [() => rankByFrequency(5 as never), "rankByFrequency: value must be an array of numbers, got 5"],
       [
         () => precisionRank("abc" as never),
-        'precisionRank: eigenvalues must be an array of numbers, got the string "abc"',
+        'precisionRank: eigenvalues must be an array of numbers, got "abc"',
       ],
       [
         () => aliasedEigenvaluesWithTail({ length: 12 } as never, 8, { exponent: 2 }),
-        "aliasedEigenvaluesWithTail: coefficient must be an array of numbers, got object",
+        "aliasedEigenvaluesWithTail: coefficient must be an array of numbers, got an object",
       ],
     ]);
   });

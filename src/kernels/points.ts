@@ -5,6 +5,7 @@
  */
 import { Matrix } from "ml-matrix";
 import { checkMemory } from "../memory";
+import { describeValue } from "../validate";
 import { scaledNorm } from "../numeric";
 
 /** Points as the inner loops read them: point i is data[i * d .. i * d + d). */
@@ -22,14 +23,6 @@ export type PointsInput = Matrix | ArrayLike<ArrayLike<number>> | ArrayLike<numb
 
 const ALLOWED =
   "a Matrix, an array of rows of equal length (one point per row) or a list of numbers (1-D points)";
-
-/** A short description of a wrong argument for an error message: "an array of length 3", "number 2", "null". */
-export function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
-  if (value === null || value === undefined) return String(value);
-  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
-}
 
 function isRow(value: unknown): value is ArrayLike<number> {
   return (

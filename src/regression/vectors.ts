@@ -3,6 +3,7 @@
  * the eigendecomposition with errors in the caller's name.
  */
 import { Matrix } from "ml-matrix";
+import { describeValue } from "../validate";
 import { eigh, type Eigensystem } from "../spectrum/eigen";
 import { symmetricArray, type SymmetricInput } from "../spectrum/symmetric";
 
@@ -36,11 +37,11 @@ export function checkedCross(who: string, name: string, Kx: MatrixInput, n: numb
     M = new Matrix(Kx.length, n);
     Kx.forEach((row: unknown, i) => {
       if (!isArrayLike(row) || row.length !== n)
-        throw new Error(`${who}: ${name} must be ${shape}; row ${i} is ${describe(row)}`);
+        throw new Error(`${who}: ${name} must be ${shape}; row ${i} is ${describeValue(row)}`);
       for (let j = 0; j < n; j++) M.set(i, j, checkedEntry(who, `${name}[${i}][${j}]`, row[j]));
     });
   } else {
-    throw new Error(`${who}: ${name} must be an ${shape} Matrix or array of rows, got ${describe(Kx)}`);
+    throw new Error(`${who}: ${name} must be an ${shape} Matrix or array of rows, got ${describeValue(Kx)}`);
   }
   if (M.columns !== n || (rows !== undefined && M.rows !== rows))
     throw new Error(`${who}: ${name} must be ${shape}, got ${M.rows} x ${M.columns}`);
@@ -62,7 +63,7 @@ export function checkedVector(
   length = "the kernel's size",
 ): Float64Array {
   if (!isArrayLike(values))
-    throw new Error(`${who}: ${name} must be an array of ${n} finite numbers, got ${describe(values)}`);
+    throw new Error(`${who}: ${name} must be an array of ${n} finite numbers, got ${describeValue(values)}`);
   if (values.length !== n)
     throw new Error(`${who}: ${name} must have length ${n} (${length}), got ${values.length}`);
   for (let i = 0; i < n; i++) checkedEntry(who, `${name}[${i}]`, values[i]);
@@ -72,7 +73,7 @@ export function checkedVector(
 /** Checks that a scalar parameter is a finite number >= 0. */
 export function checkNonNegative(who: string, name: string, value: number): void {
   if (!(Number.isFinite(value) && value >= 0))
-    throw new Error(`${who}: ${name} must be a finite number >= 0, got ${describe(value)}`);
+    throw new Error(`${who}: ${name} must be a finite number >= 0, got ${describeValue(value)}`);
 }
 
 /** eigh(A), its failures (convergence, memory) reported in the caller's name. */
@@ -111,7 +112,7 @@ export function timesTransposed(A: Matrix, v: Float64Array): Float64Array {
 
 function checkedEntry(who: string, name: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v))
-    throw new Error(`${who}: ${name} must be finite, got ${describe(v)}`);
+    throw new Error(`${who}: ${name} must be finite, got ${describeValue(v)}`);
   return v;
 }
 
@@ -120,12 +121,4 @@ function isArrayLike(value: unknown): value is ArrayLike<unknown> {
     (Array.isArray(value) || ArrayBuffer.isView(value)) &&
     typeof (value as ArrayLike<unknown>).length === "number"
   );
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Matrix) return `a ${value.rows} x ${value.columns} Matrix`;
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === null || typeof value !== "object") return String(value);
-  return "an object";
 }

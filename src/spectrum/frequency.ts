@@ -14,7 +14,8 @@
  * frequency n / 2 (DESIGN.md: -1.45 instead of -2 at n = 200).
  */
 import { circulantEigenvalues, type CirculantOptions } from "./circulant";
-import { checkFiniteList, describe, type SymmetricInput } from "./symmetric";
+import { checkFiniteList, type SymmetricInput } from "./symmetric";
+import { describeValue } from "../validate";
 import { checkInteger, optionsObject } from "../validate";
 
 const EPS = Number.EPSILON;
@@ -72,7 +73,7 @@ export function frequencySpectrum(
   const who = "frequencySpectrum";
   const { maxFrequency = 100, argument = "cosine" } = optionsObject(who, options);
   if (typeof kappa !== "function")
-    throw new Error(`${who}: kappa must be a function, got ${describe(kappa)}`);
+    throw new Error(`${who}: kappa must be a function, got ${describeValue(kappa)}`);
   checkInteger(who, "maxFrequency", maxFrequency, 0);
   if (argument !== "cosine" && argument !== "angle") {
     throw new Error(`${who}: argument must be "cosine" or "angle", got ${String(argument)}`);

@@ -13,7 +13,8 @@
  */
 import { decaySlope, type DecaySlope, type SlopeMethod } from "./decay";
 import type { FrequencySpectrum } from "./frequency";
-import { checkFiniteList, describe } from "./symmetric";
+import { checkFiniteList } from "./symmetric";
+import { describeValue } from "../validate";
 import { checkInteger, optionsObject } from "../validate";
 
 const EPS = Number.EPSILON;
@@ -133,7 +134,7 @@ function checkFrequencySpectrum(who: string, spectrum: FrequencySpectrum): void 
     typeof s.tolerance !== "number"
   ) {
     throw new Error(
-      `${who}: spectrum must be a FrequencySpectrum (from frequencySpectrum), got ${describe(spectrum)}`,
+      `${who}: spectrum must be a FrequencySpectrum (from frequencySpectrum), got ${describeValue(spectrum)}`,
     );
   }
   checkFiniteList(who, "spectrum.coefficient", s.coefficient);
@@ -154,7 +155,7 @@ function checkRankedSpectrum(who: string, ranked: RankedSpectrum): void {
     typeof r.resolution !== "string"
   ) {
     throw new Error(
-      `${who}: ranked must be a RankedSpectrum (from rankByFrequency or mercerRanks), got ${describe(ranked)}`,
+      `${who}: ranked must be a RankedSpectrum (from rankByFrequency or mercerRanks), got ${describeValue(ranked)}`,
     );
   }
   checkFiniteList(who, "ranked.values", r.values);
@@ -271,20 +272,22 @@ export function circleProfile(
   kernel: (X: number[][], Y: number[][]) => { get(i: number, j: number): number },
 ): (t: number) => number {
   if (typeof kernel !== "function") {
-    throw new Error(`circleProfile: kernel must be a function (X, Y) -> matrix, got ${describe(kernel)}`);
+    throw new Error(
+      `circleProfile: kernel must be a function (X, Y) -> matrix, got ${describeValue(kernel)}`,
+    );
   }
   const origin = [[1, 0]];
   return (t) => {
     const K: unknown = kernel(origin, [[Math.cos(t), Math.sin(t)]]);
     const get = (K as { get?: unknown } | null)?.get;
     if (typeof get !== "function") {
-      throw new Error(`circleProfile: kernel must return a matrix (with get(i, j)), got ${describe(K)}`);
+      throw new Error(`circleProfile: kernel must return a matrix (with get(i, j)), got ${describeValue(K)}`);
     }
     const v: unknown = get.call(K, 0, 0);
     if (typeof v !== "number" || !Number.isFinite(v)) {
       throw new Error(
         `circleProfile: kernel must return finite values; at angle t = ${t}, ` +
-          `kernel([[1, 0]], [[cos t, sin t]]) is ${describe(v)}`,
+          `kernel([[1, 0]], [[cos t, sin t]]) is ${describeValue(v)}`,
       );
     }
     return v;
@@ -314,21 +317,25 @@ export function slopeRows(
   const who = "slopeRows";
   const { digits = 3 } = optionsObject(who, options);
   if (label === null || typeof label !== "object") {
-    throw new Error(`${who}: label must be an object { kernel, inputs, n, theory }, got ${describe(label)}`);
+    throw new Error(
+      `${who}: label must be an object { kernel, inputs, n, theory }, got ${describeValue(label)}`,
+    );
   }
   for (const key of ["kernel", "inputs"] as const) {
     if (typeof label[key] !== "string") {
-      throw new Error(`${who}: label.${key} must be a string, got ${describe(label[key])}`);
+      throw new Error(`${who}: label.${key} must be a string, got ${describeValue(label[key])}`);
     }
   }
   for (const key of ["n", "theory"] as const) {
     if (label[key] !== null && !Number.isFinite(label[key])) {
-      throw new Error(`${who}: label.${key} must be a finite number or null, got ${describe(label[key])}`);
+      throw new Error(
+        `${who}: label.${key} must be a finite number or null, got ${describeValue(label[key])}`,
+      );
     }
   }
   const fit = "a DecaySlope (from decaySlope or rankedDecaySlope)";
   if (!Array.isArray(fits) || fits.length === 0) {
-    throw new Error(`${who}: fits must be a non-empty array, each ${fit}, got ${describe(fits)}`);
+    throw new Error(`${who}: fits must be a non-empty array, each ${fit}, got ${describeValue(fits)}`);
   }
   fits.forEach((f: unknown, i) => {
     const { slope, method, meaningful } = (f ?? {}) as Partial<DecaySlope>;
@@ -338,7 +345,7 @@ export function slopeRows(
       typeof method !== "string" ||
       typeof meaningful !== "boolean"
     ) {
-      throw new Error(`${who}: fits[${i}] must be ${fit}, got ${describe(f)}`);
+      throw new Error(`${who}: fits[${i}] must be ${fit}, got ${describeValue(f)}`);
     }
   });
   checkInteger(who, "digits", digits, 0, 15);

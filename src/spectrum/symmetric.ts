@@ -4,6 +4,7 @@
  * over contiguous rows are what V8 compiles into fast code); for the rest lists of finite numbers.
  */
 import { Matrix } from "ml-matrix";
+import { describeValue } from "../validate";
 
 /** A symmetric matrix as an ml-matrix Matrix or as rows of numbers. */
 export type SymmetricInput = Matrix | ReadonlyArray<ArrayLike<number>>;
@@ -18,13 +19,13 @@ export const DEFAULT_SYMMETRY_TOLERANCE = 1e-10;
 /** Checks that x is an array or typed array of finite numbers, naming the first entry that is not. */
 export function checkFiniteList(who: string, name: string, x: unknown): void {
   if (!Array.isArray(x) && !(ArrayBuffer.isView(x) && !(x instanceof DataView))) {
-    throw new Error(`${who}: ${name} must be an array of numbers, got ${describe(x)}`);
+    throw new Error(`${who}: ${name} must be an array of numbers, got ${describeValue(x)}`);
   }
   const list = x as ArrayLike<unknown>;
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
     if (typeof v !== "number") {
-      throw new Error(`${who}: ${name}[${i}] must be a finite number, got ${describe(v)}`);
+      throw new Error(`${who}: ${name}[${i}] must be a finite number, got ${describeValue(v)}`);
     }
     if (!Number.isFinite(v)) throw new Error(`${who}: ${name}[${i}] must be finite, got ${v}`);
   }
@@ -118,7 +119,9 @@ function squareArray(who: string, K: SymmetricInput, name: string): Float64Array
     return a;
   }
   if (!Array.isArray(K) || K.length === 0) {
-    throw new Error(`${who}: ${name} must be a non-empty square Matrix or array of rows, got ${describe(K)}`);
+    throw new Error(
+      `${who}: ${name} must be a non-empty square Matrix or array of rows, got ${describeValue(K)}`,
+    );
   }
   const n = K.length;
   // The shape first: a flat list of n numbers must not allocate n^2 doubles before its Error.
@@ -126,7 +129,7 @@ function squareArray(who: string, K: SymmetricInput, name: string): Float64Array
     const row: unknown = K[i];
     if (row === null || typeof row !== "object") {
       throw new Error(
-        `${who}: ${name} must be a square matrix (a Matrix or an array of rows); ${name}[${i}] is ${describe(row)}, ` +
+        `${who}: ${name} must be a square matrix (a Matrix or an array of rows); ${name}[${i}] is ${describeValue(row)}, ` +
           `not a row`,
       );
     }
@@ -143,20 +146,12 @@ function squareArray(who: string, K: SymmetricInput, name: string): Float64Array
     for (let j = 0; j < n; j++) {
       const v = r[j];
       if (typeof v !== "number") {
-        throw new Error(`${who}: ${name}[${i}][${j}] must be a finite number, got ${describe(v)}`);
+        throw new Error(`${who}: ${name}[${i}][${j}] must be a finite number, got ${describeValue(v)}`);
       }
       a[i * n + j] = v;
     }
   }
   return a;
-}
-
-/** A value as the spectrum module's Errors show it: "the number 5", "the string \"x\"", "null", "object". */
-export function describe(value: unknown): string {
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === "number") return `the number ${value}`;
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  return value === null ? "null" : typeof value;
 }
 
 /**
