@@ -21,6 +21,12 @@ export function checkPositive(who: string, name: string, value: number): void {
   }
 }
 
+export function checkNonNegative(who: string, name: string, value: number): void {
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new Error(`${who}: ${name} must be a finite number >= 0, got ${describeValue(value)}`);
+  }
+}
+
 /** Checks lo < value <= hi (or lo <= value when loInclusive). */
 export function checkInRange(
   who: string,

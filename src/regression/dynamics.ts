@@ -15,13 +15,12 @@
  * in the predictions, so that gradient flow tends to the minimum-norm (least-squares) regression.
  */
 import { Matrix } from "ml-matrix";
-import { checkInteger, checkPositive, requiredObject } from "../validate";
+import { checkInteger, checkNonNegative, checkPositive, requiredObject } from "../validate";
 import {
   checkedCross,
   checkedEigh,
   checkedKernel,
   checkedVector,
-  checkNonNegative,
   times,
   timesTransposed,
   type MatrixInput,

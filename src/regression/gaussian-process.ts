@@ -7,16 +7,9 @@
  */
 import { Matrix } from "ml-matrix";
 import { rngFrom, type Rng } from "../random";
-import { checkInteger, optionsObject } from "../validate";
+import { checkInteger, checkNonNegative, optionsObject } from "../validate";
 import { checkedCholesky, plusDiagonal } from "./kernel-regression";
-import {
-  checkedCross,
-  checkedEigh,
-  checkedKernel,
-  checkedVector,
-  checkNonNegative,
-  type MatrixInput,
-} from "./vectors";
+import { checkedCross, checkedEigh, checkedKernel, checkedVector, type MatrixInput } from "./vectors";
 import { eigenBytes } from "../spectrum/eigen";
 import { checkMemory, matrixOrder } from "../memory";
 

@@ -12,14 +12,13 @@ import {
   checkedEigh,
   checkedKernel,
   checkedVector,
-  checkNonNegative,
   times,
   timesTransposed,
   type MatrixInput,
 } from "./vectors";
 import { eigenBytes } from "../spectrum/eigen";
 import { checkMemory, matrixOrder } from "../memory";
-import { optionsObject } from "../validate";
+import { checkNonNegative, optionsObject } from "../validate";
 
 export type RegressionMode = "solve" | "lstsq";
 

@@ -70,12 +70,6 @@ export function checkedVector(
   return Float64Array.from(values);
 }
 
-/** Checks that a scalar parameter is a finite number >= 0. */
-export function checkNonNegative(who: string, name: string, value: number): void {
-  if (!(Number.isFinite(value) && value >= 0))
-    throw new Error(`${who}: ${name} must be a finite number >= 0, got ${describeValue(value)}`);
-}
-
 /** eigh(A), its failures (convergence, memory) reported in the caller's name. */
 export function checkedEigh(who: string, A: Matrix): Eigensystem {
   try {

@@ -7,7 +7,6 @@
  */
 import { fft } from "./fft";
 import {
-  checkTolerance,
   midpoint,
   rangeExponent,
   scaleByPowerOfTwo,
@@ -16,7 +15,7 @@ import {
   type SymmetricInput,
   DEFAULT_SYMMETRY_TOLERANCE,
 } from "./symmetric";
-import { optionsObject } from "../validate";
+import { checkNonNegative, optionsObject } from "../validate";
 
 /**
  * Relative deviation from circulant structure accepted by default: |K_ij - K_0,(j-i) mod n| <= 1e-10 max|K|.
@@ -46,7 +45,7 @@ export function circulantEigenvalues(
   tolerance = DEFAULT_CIRCULANT_TOLERANCE,
   toleranceName: string,
 ): Float64Array {
-  checkTolerance(who, toleranceName, tolerance);
+  checkNonNegative(who, toleranceName, tolerance);
   const { n, a, maxAbs } = symmetricArray(who, K, Math.max(tolerance, DEFAULT_SYMMETRY_TOLERANCE));
   let worst = 0;
   let wi = 0;

@@ -14,7 +14,6 @@ import { circulantEigenvalues } from "./circulant";
 import { denseEigensystem, denseEigenvalues } from "./dense";
 import { topEigensystem } from "./lanczos";
 import {
-  checkTolerance,
   rangeExponent,
   scaleByPowerOfTwo,
   symmetricArray,
@@ -22,7 +21,7 @@ import {
   type SymmetricInput,
   DEFAULT_SYMMETRY_TOLERANCE,
 } from "./symmetric";
-import { checkInteger, optionsObject } from "../validate";
+import { checkInteger, checkNonNegative, optionsObject } from "../validate";
 import { checkMemory, gemmWorkBytes, matrixOrder } from "../memory";
 
 export type EigenMethod = "dense" | "topk" | "circulant";
@@ -203,7 +202,7 @@ function resolve(
   if (opts.blockSize !== undefined) checkInteger(who, "blockSize", opts.blockSize, 1);
   if (opts.seed !== undefined) checkInteger(who, "seed", opts.seed, 0, 2 ** 53);
   const symmetryTolerance = opts.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE;
-  checkTolerance(who, "symmetryTolerance", symmetryTolerance);
+  checkNonNegative(who, "symmetryTolerance", symmetryTolerance);
   return { method, top: top ?? n, n, symmetryTolerance, opts };
 }
 

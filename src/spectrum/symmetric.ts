@@ -31,13 +31,6 @@ export function checkFiniteList(who: string, name: string, x: unknown): void {
   }
 }
 
-/** A relative tolerance option: a finite number >= 0. */
-export function checkTolerance(who: string, name: string, value: number): void {
-  if (!(Number.isFinite(value) && value >= 0)) {
-    throw new Error(`${who}: ${name} must be a finite number >= 0, got ${value}`);
-  }
-}
-
 export interface SquareArray {
   n: number;
   /** Row-major n x n copy, symmetrized as (K + K^T) / 2. */
