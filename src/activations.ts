@@ -1,10 +1,11 @@
 /**
  * Activations, all built on one template (after neural-tangents' stax): a function, its derivative and
  * its dual. The dual of s at a 2x2 covariance [[a, c], [c, b]] gives the two Gaussian expectations the
- * NTK recursion needs (Arora et al. 2019, as in seed 003),
+ * NTK recursion needs (Arora et al. 2019, as in the 18.408 project report),
  *   E[s(u) s(v)] and E[s'(u) s'(v)],  (u, v) ~ N(0, [[a, c], [c, b]]),
- * for any a, b >= 0 (seed 004 problem 1: general norms, not only unit vectors). Closed forms where they
- * exist; any other activation is integrated by 2-D Gauss-Hermite quadrature.
+ * for any a, b >= 0 (Problem Set 4, problem 1: general norms, not only unit vectors). Closed forms where they
+ * exist; any other activation is integrated by 2-D Gauss-Hermite quadrature. An activation is also a layer
+ * of an architecture (layers.ts): serial(dense(...), relu, dense(...)).
  */
 import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "./kernels/arccos";
 import { erf as erfFunction, erfDerivative } from "./kernels/erf";
@@ -13,37 +14,44 @@ import { MIN_NORMAL } from "./numeric";
 import { checkFunction, checkInteger, describeValue, requiredObject } from "./validate";
 
 /**
- * The dual of an activation. Besides (a, b, c) it receives g = sqrt(ab) - c and h = sqrt(ab) + c, each
- * computed to full relative precision by the caller (their product is ab - c^2, and they fix the angle
- * theta = 2 atan2(sqrt g, sqrt h) near 0 and pi, where c / sqrt(ab) has lost the digits). It writes
- *   out[0] = E[s(u) s(v)],  out[1] = E[s'(u) s'(v)],
- *   out[2] = sqrt(E[s(u)^2] E[s(v)^2]) - out[0],  out[3] = sqrt(E[s(u)^2] E[s(v)^2]) + out[0]
- * where out[2] and out[3] are the same two quantities one layer up; a dual that cannot give them more
- * accurately than that subtraction writes NaN there and the caller subtracts.
- * Writing into a caller's array keeps kernel-matrix loops free of per-entry allocation.
+ * The arrays a dual reads and writes, entry e for e < count: one entry per pair of points (and, for the
+ * layers of a convolution, per pair of positions). Inputs a, b, c, and g = sqrt(ab) - c and h = sqrt(ab) + c,
+ * each computed to full relative precision by the caller (their product is ab - c^2, and they fix the angle
+ * theta = 2 atan2(sqrt g, sqrt h) near 0 and pi, where c / sqrt(ab) has lost the digits). Outputs
+ *   value = E[s(u) s(v)],  derivative = E[s'(u) s'(v)],
+ *   gap = sqrt(E[s(u)^2] E[s(v)^2]) - value,  cogap = sqrt(E[s(u)^2] E[s(v)^2]) + value,
+ * gap and cogap being g and h one layer up.
  */
-export type Dual = (a: number, b: number, c: number, g: number, h: number, out: Float64Array) => void;
+export interface DualArrays {
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly c: Float64Array;
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+  readonly value: Float64Array;
+  readonly derivative: Float64Array;
+  readonly gap: Float64Array;
+  readonly cogap: Float64Array;
+}
+
+/**
+ * The dual of an activation over arrays (DualArrays), one pass over `count` entries. With gaps false (a
+ * network's last hidden layer, whose gaps the recursion never reads) it need not write gap and cogap;
+ * value and derivative must then be the same bits as with gaps true. A dual that cannot give the gaps
+ * more accurately than the subtraction sqrt(E s(u)^2 E s(v)^2) -+ value writes NaN there, and the caller
+ * subtracts.
+ */
+export type Dual = (io: DualArrays, count: number, gaps: boolean) => void;
 
 export interface Activation {
+  /** An activation is a layer of an architecture (layers.ts). */
+  readonly kind: "activation";
   readonly name: string;
   readonly fn: (z: number) => number;
   readonly derivative: (z: number) => number;
   readonly dual: Dual;
   /** c_s = 1 / E[s(z)^2], z ~ N(0, 1): the normalization that keeps the layer variances at 1. */
   readonly scale: number;
-}
-
-/**
- * Cheaper versions of some duals for the network's last hidden layer, whose gaps out[2], out[3] the
- * recursion never reads: they write out[0] and out[1] exactly as the full dual does (the same operations
- * in the same order) and leave out[2], out[3] untouched. Internal to the kernels; the Dual contract of
- * Activation.dual is unchanged.
- */
-const valuesOnlyDuals = new WeakMap<Dual, Dual>();
-
-/** The dual for a last layer: out[0], out[1] only (see valuesOnlyDuals); the full dual where none is registered. */
-export function valuesOnlyDual(dual: Dual): Dual {
-  return valuesOnlyDuals.get(dual) ?? dual;
 }
 
 /**
@@ -77,12 +85,12 @@ export function activation(spec: {
     throw new Error(`${who}: name must be a non-empty string, got ${describeValue(spec.name)}`);
   }
   checkScalarFunctions(`${who} ${spec.name}`, spec.fn, spec.derivative);
-  if (spec.dual !== undefined) checkFunction(who, "dual", spec.dual, "a Dual (a, b, c, g, h, out) => void");
+  if (spec.dual !== undefined)
+    checkFunction(who, "dual", spec.dual, "a Dual (io: DualArrays, count, gaps) => void");
   const points = spec.quadraturePoints ?? DEFAULT_QUADRATURE_POINTS;
   checkInteger(who, "quadraturePoints", points, 1);
   const dual = spec.dual ?? gaussHermiteDual(spec.fn, spec.derivative, points);
-  const out = new Float64Array(4);
-  dual(1, 1, 1, 0, 2, out);
+  const out = dualAt(dual, 1, 1, 1, 0, 2);
   if (!(out[0] > 0 && Number.isFinite(out[0]))) {
     throw new Error(
       `activation ${spec.name}: E[s(z)^2] must be finite and > 0 for the c_s normalization, got ${out[0]}`,
@@ -90,16 +98,38 @@ export function activation(spec: {
   }
   if (!Number.isFinite(out[1])) {
     throw new Error(
-      `activation ${spec.name}: E[s'(z)^2] (the dual's out[1] at unit variance) must be finite, got ${out[1]}`,
+      `activation ${spec.name}: E[s'(z)^2] (the dual's derivative at unit variance) must be finite, got ${out[1]}`,
     );
   }
   return Object.freeze({
+    kind: "activation",
     name: spec.name,
     fn: spec.fn,
     derivative: spec.derivative,
     dual,
     scale: 1 / out[0],
   });
+}
+
+/**
+ * One entry of a dual: [value, derivative, gap, cogap] at (a, b, c, g, h) (see DualArrays), for checks,
+ * messages and a look at one covariance; the kernels call duals over whole arrays.
+ */
+export function dualAt(dual: Dual, a: number, b: number, c: number, g: number, h: number): Float64Array {
+  const one = (v: number) => Float64Array.of(v);
+  const io: DualArrays = {
+    a: one(a),
+    b: one(b),
+    c: one(c),
+    g: one(g),
+    h: one(h),
+    value: one(NaN),
+    derivative: one(NaN),
+    gap: one(NaN),
+    cogap: one(NaN),
+  };
+  dual(io, 1, true);
+  return Float64Array.of(io.value[0], io.derivative[0], io.gap[0], io.cogap[0]);
 }
 
 /** Where activation() tries fn and derivative: the Gauss-Hermite nodes of N(0, 1) (|z| up to 14.9). */
@@ -164,28 +194,33 @@ function gaussHermiteDual(
 ): Dual {
   const { nodes, weights } = gaussHermite(points);
   const n = nodes.length;
-  return (a, b, c, g, h, out) => {
-    const sa = Math.sqrt(a);
-    const along = a > 0 ? c / sa : 0;
-    const across = a > 0 ? Math.sqrt((g * h) / a) : Math.sqrt(b);
-    let ss = 0;
-    let dd = 0;
-    for (let i = 0; i < n; i++) {
-      const u = sa * nodes[i];
-      let sv = 0;
-      let dv = 0;
-      for (let j = 0; j < n; j++) {
-        const v = along * nodes[i] + across * nodes[j];
-        sv += weights[j] * fn(v);
-        dv += weights[j] * derivative(v);
+  return (io, count) => {
+    for (let e = 0; e < count; e++) {
+      const a = io.a[e];
+      const b = io.b[e];
+      const c = io.c[e];
+      const sa = Math.sqrt(a);
+      const along = a > 0 ? c / sa : 0;
+      const across = a > 0 ? Math.sqrt((io.g[e] * io.h[e]) / a) : Math.sqrt(b);
+      let ss = 0;
+      let dd = 0;
+      for (let i = 0; i < n; i++) {
+        const u = sa * nodes[i];
+        let sv = 0;
+        let dv = 0;
+        for (let j = 0; j < n; j++) {
+          const v = along * nodes[i] + across * nodes[j];
+          sv += weights[j] * fn(v);
+          dv += weights[j] * derivative(v);
+        }
+        ss += weights[i] * fn(u) * sv;
+        dd += weights[i] * derivative(u) * dv;
       }
-      ss += weights[i] * fn(u) * sv;
-      dd += weights[i] * derivative(u) * dv;
+      io.value[e] = ss;
+      io.derivative[e] = dd;
+      io.gap[e] = NaN;
+      io.cogap[e] = NaN;
     }
-    out[0] = ss;
-    out[1] = dd;
-    out[2] = NaN;
-    out[3] = NaN;
   };
 }
 
@@ -208,60 +243,54 @@ export function reluPower(k: number): Activation {
   }
   const norm = 1 / (2 * Math.PI);
   const fullJ = Math.PI * doubleFactorialOdd(k);
-  // The last pair's theta, pi - theta, cos theta, sin theta and J_k(theta), which the full dual reuses.
-  const pair = new Float64Array(5);
-  // The values-only dual (a last layer reads no gaps). For k = 1, J_1 = cos(theta) phi + sin(theta) and
-  // J_0 = phi are written out (arcCosJ's sum reduces to exactly these operations: pow(x, 1) = x, 1 * x = x).
-  const values: Dual = (a, b, _c, g, h, out) => {
-    const r = rootOfProduct(a, b);
-    if (!(r > 0)) {
-      out[0] = 0;
-      out[1] = k === 1 ? 0.25 : 0;
-      return;
+  const dual: Dual = (io, count, gaps) => {
+    const { a: A, b: B, g: G, h: H, value, derivative, gap, cogap } = io;
+    for (let e = 0; e < count; e++) {
+      const r = rootOfProduct(A[e], B[e]);
+      if (!(r > 0)) {
+        value[e] = 0;
+        derivative[e] = k === 1 ? 0.25 : 0;
+        if (gaps) {
+          gap[e] = 0;
+          cogap[e] = 0;
+        }
+        continue;
+      }
+      const g = G[e];
+      const h = H[e];
+      // One atan2 for whichever of theta, pi - theta is <= pi/2; the other is its exact complement.
+      const sg = Math.sqrt(g);
+      const sh = Math.sqrt(h);
+      let theta: number;
+      let phi: number;
+      if (g <= h) {
+        theta = 2 * Math.atan2(sg, sh);
+        phi = Math.PI - theta;
+      } else {
+        phi = 2 * Math.atan2(sh, sg);
+        theta = Math.PI - phi;
+      }
+      const cosT = (h - g) / (h + g);
+      const sinT = (2 * sg * sh) / (h + g);
+      let jk: number;
+      if (k === 1) {
+        // J_1 = cos(theta) phi + sin(theta) and J_0 = phi written out (arcCosJ's sum reduces to exactly
+        // these operations: pow(x, 1) = x, 1 * x = x).
+        jk = phi < NEAR_ANTIPODAL ? arcCosJ(1, theta, phi, cosT, sinT) : cosT * phi + sinT;
+        value[e] = r * norm * jk;
+        derivative[e] = norm * phi;
+      } else {
+        jk = arcCosJ(k, theta, phi, cosT, sinT);
+        value[e] = Math.pow(r, k) * norm * jk;
+        derivative[e] = k * k * Math.pow(r, k - 1) * norm * arcCosJ(k - 1, theta, phi, cosT, sinT);
+      }
+      if (gaps) {
+        const rk = k === 1 ? r : Math.pow(r, k);
+        gap[e] = rk * norm * arcCosJGap(k, theta, phi, cosT, sinT);
+        cogap[e] = rk * norm * (fullJ + jk);
+      }
     }
-    // One atan2 for whichever of theta, pi - theta is <= pi/2; the other is its exact complement.
-    const sg = Math.sqrt(g);
-    const sh = Math.sqrt(h);
-    let theta: number;
-    let phi: number;
-    if (g <= h) {
-      theta = 2 * Math.atan2(sg, sh);
-      phi = Math.PI - theta;
-    } else {
-      phi = 2 * Math.atan2(sh, sg);
-      theta = Math.PI - phi;
-    }
-    const cosT = (h - g) / (h + g);
-    const sinT = (2 * sg * sh) / (h + g);
-    let jk: number;
-    if (k === 1) {
-      jk = phi < NEAR_ANTIPODAL ? arcCosJ(1, theta, phi, cosT, sinT) : cosT * phi + sinT;
-      out[0] = r * norm * jk;
-      out[1] = norm * phi;
-    } else {
-      jk = arcCosJ(k, theta, phi, cosT, sinT);
-      out[0] = Math.pow(r, k) * norm * jk;
-      out[1] = k * k * Math.pow(r, k - 1) * norm * arcCosJ(k - 1, theta, phi, cosT, sinT);
-    }
-    pair[0] = theta;
-    pair[1] = phi;
-    pair[2] = cosT;
-    pair[3] = sinT;
-    pair[4] = jk;
   };
-  const dual: Dual = (a, b, c, g, h, out) => {
-    values(a, b, c, g, h, out);
-    const r = rootOfProduct(a, b);
-    if (!(r > 0)) {
-      out[2] = 0;
-      out[3] = 0;
-      return;
-    }
-    const rk = k === 1 ? r : Math.pow(r, k);
-    out[2] = rk * norm * arcCosJGap(k, pair[0], pair[1], pair[2], pair[3]);
-    out[3] = rk * norm * (fullJ + pair[4]);
-  };
-  valuesOnlyDuals.set(dual, values);
   return activation({
     name: k === 1 ? "relu" : `relu^${k}`,
     fn: k === 1 ? (z) => (z > 0 ? z : 0) : (z) => (z > 0 ? Math.pow(z, k) : 0),
@@ -278,7 +307,7 @@ export const relu: Activation = reluPower(1);
  *   E[sin u sin v] = e^{-(a+b)/2} sinh c,  E[cos u cos v] = e^{-(a+b)/2} cosh c  (DESIGN.md),
  * and the derivative of each is the other up to sign. E[sin^2 u] = e^{-a} sinh a, E[cos^2 u] = e^{-a} cosh a.
  *
- * The gaps out[2], out[3] (see Dual) are written without cancellation, so a ReLU layer after sin or cos keeps
+ * The gaps (see DualArrays) are written without cancellation, so a ReLU layer after sin or cos keeps
  * full precision for nearly parallel and antipodal pairs. With m = sqrt(ab), f = sinh (sin) or cosh (cos):
  *   sqrt(f(a) f(b)) -+ f(c) = [sqrt(f(a) f(b)) - f(m)] + [f(m) -+ f(c)],
  * where f(m) -+ f(c) comes from g = m - c and h = m + c by the sum-to-product identities, and
@@ -292,44 +321,47 @@ function sineOrCosine(name: string, sign: 1 | -1): Activation {
   // the values come from e^{+-c - s} directly, and the gaps are left to the caller's subtraction, which
   // is accurate enough where sin and cos of so wide a Gaussian are nearly independent random signs.
   const LARGE = 300;
-  const largeVariance = (a: number, b: number, c: number, out: Float64Array): void => {
-    const s = (a + b) / 2;
-    const up = Math.exp(c - s) / 2;
-    const down = Math.exp(-c - s) / 2;
-    out[0] = sign === 1 ? up - down : up + down;
-    out[1] = sign === 1 ? up + down : up - down;
-    out[2] = NaN;
-    out[3] = NaN;
+  const dual: Dual = (io, count, gaps) => {
+    const { a: A, b: B, c: C, g: G, h: H, value, derivative, gap, cogap } = io;
+    for (let e = 0; e < count; e++) {
+      const a = A[e];
+      const b = B[e];
+      const c = C[e];
+      if ((a + b) / 2 > LARGE) {
+        const s = (a + b) / 2;
+        const up = Math.exp(c - s) / 2;
+        const down = Math.exp(-c - s) / 2;
+        value[e] = sign === 1 ? up - down : up + down;
+        derivative[e] = sign === 1 ? up + down : up - down;
+        gap[e] = NaN;
+        cogap[e] = NaN;
+        continue;
+      }
+      const damp = Math.exp(-(a + b) / 2);
+      value[e] = damp * f(c);
+      derivative[e] = damp * fPrime(c);
+      if (!gaps) continue;
+      const g = G[e];
+      const h = H[e];
+      const m = rootOfProduct(a, b);
+      const root = rootOfProduct(f(a), f(b));
+      // sqrt a - sqrt b as (a - b) / (sqrt a + sqrt b): a - b is exact when a and b are close (Sterbenz),
+      // while the difference of the two rounded roots would keep only its last bits.
+      const rootGap = (a - b) / (Math.sqrt(a) + Math.sqrt(b) || 1);
+      const squares =
+        Math.sinh((a + b) / 2 + m) * Math.sinh(rootGap ** 2 / 2) - sign * Math.sinh((a - b) / 2) ** 2;
+      const offDiagonal = squares / (root + f(m)); // sqrt(f(a) f(b)) - f(m)
+      // sinh m - sinh c = 2 cosh(h/2) sinh(g/2), sinh m + sinh c = 2 sinh(h/2) cosh(g/2);
+      // cosh m - cosh c = 2 sinh(h/2) sinh(g/2), cosh m + cosh c = 2 cosh(h/2) cosh(g/2).
+      const minus =
+        sign === 1 ? 2 * Math.cosh(h / 2) * Math.sinh(g / 2) : 2 * Math.sinh(h / 2) * Math.sinh(g / 2);
+      const plus =
+        sign === 1 ? 2 * Math.sinh(h / 2) * Math.cosh(g / 2) : 2 * Math.cosh(h / 2) * Math.cosh(g / 2);
+      // Both gaps are >= 0 by Cauchy-Schwarz; rounding can leave one a few ulps of 1e-33 below it.
+      gap[e] = Math.max(0, damp * (offDiagonal + minus));
+      cogap[e] = Math.max(0, damp * (offDiagonal + plus));
+    }
   };
-  const dual: Dual = (a, b, c, g, h, out) => {
-    if ((a + b) / 2 > LARGE) return largeVariance(a, b, c, out);
-    const damp = Math.exp(-(a + b) / 2);
-    out[0] = damp * f(c);
-    out[1] = damp * fPrime(c);
-    const m = rootOfProduct(a, b);
-    const root = rootOfProduct(f(a), f(b));
-    // sqrt a - sqrt b as (a - b) / (sqrt a + sqrt b): a - b is exact when a and b are close (Sterbenz),
-    // while the difference of the two rounded roots would keep only its last bits.
-    const rootGap = (a - b) / (Math.sqrt(a) + Math.sqrt(b) || 1);
-    const squares =
-      Math.sinh((a + b) / 2 + m) * Math.sinh(rootGap ** 2 / 2) - sign * Math.sinh((a - b) / 2) ** 2;
-    const offDiagonal = squares / (root + f(m)); // sqrt(f(a) f(b)) - f(m)
-    // sinh m - sinh c = 2 cosh(h/2) sinh(g/2), sinh m + sinh c = 2 sinh(h/2) cosh(g/2);
-    // cosh m - cosh c = 2 sinh(h/2) sinh(g/2), cosh m + cosh c = 2 cosh(h/2) cosh(g/2).
-    const minus =
-      sign === 1 ? 2 * Math.cosh(h / 2) * Math.sinh(g / 2) : 2 * Math.sinh(h / 2) * Math.sinh(g / 2);
-    const plus =
-      sign === 1 ? 2 * Math.sinh(h / 2) * Math.cosh(g / 2) : 2 * Math.cosh(h / 2) * Math.cosh(g / 2);
-    // Both gaps are >= 0 by Cauchy-Schwarz; rounding can leave one a few ulps of 1e-33 below it.
-    out[2] = Math.max(0, damp * (offDiagonal + minus));
-    out[3] = Math.max(0, damp * (offDiagonal + plus));
-  };
-  valuesOnlyDuals.set(dual, (a, b, c, _g, _h, out) => {
-    if ((a + b) / 2 > LARGE) return largeVariance(a, b, c, out);
-    const damp = Math.exp(-(a + b) / 2);
-    out[0] = damp * f(c);
-    out[1] = damp * fPrime(c);
-  });
   return activation({
     name,
     fn: sign === 1 ? Math.sin : Math.cos,
@@ -352,13 +384,19 @@ export const erf: Activation = activation({
   name: "erf",
   fn: erfFunction,
   derivative: erfDerivative,
-  dual: (a, b, c, g, h, out) => {
-    // The ratio is < 1 in exact arithmetic; rounding may reach 1 + eps for huge variances.
-    out[0] =
-      (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, (2 * c) / rootOfProduct(1 + 2 * a, 1 + 2 * b))));
-    out[1] = 4 / Math.PI / Math.sqrt(1 + 2 * a + 2 * b + 4 * g * h);
-    out[2] = NaN;
-    out[3] = NaN;
+  dual: (io, count) => {
+    const { a: A, b: B, c: C, g: G, h: H, value, derivative, gap, cogap } = io;
+    for (let e = 0; e < count; e++) {
+      const a = A[e];
+      const b = B[e];
+      // The ratio is < 1 in exact arithmetic; rounding may reach 1 + eps for huge variances.
+      value[e] =
+        (2 / Math.PI) *
+        Math.asin(Math.max(-1, Math.min(1, (2 * C[e]) / rootOfProduct(1 + 2 * a, 1 + 2 * b))));
+      derivative[e] = 4 / Math.PI / Math.sqrt(1 + 2 * a + 2 * b + 4 * G[e] * H[e]);
+      gap[e] = NaN;
+      cogap[e] = NaN;
+    }
   },
 });
 
@@ -367,10 +405,10 @@ export const identity: Activation = activation({
   name: "identity",
   fn: (z) => z,
   derivative: () => 1,
-  dual: (_a, _b, c, g, h, out) => {
-    out[0] = c;
-    out[1] = 1;
-    out[2] = g;
-    out[3] = h;
+  dual: (io, count) => {
+    io.value.set(io.c.subarray(0, count));
+    io.derivative.fill(1, 0, count);
+    io.gap.set(io.g.subarray(0, count));
+    io.cogap.set(io.h.subarray(0, count));
   },
 });

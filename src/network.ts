@@ -1,5 +1,5 @@
 /**
- * A finite fully connected network with a given architecture (kernels/architecture.ts), built to be
+ * A finite fully connected network with a given architecture (layers.ts), built to be
  * shared by the empirical NTK and by trainers: all trainable parameters live in one flat Float64Array
  * (`params`), with per-layer views `weights[l]` (fanOut x fanIn, row-major) and `biases[l]`; `forward`
  * records a trace and `backward` turns it into gradients with respect to every parameter.
@@ -10,7 +10,7 @@
  * featureScale = sqrt(c_l / d_l), W and b ~ N(0, 1): the network whose infinite-width kernels are
  * ntk() and nngp(). With weightStd 1 and no bias, one ReLU layer is f = A sqrt(2/k) relu(B x) (seed 004).
  */
-import { checkArchitecture, type Architecture } from "./kernels/architecture";
+import { checkArchitecture, type Architecture } from "./layers";
 import { rngFrom, type Rng } from "./random";
 import { gemm, mat } from "./linalg/gemm";
 import { checkInteger, checkNumberList, describeValue } from "./validate";

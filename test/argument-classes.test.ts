@@ -552,9 +552,7 @@ const table: (Row | NothingRow)[] = [
     export: "quadratureDual",
     args: () => [Math.tanh, (z: number) => 1 - Math.tanh(z) ** 2, 8],
     inspect: (dual) => {
-      const out = new Float64Array(4);
-      (dual as lab.Dual)(1, 1, 0.5, 0.5, 1.5, out);
-      return out.subarray(0, 2);
+      return lab.dualAt(dual as lab.Dual, 1, 1, 0.5, 0.5, 1.5).subarray(0, 2);
     },
     params: [
       { at: [0], name: "fn", kind: "callback", returns: "number" },

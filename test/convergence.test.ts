@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { Matrix } from "ml-matrix";
 import { relu } from "../src/activations";
 import { circlePoints } from "../src/inputs";
-import { mlp } from "../src/kernels/architecture";
+import { mlp } from "../src/layers";
 import { logLogSlope, outputBlock, relativeError, rootMeanSquare } from "../src/kernels/convergence";
 import { empiricalNtk } from "../src/kernels/empirical";
 import { monteCarloNtk } from "../src/kernels/montecarlo";

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cos, erf, relu, sin, type Activation } from "../src/activations";
-import { mlp } from "../src/kernels/architecture";
+import { mlp } from "../src/layers";
 import { nngp, ntk } from "../src/kernels/ntk";
 
 // Reference values from test/fixtures/deep-kernels.py (mpmath, 50 to 190 digits; see its docstring).

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { Matrix } from "ml-matrix";
 import { erf, relu, sin } from "../src/activations";
 import { circlePoints } from "../src/inputs";
-import { mlp } from "../src/kernels/architecture";
+import { mlp } from "../src/layers";
 import { empiricalNtk } from "../src/kernels/empirical";
 import { ntk } from "../src/kernels/ntk";
 import { network } from "../src/network";

@@ -1,11 +1,11 @@
 /**
- * The fast paths of the kernel matrices (assemble.ts, the values-only duals of activations.ts): they must
+ * The fast paths of the kernel matrices (assemble.ts, the duals called without their gaps): they must
  * give exactly the entries of the plain computation.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Matrix } from "ml-matrix";
-import { cos, erf, identity, relu, reluPower, sin, valuesOnlyDual } from "../src/activations";
+import { cos, erf, identity, relu, reluPower, sin, type DualArrays } from "../src/activations";
 import { assembleKernel, assembleRows } from "../src/kernels/assemble";
 import { laplaceKernel, mlp, nngp, ntk } from "../src/kernels/index";
 
@@ -35,12 +35,13 @@ test("assembleRows fills and mirrors every entry (sizes across the 64-row blocks
   }
 });
 
-test("the values-only duals give exactly the full duals' E[s(u)s(v)] and E[s'(u)s'(v)]", () => {
-  const full = new Float64Array(4);
-  const values = new Float64Array(4);
-  const cases: [number, number, number][] = [];
-  for (const a of [0, 0.3, 1, 2.5]) {
-    for (const b of [0, 0.7, 1, 4]) {
+test("every dual gives the same E[s(u)s(v)] and E[s'(u)s'(v)] without its gaps (a last layer's call) as with them", () => {
+  const a: number[] = [];
+  const b: number[] = [];
+  const g: number[] = [];
+  const h: number[] = [];
+  for (const va of [0, 0.3, 1, 2.5, 400]) {
+    for (const vb of [0, 0.7, 1, 4, 300]) {
       for (const t of [
         0,
         1e-9,
@@ -55,24 +56,37 @@ test("the values-only duals give exactly the full duals' E[s(u)s(v)] and E[s'(u)
         Math.PI - 1e-9,
         Math.PI,
       ]) {
-        cases.push([a, b, t]);
+        const m = Math.sqrt(va * vb);
+        a.push(va);
+        b.push(vb);
+        g.push(2 * m * Math.sin(t / 2) ** 2);
+        h.push(2 * m * Math.cos(t / 2) ** 2);
       }
     }
   }
+  const count = a.length;
+  const arrays = (): DualArrays => ({
+    a: Float64Array.from(a),
+    b: Float64Array.from(b),
+    c: Float64Array.from(g, (ge, e) => (h[e] - ge) / 2),
+    g: Float64Array.from(g),
+    h: Float64Array.from(h),
+    value: new Float64Array(count),
+    derivative: new Float64Array(count),
+    gap: new Float64Array(count).fill(-1),
+    cogap: new Float64Array(count).fill(-1),
+  });
   for (const act of [relu, reluPower(2), reluPower(3), sin, cos, erf, identity]) {
-    const dual = act.dual;
-    const fast = valuesOnlyDual(dual);
-    for (const [a, b, t] of cases) {
-      const m = Math.sqrt(a * b);
-      const g = 2 * m * Math.sin(t / 2) ** 2;
-      const h = 2 * m * Math.cos(t / 2) ** 2;
-      const c = (h - g) / 2;
-      dual(a, b, c, g, h, full);
-      fast(a, b, c, g, h, values);
+    const full = arrays();
+    const values = arrays();
+    act.dual(full, count, true);
+    act.dual(values, count, false);
+    for (let e = 0; e < count; e++) {
       assert.ok(
-        Object.is(values[0], full[0]) && Object.is(values[1], full[1]),
-        `${act.name} at a=${a} b=${b} theta=${t}`,
+        Object.is(values.value[e], full.value[e]) && Object.is(values.derivative[e], full.derivative[e]),
+        `${act.name} at a=${a[e]} b=${b[e]} g=${g[e]} h=${h[e]}`,
       );
+      assert.ok(full.gap[e] !== -1 && full.cogap[e] !== -1, `${act.name} wrote its gaps at entry ${e}`);
     }
   }
 });

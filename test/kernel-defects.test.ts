@@ -123,6 +123,7 @@ describe("the architecture argument is checked", () => {
   test("an object of the Architecture's shape is accepted by ntk, nngp and monteCarloNtk", () => {
     const made = mlp([relu, erf], { weightStd: [1, 2, 1], biasStd: 0.5 });
     const copy = {
+      layers: made.layers,
       activations: [relu, erf],
       weightStd: Float64Array.of(1, 2, 1),
       biasStd: Float64Array.of(0.5, 0.5),

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { erf, relu, reluPower, sin } from "../src/activations";
 import { circlePoints, spherePoints } from "../src/inputs";
-import { mlp } from "../src/kernels/architecture";
+import { mlp } from "../src/layers";
 import {
   monteCarloNngp,
   monteCarloNngpWithError,

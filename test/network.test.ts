@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { erf, relu, sin } from "../src/activations";
-import { mlp } from "../src/kernels/architecture";
+import { mlp } from "../src/layers";
 import { network } from "../src/network";
 
 test("one hidden relu layer is f = A sqrt(2/k) relu(B x) with A, B read from the flat parameters (seed 004)", () => {

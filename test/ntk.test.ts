@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { activation, cos, erf, identity, relu, reluPower, sin } from "../src/activations";
 import { circlePoints, spherePoints } from "../src/inputs";
-import { mlp } from "../src/kernels/architecture";
+import { mlp } from "../src/layers";
 import { nngp, ntk } from "../src/kernels/ntk";
 import { referenceArchitecture, referencePairs } from "./referenceKernels";
 

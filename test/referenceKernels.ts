@@ -1,7 +1,7 @@
 /** Test helper: the reference values of data/reference/kernels.json and the architecture each name denotes. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Architecture } from "../src/kernels/architecture";
+import type { Architecture } from "../src/layers";
 import { referenceKernel, type ReferencePair } from "../src/kernels/reference";
 
 /** The reference file inside the repository (see data/reference/README.md for its origin). */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { relu, sin } from "../src/activations";
 import { empiricalNtk } from "../src/kernels/empirical";
-import { mlp } from "../src/kernels/architecture";
+import { mlp } from "../src/layers";
 import { network } from "../src/network";
 import { eigenvalues } from "../src/spectrum/eigen";
 import {

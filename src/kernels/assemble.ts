@@ -52,6 +52,64 @@ export function assembleRows(n: number, m: number, symmetric: boolean, fill: Row
   return matrix ?? new Matrix(rows);
 }
 
+/**
+ * A tile of pairs for a kernel computed layer by layer over arrays: entry e is the pair (X[xi[e]],
+ * Y[yj[e]]), and the computation writes K there into out[e].
+ */
+export interface PairTile {
+  readonly xi: Int32Array;
+  readonly yj: Int32Array;
+  readonly out: Float64Array;
+}
+
+/**
+ * The n x m matrix from tiles of pairs, taken in row-major order (from the diagonal on, then mirrored,
+ * when symmetric) and computed `tile.xi.length` at a time: compute(count) fills tile.out[0 .. count).
+ */
+export function assemblePairs(
+  n: number,
+  m: number,
+  symmetric: boolean,
+  tile: PairTile,
+  compute: (count: number) => void,
+): Matrix {
+  const { matrix, rows } = matrixWithRows(n, m);
+  const { xi, yj, out } = tile;
+  const size = xi.length;
+  let count = 0;
+  const flush = (): void => {
+    compute(count);
+    for (let e = 0; e < count; e++) rows[xi[e]][yj[e]] = out[e];
+    count = 0;
+  };
+  for (let i = 0; i < n; i++) {
+    for (let j = symmetric ? i : 0; j < m; j++) {
+      xi[count] = i;
+      yj[count] = j;
+      if (++count === size) flush();
+    }
+  }
+  if (count > 0) flush();
+  if (symmetric) mirror(rows, n);
+  return matrix ?? new Matrix(rows);
+}
+
+/** The diagonal K(x_i, x_i), i < n, from the same tiles: the pairs (i, i). */
+export function assembleDiagonal(n: number, tile: PairTile, compute: (count: number) => void): Float64Array {
+  const diagonal = new Float64Array(n);
+  const size = tile.xi.length;
+  for (let i0 = 0; i0 < n; i0 += size) {
+    const count = Math.min(size, n - i0);
+    for (let e = 0; e < count; e++) {
+      tile.xi[e] = i0 + e;
+      tile.yj[e] = i0 + e;
+    }
+    compute(count);
+    diagonal.set(tile.out.subarray(0, count), i0);
+  }
+  return diagonal;
+}
+
 /** The matrix from an entry function (i, j) -> K(x_i, y_j). */
 export function assembleKernel(
   n: number,

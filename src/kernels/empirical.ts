@@ -120,3 +120,52 @@ export function empiricalNtk(net: Network, X: PointsInput, Y?: PointsInput): Mat
     Array.from({ length: x.n * net.outputs }, (_, i) => K.subarray(i * cols, (i + 1) * cols)),
   );
 }
+
+/**
+ * The diagonal of empiricalNtk(net, X), entry a n + i = |df_a(x_i)/dparams|^2, from the batched passes of
+ * X alone (no n x n matrix): per layer the squared norms of the deltas and of the layer inputs, summed in
+ * the order the GEMM of empiricalNtkArray sums them (over units from the first), so the bits are the
+ * matrix's diagonal.
+ */
+export function empiricalDiagonal(who: string, net: Network, X: PointsInput): Float64Array {
+  checkNetwork(who, net);
+  const { x } = readPair(who, X);
+  if (x.d !== net.inputDim) {
+    throw new Error(`${who}: X must have net.inputDim = ${net.inputDim} coordinates per row, got ${x.d}`);
+  }
+  const { n } = x;
+  const c = net.outputs;
+  const L = net.widths.length;
+  const W = net.widths.reduce((sum, w) => sum + w, 0);
+  checkMemory(who, 8 * n * (2 * W + c + c * (W + c) + c + 1), `lower n (X has ${n} points)`);
+  const trace = net.forwardBatch(x.data, n);
+  const squaredNorms = (A: Float64Array, width: number): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let r = 0; r < width; r++) s += A[i * width + r] * A[i * width + r];
+      out[i] = s;
+    }
+    return out;
+  };
+  const inputs: Float64Array[] = [];
+  for (let l = 0; l <= L; l++) {
+    const g = l === 0 ? trace.input : trace.features[l - 1];
+    const G = squaredNorms(g, g.length / n);
+    const ws2 = net.weightScale[l] ** 2;
+    const bs2 = l < L ? net.biasScale[l] ** 2 : 0;
+    for (let i = 0; i < n; i++) G[i] = ws2 * G[i] + bs2;
+    inputs.push(G);
+  }
+  const diagonal = new Float64Array(n * c);
+  for (let a = 0; a < c; a++) {
+    const seeds = new Float64Array(n * c);
+    for (let i = 0; i < n; i++) seeds[i * c + a] = 1;
+    const deltas = net.deltasBatch(trace, seeds);
+    for (let l = 0; l <= L; l++) {
+      const dd = squaredNorms(deltas[l], deltas[l].length / n);
+      for (let i = 0; i < n; i++) diagonal[a * n + i] += dd[i] * inputs[l][i];
+    }
+  }
+  return diagonal;
+}

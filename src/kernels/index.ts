@@ -2,6 +2,7 @@
 export {
   activation,
   cos,
+  dualAt,
   erf,
   identity,
   quadratureDual,
@@ -10,15 +11,32 @@ export {
   sin,
   DEFAULT_QUADRATURE_POINTS,
 } from "../activations";
-export type { Activation, Dual } from "../activations";
-export { mlp } from "./architecture";
-export type { Architecture, MlpOptions } from "./architecture";
+export type { Activation, Dual, DualArrays } from "../activations";
+export { dense, describeArchitecture, mlp, serial } from "../layers";
+export type { Architecture, DenseLayer, DenseOptions, Layer, MlpOptions } from "../layers";
 export { ntk, nngp } from "./ntk";
 export { monteCarloNtk, monteCarloNngp, monteCarloNtkWithError, monteCarloNngpWithError } from "./montecarlo";
 export type { MonteCarloOptions, MonteCarloResult } from "./montecarlo";
 export { laplaceKernel, gaussianKernel, gammaExponentialKernel, extendedLaplaceKernel } from "./classic";
 export type { SigmaOptions, GammaExponentialOptions, ExtendedLaplaceOptions } from "./classic";
 export { empiricalNtk } from "./empirical";
+export {
+  empiricalKernel,
+  extendedLaplace,
+  gammaExponential,
+  gaussian,
+  laplace,
+  matern,
+  monteCarloKernel,
+  networkKernel,
+} from "./kernel";
+export type {
+  Kernel,
+  MonteCarloKernel,
+  MonteCarloKernelOptions,
+  NamedOptions,
+  NetworkKernelOptions,
+} from "./kernel";
 export { network, Network } from "../network";
 export type { NetworkOptions, Parameterization, Trace } from "../network";
 export { gaussHermite, gaussLegendre } from "./quadrature";

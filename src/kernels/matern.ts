@@ -165,7 +165,16 @@ export function maternCorrelation(r: number, options: MaternOptions): number {
  * overflows. Peak memory 8 (n m + (n + m) d) bytes, checked first.
  */
 export function maternKernel(X: PointsInput, Y: PointsInput | undefined, options: MaternOptions): Matrix {
-  const who = "maternKernel";
+  return maternKernelAs("maternKernel", X, Y, options);
+}
+
+/** maternKernel with its Errors named for `who`. */
+export function maternKernelAs(
+  who: string,
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  options: MaternOptions,
+): Matrix {
   const { nu, lengthScale } = checkOptions(who, options);
   const { x, y, symmetric } = readPair(who, X, Y);
   checkKernelMemory(who, x, y, symmetric, x.d);

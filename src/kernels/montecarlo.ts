@@ -15,7 +15,7 @@ import { gemm, mat } from "../linalg/gemm";
 import { Network } from "../network";
 import type { Rng } from "../random";
 import { checkInteger, requiredObject } from "../validate";
-import { checkArchitecture, type Architecture } from "./architecture";
+import { checkArchitecture, type Architecture } from "../layers";
 import { assembleKernel } from "./assemble";
 import { fewerPointsAdvice, readPair, type Points, type PointsInput } from "./points";
 import { checkMemory, gemmWorkBytes } from "../memory";
@@ -34,7 +34,7 @@ export interface MonteCarloResult {
   stdError: Matrix;
 }
 
-type Output = "ntk" | "nngp";
+export type Output = "ntk" | "nngp";
 
 /** Row-major n x m feature matrices per hidden layer: G_l and D_l. */
 interface Features {
@@ -149,15 +149,19 @@ function monteCarloBytes(
   return 8 * (common + (2 * L + 3 * e) * nm + 3 * e * N * s) + gemmWorkBytes(x.n, y.n, s, symmetric);
 }
 
+/** What monteCarlo computes: the matrix, the matrix and its standard errors, or the diagonal alone. */
+type Want = "mean" | "withError" | "diagonal";
+
 function monteCarlo(
   who: string,
   output: Output,
-  withError: boolean,
+  want: Want,
   arch: Architecture,
   X: PointsInput,
   Y: PointsInput | undefined,
   options: MonteCarloOptions,
-): { mean: Matrix; stdError?: Matrix } {
+): { mean: Matrix; stdError?: Matrix } | { diagonal: Float64Array } {
+  const withError = want === "withError";
   checkArchitecture(who, arch);
   requiredObject(who, "options", options, "{ samples, seed or rng, method? }");
   // A standard error needs at least two units to vary over.
@@ -171,7 +175,9 @@ function monteCarlo(
   const L = arch.activations.length;
   checkMemory(
     who,
-    monteCarloBytes(x, y, symmetric, m, L, withError, method),
+    want === "diagonal"
+      ? monteCarloBytes(x, y, symmetric, m, L, false, "entrywise") - 8 * (x.n * x.n - x.n)
+      : monteCarloBytes(x, y, symmetric, m, L, withError, method),
     `${fewerPointsAdvice(x, y, symmetric)} or samples (${m})`,
   );
   // One network for X and Y together: both sets must see the same random units.
@@ -229,7 +235,9 @@ function monteCarlo(
     return se;
   };
 
-  if (method === "entrywise") {
+  // The diagonal from the entry-wise sums at (i, i): the features form adds the same products in the same
+  // order (gram), so these are the bits of the matrix's diagonal, without the n x n matrix.
+  if (method === "entrywise" || want === "diagonal") {
     const acc = new Float64Array(5 * L);
     const sums = (l: number, which: number): number => acc[5 * l + which];
     const fill = (i: number, j: number): void => {
@@ -266,6 +274,8 @@ function monteCarlo(
         fill(i, j);
         return entry(i, j, sums, error);
       };
+    if (want === "diagonal")
+      return { diagonal: Float64Array.from({ length: x.n }, (_, i) => at(false)(i, i)) };
     const mean = assembleKernel(x.n, y.n, symmetric, at(false));
     return withError ? { mean, stdError: assembleKernel(x.n, y.n, symmetric, at(true)) } : { mean };
   }
@@ -297,6 +307,42 @@ function monteCarlo(
   return withError ? { mean, stdError: assembleKernel(x.n, y.n, symmetric, at(true)) } : { mean };
 }
 
+/** The Monte Carlo kernel matrix (Errors named for `who`). */
+export function monteCarloMatrix(
+  who: string,
+  output: Output,
+  arch: Architecture,
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  options: MonteCarloOptions,
+): Matrix {
+  return (monteCarlo(who, output, "mean", arch, X, Y, options) as { mean: Matrix }).mean;
+}
+
+/** The Monte Carlo kernel matrix and its standard errors (Errors named for `who`). */
+export function monteCarloWithError(
+  who: string,
+  output: Output,
+  arch: Architecture,
+  X: PointsInput,
+  Y: PointsInput | undefined,
+  options: MonteCarloOptions,
+): MonteCarloResult {
+  return monteCarlo(who, output, "withError", arch, X, Y, options) as MonteCarloResult;
+}
+
+/** The diagonal of the Monte Carlo kernel of X, the bits of the matrix's, from n x samples features only. */
+export function monteCarloDiagonal(
+  who: string,
+  output: Output,
+  arch: Architecture,
+  X: PointsInput,
+  options: MonteCarloOptions,
+): Float64Array {
+  return (monteCarlo(who, output, "diagonal", arch, X, undefined, options) as { diagonal: Float64Array })
+    .diagonal;
+}
+
 /**
  * Monte Carlo NTK (n x m Matrix) from `samples` random units per hidden layer, seeded. Peak memory with the
  * default features form about 8 (2 L + 2) n m bytes: the Gram matrices of L layers, the result and the
@@ -308,7 +354,7 @@ export function monteCarloNtk(
   Y: PointsInput | undefined,
   options: MonteCarloOptions,
 ): Matrix {
-  return monteCarlo("monteCarloNtk", "ntk", false, arch, X, Y, options).mean;
+  return monteCarloMatrix("monteCarloNtk", "ntk", arch, X, Y, options);
 }
 
 /** Monte Carlo NNGP (n x m Matrix). Peak memory as monteCarloNtk's. */
@@ -318,7 +364,7 @@ export function monteCarloNngp(
   Y: PointsInput | undefined,
   options: MonteCarloOptions,
 ): Matrix {
-  return monteCarlo("monteCarloNngp", "nngp", false, arch, X, Y, options).mean;
+  return monteCarloMatrix("monteCarloNngp", "nngp", arch, X, Y, options);
 }
 
 /**
@@ -331,8 +377,7 @@ export function monteCarloNtkWithError(
   Y: PointsInput | undefined,
   options: MonteCarloOptions,
 ): MonteCarloResult {
-  const { mean, stdError } = monteCarlo("monteCarloNtkWithError", "ntk", true, arch, X, Y, options);
-  return { mean, stdError: stdError as Matrix };
+  return monteCarloWithError("monteCarloNtkWithError", "ntk", arch, X, Y, options);
 }
 
 /** Monte Carlo NNGP with each entry's standard error. Peak memory as monteCarloNtkWithError's. */
@@ -342,6 +387,5 @@ export function monteCarloNngpWithError(
   Y: PointsInput | undefined,
   options: MonteCarloOptions,
 ): MonteCarloResult {
-  const { mean, stdError } = monteCarlo("monteCarloNngpWithError", "nngp", true, arch, X, Y, options);
-  return { mean, stdError: stdError as Matrix };
+  return monteCarloWithError("monteCarloNngpWithError", "nngp", arch, X, Y, options);
 }

@@ -8,6 +8,12 @@
  * (bs_{L+1} = 0: no output bias). With unit weight scales and no bias this is exactly Arora et al.'s
  * Theta^(L), the convention of data/reference/kernels.json.
  *
+ * Layer by layer (layers.ts): the recursion runs over tiles of input pairs, each layer of the architecture
+ * one pass over the tile's arrays (a, b, c, g, h, Theta), and a per-point pass gives every point's own
+ * variances first. Each entry goes through the same floating-point operations in the same order as the
+ * per-pair recursion this replaced (kept in test/oracle/per-pair-ntk.ts, which the tests check it against
+ * bit for bit).
+ *
  * Precision (DESIGN.md): along with each covariance c the recursion carries g = sqrt(ab) - c and
  * h = sqrt(ab) + c, computed without cancellation: from the inputs as |x||y| |x^ -+ y^|^2 / 2, and from
  * layer to layer by the duals (activations.ts) and the bias update below. The duals that depend on the
@@ -15,32 +21,52 @@
  * digits through every layer.
  */
 import { Matrix } from "ml-matrix";
-import { checkArchitecture, type Architecture } from "./architecture";
-import {
-  DEFAULT_QUADRATURE_POINTS,
-  nonFiniteAt,
-  rootOfProduct,
-  valuesOnlyDual,
-  type Dual,
-} from "../activations";
+import { checkArchitecture, type Architecture } from "../layers";
+import { DEFAULT_QUADRATURE_POINTS, nonFiniteAt, rootOfProduct, type DualArrays } from "../activations";
 import { MIN_NORMAL, scaledNorm } from "../numeric";
 import { gaussHermite } from "./quadrature";
-import { assembleRows, type RowFiller } from "./assemble";
+import { assembleDiagonal, assemblePairs, type PairTile } from "./assemble";
 import { checkKernelMemory, readPair, type Points, type PointsInput } from "./points";
+import { checkMemory } from "../memory";
 
 /** Which kernel of the recursion to return. */
 export type Output = "ntk" | "nngp";
 
 /**
- * The per-point quantities of the recursion for one set of points: the augmented input x -> (ws_1 x, bs_1)
- * as a unit vector and its norm, and per hidden layer l the variances Sigma_{l-1}(x, x) (variance) and
- * E[s_l(u)^2] (second moment).
+ * The per-point pass for one set of points: the augmented input x -> (ws_1 x, bs_1) as a unit vector and
+ * its norm, and per hidden layer l the variance Sigma_{l-1}(x, x) (variance), its root (sd), E[s_l(u)^2]
+ * (secondMoment) and sqrt(alpha_l E[s_l(u)^2]) (root, for the bias update of the gaps).
  */
-interface Prepared {
+interface Side {
   readonly unit: Float64Array; // n x (d + 1), row-major
   readonly norm: Float64Array;
   readonly variance: Float64Array[];
+  readonly sd: Float64Array[];
   readonly secondMoment: Float64Array[];
+  readonly root: Float64Array[];
+}
+
+/** Doubles per point of the per-point pass and its scratch (for the memory estimate). */
+function sideDoubles(d: number, L: number): number {
+  return d + 2 + 4 * L + 5;
+}
+
+/** alpha_l = weightStd[l + 1]^2 c_s(l) and beta_l = biasStd[l + 1]^2 (0 for the output layer). */
+function layerScales(arch: Architecture): { alphas: Float64Array; betas: Float64Array } {
+  const L = arch.activations.length;
+  const alphas = new Float64Array(L);
+  const betas = new Float64Array(L);
+  for (let l = 0; l < L; l++) {
+    alphas[l] = arch.weightStd[l + 1] ** 2 * arch.activations[l].scale;
+    betas[l] = l + 1 < L ? arch.biasStd[l + 1] ** 2 : 0;
+  }
+  return { alphas, betas };
+}
+
+/** The arrays of a dual call over `size` entries (DualArrays). */
+function dualArrays(size: number): DualArrays {
+  const f = () => new Float64Array(size);
+  return { a: f(), b: f(), c: f(), g: f(), h: f(), value: f(), derivative: f(), gap: f(), cogap: f() };
 }
 
 /** Where a layer that turned NaN looks for the input its activation fails at (times its standard deviations). */
@@ -82,20 +108,16 @@ function layerFault(
   );
 }
 
-function prepare(who: string, name: string, arch: Architecture, p: Points): Prepared {
+function prepare(who: string, name: string, arch: Architecture, p: Points): Side {
   const { n, d, data } = p;
   const L = arch.activations.length;
   const ws = arch.weightStd[0];
   const bs = arch.biasStd[0];
+  const { alphas, betas } = layerScales(arch);
   const unit = new Float64Array(n * (d + 1));
   const norm = new Float64Array(n);
-  const variance: Float64Array[] = [];
-  const secondMoment: Float64Array[] = [];
-  for (let l = 0; l < L; l++) {
-    variance.push(new Float64Array(n));
-    secondMoment.push(new Float64Array(n));
-  }
-  const out = new Float64Array(4);
+  // The input layer: the augmented vectors (ws_1 x, bs_1), their norms and Sigma_0(x, x).
+  let q = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s2 = bs * bs;
     for (let k = 0; k < d; k++) s2 += (ws * data[i * d + k]) ** 2;
@@ -114,154 +136,230 @@ function prepare(who: string, name: string, arch: Architecture, p: Points): Prep
     const inv = r > 0 ? 1 / r : 0;
     for (let k = 0; k < d; k++) unit[i * (d + 1) + k] = ws * data[i * d + k] * inv;
     unit[i * (d + 1) + d] = bs * inv;
-    let q = s2;
-    for (let l = 0; l < L; l++) {
-      variance[l][i] = q;
-      arch.activations[l].dual(q, q, q, 0, 2 * q, out);
-      secondMoment[l][i] = out[0];
-      const alpha = arch.weightStd[l + 1] ** 2 * arch.activations[l].scale;
-      const beta = l + 1 < L ? arch.biasStd[l + 1] ** 2 : 0;
-      q = alpha * out[0] + beta;
-      if (!(q < Infinity)) throw layerFault(who, arch, l, q, q, q, out, `${name}[${i}]`, r);
-    }
+    q[i] = s2;
   }
-  return { unit, norm, variance, secondMoment };
+  // Each hidden layer: the activation's E[s(u)^2] at (q, q, q), then the dense layer's next variance.
+  const variance: Float64Array[] = [];
+  const secondMoment: Float64Array[] = [];
+  // Scratch: g = 0, h = 2q, and the outputs besides E[s(u)^2] (the dual may write its gaps even without gaps).
+  const io = dualArrays(n);
+  const twice = io.h;
+  const derivative = io.derivative;
+  for (let l = 0; l < L; l++) {
+    variance.push(q);
+    for (let i = 0; i < n; i++) twice[i] = 2 * q[i];
+    const moment = new Float64Array(n);
+    const atVariance = { ...io, a: q, b: q, c: q, value: moment };
+    arch.activations[l].dual(atVariance, n, false);
+    secondMoment.push(moment);
+    const next = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      next[i] = alphas[l] * moment[i] + betas[l];
+      if (!(next[i] < Infinity)) {
+        const out = Float64Array.of(moment[i], derivative[i]);
+        throw layerFault(who, arch, l, next[i], next[i], next[i], out, `${name}[${i}]`, norm[i]);
+      }
+    }
+    q = next;
+  }
+  return {
+    unit,
+    norm,
+    variance,
+    sd: variance.map((v) => v.map(Math.sqrt)),
+    secondMoment,
+    root: secondMoment.map((m, l) => m.map((e) => Math.sqrt(alphas[l] * e))),
+  };
 }
 
+/** Pairs per tile: the arrays of a tile (13 of them, 26 kB) stay in the first-level cache. */
+const TILE = 256;
+
 /**
- * The row filler of K(x_i, y_j) for the chosen output; all scratch space is allocated once here, and
- * everything that depends on one point only (norms, layer variances and second moments, their roots) is
- * read from the per-point arrays of prepare(), not recomputed per pair. The last layer's gaps g, h are
- * never read, so it calls the dual's values-only form (activations.ts) and skips their update; every
- * value that is computed is computed by the same operations as before, so the entries do not change.
+ * The computation of a tile of pairs (PairTile) for the chosen output, as one pass per layer: the input
+ * layer, then per hidden layer its activation and the dense layer after it, the last one the readout. Its
+ * scratch space is allocated once here; everything that depends on one point only comes from the per-point
+ * pass (prepare), not recomputed per pair. The last activation's gaps are never read, so it is called
+ * without them (Dual's gaps = false).
  */
-function rowFiller(
+function tileComputation(
   who: string,
   arch: Architecture,
-  px: Prepared,
-  py: Prepared,
+  px: Side,
+  py: Side,
   d1: number,
   output: Output,
-): RowFiller {
+  tile: PairTile,
+): (count: number) => void {
   const L = arch.activations.length;
   const acts = arch.activations;
-  const duals: Dual[] = acts.map((act) => act.dual);
-  const lastDual = valuesOnlyDual(acts[L - 1].dual);
-  const alphas = new Float64Array(L);
-  const betas = new Float64Array(L);
-  for (let l = 0; l < L; l++) {
-    alphas[l] = arch.weightStd[l + 1] ** 2 * acts[l].scale;
-    betas[l] = l + 1 < L ? arch.biasStd[l + 1] ** 2 : 0;
-  }
-  // sqrt(alpha_l E[s_l^2]) per point, for the bias update of g (identical to taking it per pair).
-  const rootsOf = (p: Prepared) => p.secondMoment.map((m, l) => m.map((e) => Math.sqrt(alphas[l] * e)));
-  const rootX = rootsOf(px);
-  const rootY = py === px ? rootX : rootsOf(py);
-  const varX = px.variance;
-  const varY = py.variance;
-  const sdX = varX.map((v) => v.map(Math.sqrt));
-  const sdY = py === px ? sdX : varY.map((v) => v.map(Math.sqrt));
-  const emX = px.secondMoment;
-  const emY = py.secondMoment;
-  const out = new Float64Array(4);
-  const ux = px.unit;
-  const uy = py.unit;
-  const normX = px.norm;
-  const normY = py.norm;
+  const { alphas, betas } = layerScales(arch);
+  const { xi, yj, out } = tile;
+  const io = dualArrays(TILE);
+  const { a: A, b: B, c: C, g: G, h: H, value, derivative, gap: GAP, cogap: COGAP } = io;
+  const theta = new Float64Array(TILE);
   const nngpOnly = output === "nngp";
   const last = L - 1;
-  const fault = (l: number, i: number, j: number, c: number): never => {
-    if (!(Math.abs(out[0]) + Math.abs(out[1]) < Infinity)) {
-      throw layerFault(who, arch, l, varX[l][i], varY[l][j], c, out, `X[${i}], Y[${j}]`, normX[i]);
+
+  const fault = (l: number, e: number, c: number): never => {
+    const i = xi[e];
+    const j = yj[e];
+    if (!(Math.abs(value[e]) + Math.abs(derivative[e]) < Infinity)) {
+      const values = Float64Array.of(value[e], derivative[e]);
+      throw layerFault(
+        who,
+        arch,
+        l,
+        px.variance[l][i],
+        py.variance[l][j],
+        c,
+        values,
+        `X[${i}], Y[${j}]`,
+        px.norm[i],
+      );
     }
     throw new Error(
-      `${who}: the ${output === "ntk" ? "NTK" : "NNGP"} entry [${i}][${j}] overflows float64 at depth ${L} (weightStd ${perLayerText(arch.weightStd)}, |(weightStd[0] x, biasStd[0])| = ${normX[i]} and ${normY[j]}); the depth, weightStd or |x| must be lower`,
+      `${who}: the ${output === "ntk" ? "NTK" : "NNGP"} entry [${i}][${j}] overflows float64 at depth ${L} (weightStd ${perLayerText(arch.weightStd)}, |(weightStd[0] x, biasStd[0])| = ${px.norm[i]} and ${py.norm[j]}); the depth, weightStd or |x| must be lower`,
     );
   };
-  return (i, j0, j1, row) => {
-    const ni = normX[i];
-    const oi = i * d1;
-    for (let j = j0; j < j1; j++) {
+
+  /** The input layer: Sigma_0 = ws_1^2 x.y + bs_1^2 with its gaps |x||y| |x^ -+ y^|^2 / 2, Theta_0 = Sigma_0. */
+  const input = (count: number): void => {
+    const ux = px.unit;
+    const uy = py.unit;
+    for (let e = 0; e < count; e++) {
+      const oi = xi[e] * d1;
+      const oj = yj[e] * d1;
       let minus = 0;
       let plus = 0;
-      const oj = j * d1;
       for (let k = 0; k < d1; k++) {
         const p = ux[oi + k];
         const q = uy[oj + k];
         minus += (p - q) * (p - q);
         plus += (p + q) * (p + q);
       }
-      const rr = ni * normY[j];
-      let g = (rr * minus) / 2;
-      let h = (rr * plus) / 2;
-      let c = (h - g) / 2;
-      let theta = c;
-      for (let l = 0; l < last; l++) {
-        duals[l](varX[l][i], varY[l][j], c, g, h, out);
-        if (!(Math.abs(out[0]) + Math.abs(out[1]) < Infinity)) fault(l, i, j, c);
-        const alpha = alphas[l];
-        const beta = betas[l];
-        const value = out[0];
-        let gap = out[2];
-        let cogap = out[3];
-        if (gap !== gap || cogap !== cogap || beta > 0) {
-          const ex = emX[l][i];
-          const ey = emY[l][j];
-          const root = rootOfProduct(ex, ey);
-          // Subtracted where the dual gives no better value; clamped, since rounding may leave -1e-17 at x = y.
-          if (gap !== gap) gap = Math.max(0, root - value);
-          if (cogap !== cogap) cogap = Math.max(0, root + value);
-          if (beta > 0) {
-            // Adding the bias variance beta to a, b and c moves sqrt(AB) - C by
-            // sqrt((A0+beta)(B0+beta)) - sqrt(A0 B0) - beta = beta (sqrt A0 - sqrt B0)^2 / (sqrt(AB) + sqrt(A0 B0) + beta),
-            // and sqrt(AB) + C by a sum of non-negative terms: neither cancels.
-            const a0 = alpha * ex;
-            const b0 = alpha * ey;
-            const r0 = alpha * root;
-            const r1 = rootOfProduct(a0 + beta, b0 + beta);
-            const spread = rootX[l][i] - rootY[l][j];
-            g = alpha * gap + (beta * spread * spread) / (r1 + r0 + beta);
-            h = alpha * cogap + ((beta * (a0 + b0 + beta)) / (r1 + r0) + beta);
-          } else {
-            g = alpha * gap + 0;
-            h = alpha * cogap + 0;
-          }
+      const rr = px.norm[xi[e]] * py.norm[yj[e]];
+      const g = (rr * minus) / 2;
+      const h = (rr * plus) / 2;
+      G[e] = g;
+      H[e] = h;
+      C[e] = (h - g) / 2;
+      theta[e] = C[e];
+    }
+  };
+
+  /** Hidden layer l's activation: its dual at the pairs' covariances. */
+  const activation = (l: number, count: number): void => {
+    const varX = px.variance[l];
+    const varY = py.variance[l];
+    for (let e = 0; e < count; e++) {
+      A[e] = varX[xi[e]];
+      B[e] = varY[yj[e]];
+    }
+    acts[l].dual(io, count, l < last);
+    for (let e = 0; e < count; e++) {
+      if (!(Math.abs(value[e]) + Math.abs(derivative[e]) < Infinity)) fault(l, e, C[e]);
+    }
+  };
+
+  /** The dense layer after hidden layer l < L - 1: scale and bias, gaps carried, Theta updated. */
+  const hidden = (l: number, count: number): void => {
+    const alpha = alphas[l];
+    const beta = betas[l];
+    const emX = px.secondMoment[l];
+    const emY = py.secondMoment[l];
+    const rootX = px.root[l];
+    const rootY = py.root[l];
+    const sdX = px.sd[l + 1];
+    const sdY = py.sd[l + 1];
+    for (let e = 0; e < count; e++) {
+      const i = xi[e];
+      const j = yj[e];
+      const v = value[e];
+      let gap = GAP[e];
+      let cogap = COGAP[e];
+      let g: number;
+      let h: number;
+      if (gap !== gap || cogap !== cogap || beta > 0) {
+        const ex = emX[i];
+        const ey = emY[j];
+        const root = rootOfProduct(ex, ey);
+        // Subtracted where the dual gives no better value; clamped, since rounding may leave -1e-17 at x = y.
+        if (gap !== gap) gap = Math.max(0, root - v);
+        if (cogap !== cogap) cogap = Math.max(0, root + v);
+        if (beta > 0) {
+          // Adding the bias variance beta to a, b and c moves sqrt(AB) - C by
+          // sqrt((A0+beta)(B0+beta)) - sqrt(A0 B0) - beta = beta (sqrt A0 - sqrt B0)^2 / (sqrt(AB) + sqrt(A0 B0) + beta),
+          // and sqrt(AB) + C by a sum of non-negative terms: neither cancels.
+          const a0 = alpha * ex;
+          const b0 = alpha * ey;
+          const r0 = alpha * root;
+          const r1 = rootOfProduct(a0 + beta, b0 + beta);
+          const spread = rootX[i] - rootY[j];
+          g = alpha * gap + (beta * spread * spread) / (r1 + r0 + beta);
+          h = alpha * cogap + ((beta * (a0 + b0 + beta)) / (r1 + r0) + beta);
         } else {
           g = alpha * gap + 0;
           h = alpha * cogap + 0;
         }
-        // The next layer's state (c, g, h) is tied to its variances: g + h = 2m, m = sqrt(ab). Near c = +-m
-        // (a gap below m / 2) c and the other gap come from the small gap; elsewhere from c = alpha * value
-        // + beta, where m -+ c cannot cancel. Carried apart, the three drifted: for sin (coth 1 per layer)
-        // and erf (1.23) the fixed point c = m repels, so a covariance rounded on its own left the
-        // variances (the depth-150 sin NNGP had Infinity on the diagonal), and g + h - 2m grew by the
-        // same factor until g and h overflowed. Tied, the diagonal is exact at any depth.
-        const m = sdX[l + 1][i] * sdY[l + 1][j];
-        if (g < 0.5 * m) {
-          c = m - g;
-          h = m + c;
-        } else if (h < 0.5 * m) {
-          c = h - m;
-          g = m - c;
-        } else {
-          c = alpha * value + beta;
-          g = m - c;
-          h = m + c;
-        }
-        theta = c + alpha * out[1] * theta;
+      } else {
+        g = alpha * gap + 0;
+        h = alpha * cogap + 0;
       }
-      lastDual(varX[last][i], varY[last][j], c, g, h, out);
-      if (!(Math.abs(out[0]) + Math.abs(out[1]) < Infinity)) fault(last, i, j, c);
-      c = alphas[last] * out[0] + betas[last];
-      const value = nngpOnly ? c : c + alphas[last] * out[1] * theta;
-      if (!(Math.abs(value) < Infinity)) fault(last, i, j, c);
-      row[j] = value;
+      // The next layer's state (c, g, h) is tied to its variances: g + h = 2m, m = sqrt(ab). Near c = +-m
+      // (a gap below m / 2) c and the other gap come from the small gap; elsewhere from c = alpha * value
+      // + beta, where m -+ c cannot cancel. Carried apart, the three drifted: for sin (coth 1 per layer)
+      // and erf (1.23) the fixed point c = m repels, so a covariance rounded on its own left the
+      // variances (the depth-150 sin NNGP had Infinity on the diagonal), and g + h - 2m grew by the
+      // same factor until g and h overflowed. Tied, the diagonal is exact at any depth.
+      const m = sdX[i] * sdY[j];
+      let c: number;
+      if (g < 0.5 * m) {
+        c = m - g;
+        h = m + c;
+      } else if (h < 0.5 * m) {
+        c = h - m;
+        g = m - c;
+      } else {
+        c = alpha * v + beta;
+        g = m - c;
+        h = m + c;
+      }
+      C[e] = c;
+      G[e] = g;
+      H[e] = h;
+      theta[e] = c + alpha * derivative[e] * theta[e];
     }
+  };
+
+  /** The output layer: K = alpha Sigma-dual (+ alpha E[s' s'] Theta for the NTK). */
+  const readout = (count: number): void => {
+    const alpha = alphas[last];
+    const beta = betas[last];
+    for (let e = 0; e < count; e++) {
+      const c = alpha * value[e] + beta;
+      const v = nngpOnly ? c : c + alpha * derivative[e] * theta[e];
+      if (!(Math.abs(v) < Infinity)) fault(last, e, c);
+      out[e] = v;
+    }
+  };
+
+  return (count) => {
+    input(count);
+    for (let l = 0; l < L; l++) {
+      activation(l, count);
+      if (l < last) hidden(l, count);
+    }
+    readout(count);
   };
 }
 
+function newTile(): PairTile {
+  return { xi: new Int32Array(TILE), yj: new Int32Array(TILE), out: new Float64Array(TILE) };
+}
+
 /** ntk or nngp (output) with its Errors named for `who` (the function the user called). */
-export function networkKernel(
+export function analyticKernel(
   who: string,
   output: Output,
   arch: Architecture,
@@ -270,20 +368,39 @@ export function networkKernel(
 ): Matrix {
   checkArchitecture(who, arch);
   const { x, y, symmetric } = readPair(who, X, Y);
-  // Per point: its copy, the unit vector, norm, and per layer variance, second moment and root.
-  checkKernelMemory(who, x, y, symmetric, 2 * x.d + 2 + 3 * arch.activations.length);
+  checkKernelMemory(who, x, y, symmetric, x.d + sideDoubles(x.d, arch.activations.length));
   const px = prepare(who, "X", arch, x);
   const py = symmetric ? px : prepare(who, "Y", arch, y);
-  return assembleRows(x.n, y.n, symmetric, rowFiller(who, arch, px, py, x.d + 1, output));
+  const tile = newTile();
+  return assemblePairs(x.n, y.n, symmetric, tile, tileComputation(who, arch, px, py, x.d + 1, output, tile));
+}
+
+/** The diagonal K(x_i, x_i) of analyticKernel, the same bits as the matrix's, without the n x n matrix. */
+export function analyticDiagonal(
+  who: string,
+  output: Output,
+  arch: Architecture,
+  X: PointsInput,
+): Float64Array {
+  checkArchitecture(who, arch);
+  const { x } = readPair(who, X);
+  checkMemory(
+    who,
+    8 * x.n * (1 + x.d + sideDoubles(x.d, arch.activations.length)),
+    `lower n (X has ${x.n} points)`,
+  );
+  const px = prepare(who, "X", arch, x);
+  const tile = newTile();
+  return assembleDiagonal(x.n, tile, tileComputation(who, arch, px, px, x.d + 1, output, tile));
 }
 
 /**
  * The neural tangent kernel Theta_L(x_i, y_j) of the architecture: an n x m Matrix for X (n x d) and
  * Y (m x d), one point per row; Y omitted gives the symmetric K(X, X). Peak memory about
- * 8 (n m + (n + m)(2 d + 2 + 3 L)) bytes for L hidden layers, checked before anything is allocated.
+ * 8 (n m + (n + m)(2 d + 7 + 4 L)) bytes for L hidden layers, checked before anything is allocated.
  */
 export function ntk(arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix {
-  return networkKernel("ntk", "ntk", arch, X, Y);
+  return analyticKernel("ntk", "ntk", arch, X, Y);
 }
 
 /**
@@ -291,5 +408,5 @@ export function ntk(arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix
  * Peak memory as ntk's.
  */
 export function nngp(arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix {
-  return networkKernel("nngp", "nngp", arch, X, Y);
+  return analyticKernel("nngp", "nngp", arch, X, Y);
 }

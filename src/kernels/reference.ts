@@ -11,14 +11,14 @@
  */
 import { Matrix } from "ml-matrix";
 import { cos, erf, relu, reluPower, sin, type Activation } from "../activations";
-import { mlp, type Architecture } from "./architecture";
+import { mlp, type Architecture } from "../layers";
 import {
   extendedLaplaceKernelAs,
   gammaExponentialKernelAs,
   gaussianKernelAs,
   laplaceKernelAs,
 } from "./classic";
-import { networkKernel } from "./ntk";
+import { analyticKernel } from "./ntk";
 import type { PointsInput } from "./points";
 import { checkNumberList, describeValue } from "../validate";
 
@@ -59,7 +59,7 @@ function networkReference(name: string, family: string, arch: Architecture): Ref
     family,
     architecture: arch,
     evaluate(kind, X, Y) {
-      if (kind === "ntk" || kind === "nngp") return networkKernel(who, kind, arch, X, Y);
+      if (kind === "ntk" || kind === "nngp") return analyticKernel(who, kind, arch, X, Y);
       throw new Error(
         `${who}: kind must be "ntk" or "nngp" for a network kernel, got ${describeValue(kind)}`,
       );

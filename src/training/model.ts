@@ -1,10 +1,10 @@
 /**
  * Building a trainable MLP from names: `mlpNetwork({ activations: ["relu", "sin"], width: 500, ... })`
- * resolves each activation name, builds the architecture (kernels/architecture.ts) and the network
+ * resolves each activation name, builds the architecture (layers.ts) and the network
  * (network.ts) in one of the three parameterizations, with errors that name the bad parameter.
  */
 import { cos, erf, identity, relu, reluPower, sin, type Activation } from "../activations";
-import { mlp } from "../kernels/architecture";
+import { mlp } from "../layers";
 import { Network, type Parameterization } from "../network";
 import type { Rng } from "../random";
 import { describeValue } from "../validate";

@@ -1,0 +1,376 @@
+/**
+ * Activations, all built on one template (after neural-tangents' stax): a function, its derivative and
+ * its dual. The dual of s at a 2x2 covariance [[a, c], [c, b]] gives the two Gaussian expectations the
+ * NTK recursion needs (Arora et al. 2019, as in seed 003),
+ *   E[s(u) s(v)] and E[s'(u) s'(v)],  (u, v) ~ N(0, [[a, c], [c, b]]),
+ * for any a, b >= 0 (seed 004 problem 1: general norms, not only unit vectors). Closed forms where they
+ * exist; any other activation is integrated by 2-D Gauss-Hermite quadrature.
+ */
+import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "../../src/kernels/arccos";
+import { erf as erfFunction, erfDerivative } from "../../src/kernels/erf";
+import { gaussHermite } from "../../src/kernels/quadrature";
+import { MIN_NORMAL } from "../../src/numeric";
+import { checkFunction, checkInteger, describeValue, requiredObject } from "../../src/validate";
+
+/**
+ * The dual of an activation. Besides (a, b, c) it receives g = sqrt(ab) - c and h = sqrt(ab) + c, each
+ * computed to full relative precision by the caller (their product is ab - c^2, and they fix the angle
+ * theta = 2 atan2(sqrt g, sqrt h) near 0 and pi, where c / sqrt(ab) has lost the digits). It writes
+ *   out[0] = E[s(u) s(v)],  out[1] = E[s'(u) s'(v)],
+ *   out[2] = sqrt(E[s(u)^2] E[s(v)^2]) - out[0],  out[3] = sqrt(E[s(u)^2] E[s(v)^2]) + out[0]
+ * where out[2] and out[3] are the same two quantities one layer up; a dual that cannot give them more
+ * accurately than that subtraction writes NaN there and the caller subtracts.
+ * Writing into a caller's array keeps kernel-matrix loops free of per-entry allocation.
+ */
+export type Dual = (a: number, b: number, c: number, g: number, h: number, out: Float64Array) => void;
+
+export interface Activation {
+  readonly name: string;
+  readonly fn: (z: number) => number;
+  readonly derivative: (z: number) => number;
+  readonly dual: Dual;
+  /** c_s = 1 / E[s(z)^2], z ~ N(0, 1): the normalization that keeps the layer variances at 1. */
+  readonly scale: number;
+}
+
+/**
+ * Cheaper versions of some duals for the network's last hidden layer, whose gaps out[2], out[3] the
+ * recursion never reads: they write out[0] and out[1] exactly as the full dual does (the same operations
+ * in the same order) and leave out[2], out[3] untouched. Internal to the kernels; the Dual contract of
+ * Activation.dual is unchanged.
+ */
+const valuesOnlyDuals = new WeakMap<Dual, Dual>();
+
+/** The dual for a last layer: out[0], out[1] only (see valuesOnlyDuals); the full dual where none is registered. */
+export function valuesOnlyDual(dual: Dual): Dual {
+  return valuesOnlyDuals.get(dual) ?? dual;
+}
+
+/**
+ * sqrt(a b) for a, b >= 0 without overflow or underflow of the product: sqrt(1e300 * 1e300) is Infinity
+ * and sqrt(1e-300 * 1e-300) is 0, where sqrt(a) sqrt(b) is right. Where a b is a normal number it is
+ * exactly Math.sqrt(a * b), so ordinary inputs keep their bits.
+ */
+export function rootOfProduct(a: number, b: number): number {
+  const p = a * b;
+  return p >= MIN_NORMAL && p < Infinity ? Math.sqrt(p) : Math.sqrt(a) * Math.sqrt(b);
+}
+
+/** Number of Gauss-Hermite nodes per dimension for activations without a closed-form dual. */
+export const DEFAULT_QUADRATURE_POINTS = 64;
+
+/**
+ * An activation from its function and derivative. Without a dual, the dual is 2-D Gauss-Hermite
+ * quadrature with quadraturePoints^2 nodes: exponentially accurate for smooth activations, only
+ * algebraically for kinks (use the closed forms below for the ReLU family).
+ */
+export function activation(spec: {
+  name: string;
+  fn: (z: number) => number;
+  derivative: (z: number) => number;
+  dual?: Dual;
+  quadraturePoints?: number;
+}): Activation {
+  const who = "activation";
+  requiredObject(who, "spec", spec, "{ name, fn, derivative, dual?, quadraturePoints? }");
+  if (typeof spec.name !== "string" || spec.name.length === 0) {
+    throw new Error(`${who}: name must be a non-empty string, got ${describeValue(spec.name)}`);
+  }
+  checkScalarFunctions(`${who} ${spec.name}`, spec.fn, spec.derivative);
+  if (spec.dual !== undefined) checkFunction(who, "dual", spec.dual, "a Dual (a, b, c, g, h, out) => void");
+  const points = spec.quadraturePoints ?? DEFAULT_QUADRATURE_POINTS;
+  checkInteger(who, "quadraturePoints", points, 1);
+  const dual = spec.dual ?? gaussHermiteDual(spec.fn, spec.derivative, points);
+  const out = new Float64Array(4);
+  dual(1, 1, 1, 0, 2, out);
+  if (!(out[0] > 0 && Number.isFinite(out[0]))) {
+    throw new Error(
+      `activation ${spec.name}: E[s(z)^2] must be finite and > 0 for the c_s normalization, got ${out[0]}`,
+    );
+  }
+  if (!Number.isFinite(out[1])) {
+    throw new Error(
+      `activation ${spec.name}: E[s'(z)^2] (the dual's out[1] at unit variance) must be finite, got ${out[1]}`,
+    );
+  }
+  return Object.freeze({
+    name: spec.name,
+    fn: spec.fn,
+    derivative: spec.derivative,
+    dual,
+    scale: 1 / out[0],
+  });
+}
+
+/** Where activation() tries fn and derivative: the Gauss-Hermite nodes of N(0, 1) (|z| up to 14.9). */
+const PROBES = gaussHermite(DEFAULT_QUADRATURE_POINTS).nodes;
+
+/**
+ * The first z = scale * probes[k] where fn or derivative is not finite, as "derivative(z) = NaN", or null.
+ * For messages: activation() tries the unit-variance nodes, and a kernel whose layer turned NaN tries
+ * the nodes at that layer's standard deviations.
+ */
+export function nonFiniteAt(
+  act: Pick<Activation, "fn" | "derivative">,
+  probes: ArrayLike<number>,
+  scales: readonly number[] = [1],
+): string | null {
+  for (const scale of scales) {
+    for (let k = 0; k < probes.length; k++) {
+      const z = scale * probes[k];
+      for (const key of ["fn", "derivative"] as const) {
+        const v = act[key](z);
+        if (!Number.isFinite(v)) return `${key}(${z}) must be finite, got ${v}`;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * 2-D Gauss-Hermite dual: u = sqrt(a) z1, v = (c / sqrt(a)) z1 + sqrt((ab - c^2) / a) z2 with z1, z2
+ * independent N(0, 1), and ab - c^2 = g h without cancellation.
+ */
+export function quadratureDual(
+  fn: (z: number) => number,
+  derivative: (z: number) => number,
+  points: number,
+): Dual {
+  checkScalarFunctions("quadratureDual", fn, derivative);
+  checkInteger("quadratureDual", "points", points, 1);
+  return gaussHermiteDual(fn, derivative, points);
+}
+
+/**
+ * fn and derivative must be functions, finite at the Gauss-Hermite nodes of N(0, 1) where the dual
+ * integrates them (a NaN there would make every kernel entry NaN).
+ */
+function checkScalarFunctions(
+  who: string,
+  fn: (z: number) => number,
+  derivative: (z: number) => number,
+): void {
+  checkFunction(who, "fn", fn, "a function of one number");
+  checkFunction(who, "derivative", derivative, "a function of one number");
+  const fault = nonFiniteAt({ fn, derivative }, PROBES);
+  if (fault) throw new Error(`${who}: ${fault}`);
+}
+
+/** quadratureDual for checked arguments. */
+function gaussHermiteDual(
+  fn: (z: number) => number,
+  derivative: (z: number) => number,
+  points: number,
+): Dual {
+  const { nodes, weights } = gaussHermite(points);
+  const n = nodes.length;
+  return (a, b, c, g, h, out) => {
+    const sa = Math.sqrt(a);
+    const along = a > 0 ? c / sa : 0;
+    const across = a > 0 ? Math.sqrt((g * h) / a) : Math.sqrt(b);
+    let ss = 0;
+    let dd = 0;
+    for (let i = 0; i < n; i++) {
+      const u = sa * nodes[i];
+      let sv = 0;
+      let dv = 0;
+      for (let j = 0; j < n; j++) {
+        const v = along * nodes[i] + across * nodes[j];
+        sv += weights[j] * fn(v);
+        dv += weights[j] * derivative(v);
+      }
+      ss += weights[i] * fn(u) * sv;
+      dd += weights[i] * derivative(u) * dv;
+    }
+    out[0] = ss;
+    out[1] = dd;
+    out[2] = NaN;
+    out[3] = NaN;
+  };
+}
+
+/** The largest k of reluPower: (2k - 1)!! = 2 E[max(0, z)^(2k)] is finite in float64 up to k = 150 (3.8e306). */
+export const RELU_POWER_MAX_K = 150;
+
+/**
+ * max(0, z)^k for an integer 1 <= k <= 150 (not z^k: for even k that would be a different, even function, the
+ * bug of a public version of this study). Dual: arc-cosine kernel of order k (Cho & Saul 2009),
+ * E[s(u)s(v)] = (ab)^{k/2} J_k(theta) / (2 pi); the derivative k max(0,z)^{k-1} gives order k - 1 times k^2.
+ * c_s = 2 / (2k - 1)!!. Homogeneity of degree k carries the unit-sphere formula to any norms (seed 004
+ * problem 1). A zero input variance (a = 0 or b = 0) has the limit E[s(u)s(v)] = 0; the derivative
+ * term then takes theta = pi/2, a value that only ever multiplies a factor that is zero there.
+ */
+export function reluPower(k: number): Activation {
+  if (!(Number.isInteger(k) && k >= 1 && k <= RELU_POWER_MAX_K)) {
+    throw new Error(
+      `reluPower: k must be an integer in [1, ${RELU_POWER_MAX_K}], got ${k} (past k = ${RELU_POWER_MAX_K}, E[max(0, z)^(2k)] = (2k - 1)!!/2 exceeds float64)`,
+    );
+  }
+  const norm = 1 / (2 * Math.PI);
+  const fullJ = Math.PI * doubleFactorialOdd(k);
+  // The last pair's theta, pi - theta, cos theta, sin theta and J_k(theta), which the full dual reuses.
+  const pair = new Float64Array(5);
+  // The values-only dual (a last layer reads no gaps). For k = 1, J_1 = cos(theta) phi + sin(theta) and
+  // J_0 = phi are written out (arcCosJ's sum reduces to exactly these operations: pow(x, 1) = x, 1 * x = x).
+  const values: Dual = (a, b, _c, g, h, out) => {
+    const r = rootOfProduct(a, b);
+    if (!(r > 0)) {
+      out[0] = 0;
+      out[1] = k === 1 ? 0.25 : 0;
+      return;
+    }
+    // One atan2 for whichever of theta, pi - theta is <= pi/2; the other is its exact complement.
+    const sg = Math.sqrt(g);
+    const sh = Math.sqrt(h);
+    let theta: number;
+    let phi: number;
+    if (g <= h) {
+      theta = 2 * Math.atan2(sg, sh);
+      phi = Math.PI - theta;
+    } else {
+      phi = 2 * Math.atan2(sh, sg);
+      theta = Math.PI - phi;
+    }
+    const cosT = (h - g) / (h + g);
+    const sinT = (2 * sg * sh) / (h + g);
+    let jk: number;
+    if (k === 1) {
+      jk = phi < NEAR_ANTIPODAL ? arcCosJ(1, theta, phi, cosT, sinT) : cosT * phi + sinT;
+      out[0] = r * norm * jk;
+      out[1] = norm * phi;
+    } else {
+      jk = arcCosJ(k, theta, phi, cosT, sinT);
+      out[0] = Math.pow(r, k) * norm * jk;
+      out[1] = k * k * Math.pow(r, k - 1) * norm * arcCosJ(k - 1, theta, phi, cosT, sinT);
+    }
+    pair[0] = theta;
+    pair[1] = phi;
+    pair[2] = cosT;
+    pair[3] = sinT;
+    pair[4] = jk;
+  };
+  const dual: Dual = (a, b, c, g, h, out) => {
+    values(a, b, c, g, h, out);
+    const r = rootOfProduct(a, b);
+    if (!(r > 0)) {
+      out[2] = 0;
+      out[3] = 0;
+      return;
+    }
+    const rk = k === 1 ? r : Math.pow(r, k);
+    out[2] = rk * norm * arcCosJGap(k, pair[0], pair[1], pair[2], pair[3]);
+    out[3] = rk * norm * (fullJ + pair[4]);
+  };
+  valuesOnlyDuals.set(dual, values);
+  return activation({
+    name: k === 1 ? "relu" : `relu^${k}`,
+    fn: k === 1 ? (z) => (z > 0 ? z : 0) : (z) => (z > 0 ? Math.pow(z, k) : 0),
+    derivative: k === 1 ? (z) => (z > 0 ? 1 : 0) : (z) => (z > 0 ? k * Math.pow(z, k - 1) : 0),
+    dual,
+  });
+}
+
+/** max(0, z): reluPower(1); c_s = 2, the sqrt(2) of seed 004. */
+export const relu: Activation = reluPower(1);
+
+/**
+ * sin z (sign = 1) or cos z (sign = -1). With E[cos(u -+ v)] = e^{-(a + b -+ 2c)/2}:
+ *   E[sin u sin v] = e^{-(a+b)/2} sinh c,  E[cos u cos v] = e^{-(a+b)/2} cosh c  (DESIGN.md),
+ * and the derivative of each is the other up to sign. E[sin^2 u] = e^{-a} sinh a, E[cos^2 u] = e^{-a} cosh a.
+ *
+ * The gaps out[2], out[3] (see Dual) are written without cancellation, so a ReLU layer after sin or cos keeps
+ * full precision for nearly parallel and antipodal pairs. With m = sqrt(ab), f = sinh (sin) or cosh (cos):
+ *   sqrt(f(a) f(b)) -+ f(c) = [sqrt(f(a) f(b)) - f(m)] + [f(m) -+ f(c)],
+ * where f(m) -+ f(c) comes from g = m - c and h = m + c by the sum-to-product identities, and
+ *   f(a) f(b) - f(m)^2 = sinh((a+b)/2 + m) sinh((sqrt a - sqrt b)^2 / 2) -+ sinh^2((a - b)/2)
+ * (minus for sinh, plus for cosh) is small to second order in a - b and computed without cancellation.
+ */
+function sineOrCosine(name: string, sign: 1 | -1): Activation {
+  const f = sign === 1 ? Math.sinh : Math.cosh;
+  const fPrime = sign === 1 ? Math.cosh : Math.sinh;
+  // Past this half-trace s = (a + b)/2, e^{-s} underflows or sinh c overflows (their product is finite):
+  // the values come from e^{+-c - s} directly, and the gaps are left to the caller's subtraction, which
+  // is accurate enough where sin and cos of so wide a Gaussian are nearly independent random signs.
+  const LARGE = 300;
+  const largeVariance = (a: number, b: number, c: number, out: Float64Array): void => {
+    const s = (a + b) / 2;
+    const up = Math.exp(c - s) / 2;
+    const down = Math.exp(-c - s) / 2;
+    out[0] = sign === 1 ? up - down : up + down;
+    out[1] = sign === 1 ? up + down : up - down;
+    out[2] = NaN;
+    out[3] = NaN;
+  };
+  const dual: Dual = (a, b, c, g, h, out) => {
+    if ((a + b) / 2 > LARGE) return largeVariance(a, b, c, out);
+    const damp = Math.exp(-(a + b) / 2);
+    out[0] = damp * f(c);
+    out[1] = damp * fPrime(c);
+    const m = rootOfProduct(a, b);
+    const root = rootOfProduct(f(a), f(b));
+    // sqrt a - sqrt b as (a - b) / (sqrt a + sqrt b): a - b is exact when a and b are close (Sterbenz),
+    // while the difference of the two rounded roots would keep only its last bits.
+    const rootGap = (a - b) / (Math.sqrt(a) + Math.sqrt(b) || 1);
+    const squares =
+      Math.sinh((a + b) / 2 + m) * Math.sinh(rootGap ** 2 / 2) - sign * Math.sinh((a - b) / 2) ** 2;
+    const offDiagonal = squares / (root + f(m)); // sqrt(f(a) f(b)) - f(m)
+    // sinh m - sinh c = 2 cosh(h/2) sinh(g/2), sinh m + sinh c = 2 sinh(h/2) cosh(g/2);
+    // cosh m - cosh c = 2 sinh(h/2) sinh(g/2), cosh m + cosh c = 2 cosh(h/2) cosh(g/2).
+    const minus =
+      sign === 1 ? 2 * Math.cosh(h / 2) * Math.sinh(g / 2) : 2 * Math.sinh(h / 2) * Math.sinh(g / 2);
+    const plus =
+      sign === 1 ? 2 * Math.sinh(h / 2) * Math.cosh(g / 2) : 2 * Math.cosh(h / 2) * Math.cosh(g / 2);
+    // Both gaps are >= 0 by Cauchy-Schwarz; rounding can leave one a few ulps of 1e-33 below it.
+    out[2] = Math.max(0, damp * (offDiagonal + minus));
+    out[3] = Math.max(0, damp * (offDiagonal + plus));
+  };
+  valuesOnlyDuals.set(dual, (a, b, c, _g, _h, out) => {
+    if ((a + b) / 2 > LARGE) return largeVariance(a, b, c, out);
+    const damp = Math.exp(-(a + b) / 2);
+    out[0] = damp * f(c);
+    out[1] = damp * fPrime(c);
+  });
+  return activation({
+    name,
+    fn: sign === 1 ? Math.sin : Math.cos,
+    derivative: sign === 1 ? Math.cos : (z) => -Math.sin(z),
+    dual,
+  });
+}
+
+/** sin z; c_s = 2 / (1 - e^{-2}). */
+export const sin: Activation = sineOrCosine("sin", 1);
+/** cos z; c_s = 2 / (1 + e^{-2}). */
+export const cos: Activation = sineOrCosine("cos", -1);
+
+/**
+ * erf z. Williams (1997): E[erf(u) erf(v)] = (2/pi) asin(2c / sqrt((1 + 2a)(1 + 2b))); the derivative
+ * (2/sqrt(pi)) e^{-z^2} gives E = (4/pi) / sqrt(det(I + 2 Lambda)) = (4/pi) / sqrt(1 + 2a + 2b + 4(ab - c^2)),
+ * with ab - c^2 = g h. c_s = 1 / ((2/pi) asin(2/3)).
+ */
+export const erf: Activation = activation({
+  name: "erf",
+  fn: erfFunction,
+  derivative: erfDerivative,
+  dual: (a, b, c, g, h, out) => {
+    // The ratio is < 1 in exact arithmetic; rounding may reach 1 + eps for huge variances.
+    out[0] =
+      (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, (2 * c) / rootOfProduct(1 + 2 * a, 1 + 2 * b))));
+    out[1] = 4 / Math.PI / Math.sqrt(1 + 2 * a + 2 * b + 4 * g * h);
+    out[2] = NaN;
+    out[3] = NaN;
+  },
+});
+
+/** z: the dual is the covariance itself, passed through exactly (a linear layer). c_s = 1. */
+export const identity: Activation = activation({
+  name: "identity",
+  fn: (z) => z,
+  derivative: () => 1,
+  dual: (_a, _b, c, g, h, out) => {
+    out[0] = c;
+    out[1] = 1;
+    out[2] = g;
+    out[3] = h;
+  },
+});
