@@ -116,6 +116,7 @@ export function activation(spec: {
  * messages and a look at one covariance; the kernels call duals over whole arrays.
  */
 export function dualAt(dual: Dual, a: number, b: number, c: number, g: number, h: number): Float64Array {
+  checkFunction("dualAt", "dual", dual, "a Dual (io: DualArrays, count, gaps) => void");
   const one = (v: number) => Float64Array.of(v);
   const io: DualArrays = {
     a: one(a),

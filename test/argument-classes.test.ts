@@ -380,6 +380,157 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "networkKernel",
+    args: () => [reluArch(), { get: "ntk" }, X1(), Y1()],
+    call: (arch, options, X, Y) => lab.networkKernel(arch as never, options as never)(X as never, Y as never),
+    params: [
+      archParam,
+      { at: [1], name: "options", kind: "options", optional: true },
+      { at: [1, "get"], name: "get", kind: "choice", values: ["ntk", "nngp"], optional: true },
+      ...shift(pointPair, 2),
+    ],
+  },
+  {
+    export: "networkKernel",
+    label: "diagonal",
+    who: "networkKernel diagonal",
+    args: () => [reluArch(), X1()],
+    call: (arch, X) => lab.networkKernel(arch as never).diagonal(X as never),
+    params: [{ at: [1], name: "X", kind: "points" }],
+  },
+  {
+    export: "monteCarloKernel",
+    args: () => [reluArch(), { samples: 4, seed: 1 }, X1(), Y1()],
+    call: (arch, options, X, Y) =>
+      lab.monteCarloKernel(arch as never, options as never)(X as never, Y as never),
+    params: [
+      archParam,
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "samples"], name: "samples", ...integer(1) },
+      { at: [1, "seed"], name: "seed", ...seed },
+      {
+        at: [1, "method"],
+        name: "method",
+        kind: "choice",
+        values: ["features", "entrywise"],
+        optional: true,
+      },
+      { at: [1, "get"], name: "get", kind: "choice", values: ["ntk", "nngp"], optional: true },
+      ...shift(pointPair, 2),
+    ],
+  },
+  {
+    export: "monteCarloKernel",
+    label: "diagonal",
+    who: "monteCarloKernel diagonal",
+    args: () => [reluArch(), X1()],
+    call: (arch, X) => lab.monteCarloKernel(arch as never, { samples: 4, seed: 1 }).diagonal(X as never),
+    params: [{ at: [1], name: "X", kind: "points" }],
+  },
+  {
+    export: "empiricalKernel",
+    args: () => [net1(), {}, X1(), Y1()],
+    call: (net, options, X, Y) => lab.empiricalKernel(net as never, options as never)(X as never, Y as never),
+    params: [
+      { at: [0], name: "net", kind: "object" },
+      { at: [1], name: "options", kind: "options", optional: true },
+      { at: [2], name: "X", kind: "points", sameDimensionAs: "net.inputDim" },
+      { at: [3], name: "Y", kind: "points", optional: true, sameDimensionAs: "X" },
+    ],
+  },
+  {
+    export: "empiricalKernel",
+    label: "diagonal",
+    who: "empiricalKernel diagonal",
+    args: () => [net1(), X1()],
+    call: (net, X) => lab.empiricalKernel(net as never).diagonal(X as never),
+    params: [{ at: [1], name: "X", kind: "points", sameDimensionAs: "net.inputDim" }],
+  },
+  ...(
+    [
+      ["laplace", { sigma: 0.7 }, [{ at: [0, "sigma"], name: "sigma", ...positive(), optional: true }], true],
+      [
+        "gaussian",
+        { sigma: 0.7 },
+        [{ at: [0, "sigma"], name: "sigma", ...positive(), optional: true }],
+        true,
+      ],
+      [
+        "gammaExponential",
+        { alpha: 1.5, sigma: 0.7 },
+        [
+          { at: [0, "alpha"], name: "alpha", ...range(0, 2, { hiIn: true }) },
+          { at: [0, "sigma"], name: "sigma", ...positive(), optional: true },
+        ],
+        false,
+      ],
+      [
+        "extendedLaplace",
+        { alpha: 1.5, beta: 0.5 },
+        [
+          { at: [0, "alpha"], name: "alpha", ...range(0, 2, { hiIn: true }) },
+          { at: [0, "beta"], name: "beta", ...nonNegative() },
+        ],
+        false,
+      ],
+      [
+        "matern",
+        { nu: 1.5, lengthScale: 0.7 },
+        [
+          { at: [0, "nu"], name: "nu", ...range(0, 50, { hiIn: true }) },
+          { at: [0, "lengthScale"], name: "lengthScale", ...positive(), optional: true },
+        ],
+        false,
+      ],
+    ] as const
+  ).flatMap(([name, options, params, optional]): Row[] => {
+    const factory = (lab as unknown as Record<string, (o: unknown) => lab.Kernel>)[name];
+    return [
+      {
+        export: name,
+        args: () => [options, X1(), Y1()],
+        call: (o, X, Y) => factory(o)(X as never, Y as never),
+        params: [{ at: [0], name: "options", kind: "options", optional }, ...params, ...shift(pointPair, 1)],
+      },
+      {
+        export: name,
+        label: "diagonal",
+        who: `${name} diagonal`,
+        args: () => [options, X1()],
+        call: (o, X) => factory(o).diagonal(X as never),
+        params: [{ at: [1], name: "X", kind: "points" }],
+      },
+    ];
+  }),
+  {
+    export: "dense",
+    args: () => [{ weightStd: 1.5, biasStd: 0.5 }],
+    params: [
+      { at: [0], name: "options", kind: "options", optional: true },
+      { at: [0, "weightStd"], name: "weightStd", ...nonNegative([0, 1e200]), optional: true },
+      { at: [0, "biasStd"], name: "biasStd", ...nonNegative([0, 1e200]), optional: true },
+    ],
+  },
+  {
+    export: "serial",
+    args: () => [lab.dense({ biasStd: 0.5 }), lab.relu, lab.dense()],
+    params: [
+      { at: [0], name: "layers[0]", kind: "bad", values: [5, null, lab.relu] },
+      { at: [1], name: "layers[1]", kind: "bad", values: [5, null, lab.dense()] },
+      { at: [2], name: "layers[2]", kind: "bad", values: [5, lab.dense({ biasStd: 1 })] },
+    ],
+  },
+  {
+    export: "describeArchitecture",
+    args: () => [reluArch()],
+    params: [archParam],
+  },
+  {
+    export: "dualAt",
+    args: () => [lab.relu.dual, 1, 1, 0.5, 0.5, 1.5],
+    params: [{ at: [0], name: "dual", kind: "bad", values: [5, null] }],
+  },
+  {
     export: "empiricalNtk",
     args: () => [net1(), X1(), Y1()],
     params: [

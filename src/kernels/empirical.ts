@@ -98,16 +98,19 @@ export function empiricalNtkArray(
  * 8 c^2 n m, checked before anything is allocated.
  */
 export function empiricalNtk(net: Network, X: PointsInput, Y?: PointsInput): Matrix {
-  checkNetwork("empiricalNtk", net);
-  const { x, y, symmetric } = readPair("empiricalNtk", X, Y);
+  return empiricalMatrix("empiricalNtk", net, X, Y);
+}
+
+/** empiricalNtk with its Errors named for `who`. */
+export function empiricalMatrix(who: string, net: Network, X: PointsInput, Y?: PointsInput): Matrix {
+  checkNetwork(who, net);
+  const { x, y, symmetric } = readPair(who, X, Y);
   if (x.d !== net.inputDim) {
-    throw new Error(
-      `empiricalNtk: X must have net.inputDim = ${net.inputDim} coordinates per row, got ${x.d}`,
-    );
+    throw new Error(`${who}: X must have net.inputDim = ${net.inputDim} coordinates per row, got ${x.d}`);
   }
   const c = net.outputs;
   checkMemory(
-    "empiricalNtk",
+    who,
     empiricalNtkBytes(net, x.n, y.n, symmetric) + 8 * c * c * x.n * y.n,
     `${fewerPointsAdvice(x, y, symmetric)} or the network's outputs (${c})`,
   );

@@ -19,7 +19,7 @@ import { optionsObject, requiredObject } from "../validate";
 import { analyticDiagonal, analyticKernel, type Output } from "./ntk";
 import { monteCarloDiagonal, monteCarloMatrix, monteCarloWithError } from "./montecarlo";
 import type { MonteCarloOptions, MonteCarloResult } from "./montecarlo";
-import { empiricalDiagonal, empiricalNtk } from "./empirical";
+import { empiricalDiagonal, empiricalMatrix } from "./empirical";
 import {
   extendedLaplaceKernelAs,
   gammaExponentialKernelAs,
@@ -159,7 +159,7 @@ export function empiricalKernel(net: Network, options: NamedOptions = {}): Kerne
   return makeKernel(
     nameOf(who, opts.name, `empirical ntk of ${words} (widths ${net.widths.join(", ")})`),
     { kernel: "empirical ntk", architecture: words, widths: net.widths.join(", ") },
-    (X, Y) => empiricalNtk(net, X, Y),
+    (X, Y) => empiricalMatrix(who, net, X, Y),
     (X) => empiricalDiagonal(`${who} diagonal`, net, X),
   );
 }
