@@ -77,16 +77,28 @@ export function assemblePairs(
   const { xi, yj, out } = tile;
   const size = xi.length;
   let count = 0;
+  // A tile holds runs of consecutive j in one row: each run is copied into its row at once.
   const flush = (): void => {
     compute(count);
-    for (let e = 0; e < count; e++) rows[xi[e]][yj[e]] = out[e];
+    for (let e = 0; e < count;) {
+      const i = xi[e];
+      let end = e + 1;
+      while (end < count && xi[end] === i) end++;
+      rows[i].set(out.subarray(e, end), yj[e]);
+      e = end;
+    }
     count = 0;
   };
   for (let i = 0; i < n; i++) {
-    for (let j = symmetric ? i : 0; j < m; j++) {
-      xi[count] = i;
-      yj[count] = j;
-      if (++count === size) flush();
+    for (let j = symmetric ? i : 0; j < m;) {
+      const run = Math.min(m - j, size - count);
+      for (let k = 0; k < run; k++) {
+        xi[count + k] = i;
+        yj[count + k] = j + k;
+      }
+      count += run;
+      j += run;
+      if (count === size) flush();
     }
   }
   if (count > 0) flush();
