@@ -20,7 +20,7 @@ export { laplaceKernel, gaussianKernel, gammaExponentialKernel, extendedLaplaceK
 export type { SigmaOptions, GammaExponentialOptions, ExtendedLaplaceOptions } from "./classic";
 export { empiricalNtk } from "./empirical";
 export { network, Network } from "../network";
-export type { NetworkOptions, Parameterization, Trace } from "../network";
+export type { NetworkOptions, Parameterization } from "../network";
 export { gaussHermite, gaussLegendre } from "./quadrature";
 export type { QuadratureRule } from "./quadrature";
 export { erf as erfFunction } from "./erf";
