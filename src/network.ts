@@ -1,8 +1,10 @@
 /**
  * A finite fully connected network with a given architecture (layers.ts), built to be
  * shared by the empirical NTK and by trainers: all trainable parameters live in one flat Float64Array
- * (`params`), with per-layer views `weights[l]` (fanOut x fanIn, row-major) and `biases[l]`; `forward`
- * records a trace and `backward` turns it into gradients with respect to every parameter.
+ * (`params`), with per-layer views `weights[l]` (fanOut x fanIn, row-major) and `biases[l]`;
+ * `forwardBatch` runs n points at once as matrix products and records a trace, and `backwardBatch` turns
+ * it into gradients with respect to every parameter. A plain point-by-point form of both passes is the
+ * tests' oracle (test/network-oracle.ts).
  *
  * Layer l = 1 .. L+1 computes h_l = weightScale_l W_l g_{l-1} + biasScale_l b_l (g_0 = x, no output
  * bias), and hidden layers emit g_l = featureScale_l s_l(h_l). The parameterization fixes the scales and
@@ -48,14 +50,6 @@ export interface NetworkOptions {
  */
 export interface BatchTrace {
   readonly n: number;
-  readonly input: Float64Array;
-  readonly preActivations: Float64Array[];
-  readonly features: Float64Array[];
-  readonly output: Float64Array;
-}
-
-/** What a forward pass keeps for the backward pass: per hidden layer the pre-activations h_l and features g_l. */
-export interface Trace {
   readonly input: Float64Array;
   readonly preActivations: Float64Array[];
   readonly features: Float64Array[];
@@ -178,88 +172,20 @@ export class Network {
     return this.params.length;
   }
 
-  /** Forward pass of one input point, keeping what backward needs. */
-  trace(x: ArrayLike<number>): Trace {
-    const trace = traceOf(this, pointOf(this, "Network.trace", x));
-    finiteOutput("Network.trace", "x", trace.output);
-    return trace;
-  }
-
-  /** The network's outputs f(x) (length outputs). */
+  /** The network's outputs f(x) (length outputs) at one point x: the batched pass on n = 1. */
   forward(x: ArrayLike<number>): Float64Array {
-    const { output } = traceOf(this, pointOf(this, "Network.forward", x));
-    return finiteOutput("Network.forward", "x", output);
-  }
-
-  /**
-   * The backward pass for the scalar seed . f(x): deltas[l] = d(seed . f)/dh_{l+1} for l = 0 .. L
-   * (deltas[L] = seed). Every parameter gradient is an outer product of a delta and a layer input
-   * (see backward), which empiricalNtk exploits to avoid materializing the Jacobian.
-   */
-  deltas(trace: Trace, seed: ArrayLike<number>): Float64Array[] {
-    const L = this.widths.length;
-    const out: Float64Array[] = new Array(L + 1);
-    out[L] = Float64Array.from(seed);
-    for (let l = L - 1; l >= 0; l--) {
-      const upper = out[l + 1];
-      const fanIn = this.sizes[l + 1];
-      const fanOut = this.sizes[l + 2];
-      const W = this.weights[l + 1];
-      const ws = this.weightScale[l + 1];
-      const ds = this.architecture.activations[l].derivative;
-      const scale = this.featureScale[l];
-      const h = trace.preActivations[l];
-      const delta = new Float64Array(fanIn);
-      for (let r = 0; r < fanOut; r++) {
-        const u = ws * upper[r];
-        if (u === 0) continue;
-        for (let k = 0; k < fanIn; k++) delta[k] += u * W[r * fanIn + k];
-      }
-      for (let k = 0; k < fanIn; k++) delta[k] *= scale * ds(h[k]);
-      out[l] = delta;
-    }
-    return out;
-  }
-
-  /** Layer input g_{l} of layer index l (the raw input for l = 0). */
-  layerInput(trace: Trace, l: number): Float64Array {
-    return l === 0 ? trace.input : trace.features[l - 1];
-  }
-
-  /**
-   * Adds the gradient of seed . f(x) with respect to params into grad (same layout as params):
-   * dW_l = weightScale_l delta_l g_{l-1}^T, db_l = biasScale_l delta_l. A trainer calls it once per
-   * example with seed = dLoss/df.
-   */
-  backward(trace: Trace, seed: ArrayLike<number>, grad: Float64Array): void {
-    if (grad.length !== this.params.length) {
-      throw new Error(
-        `Network.backward: grad must have parameterCount = ${this.params.length} entries, got ${grad.length}`,
-      );
-    }
-    const deltas = this.deltas(trace, seed);
-    let offset = 0;
-    for (let l = 0; l < deltas.length; l++) {
-      const delta = deltas[l];
-      const g = this.layerInput(trace, l);
-      const ws = this.weightScale[l];
-      for (let r = 0; r < delta.length; r++) {
-        const u = ws * delta[r];
-        for (let k = 0; k < g.length; k++) grad[offset + r * g.length + k] += u * g[k];
-      }
-      offset += delta.length * g.length;
-      if (l < this.widths.length) {
-        const bs = this.biasScale[l];
-        for (let r = 0; r < delta.length; r++) grad[offset + r] += bs * delta[r];
-        offset += delta.length;
-      }
-    }
+    const point = checkNumberList("Network.forward", "x", x, {
+      length: this.inputDim,
+      lengthRule: " (the network's inputDim)",
+    });
+    return finiteOutput("Network.forward", "x", batchTraceOf(this, point, 1).output);
   }
 
   /**
    * Forward pass of n points at once (X row-major n x inputDim), layer by layer as matrix products:
-   * H_l = weightScale_l G_{l-1} W_l^T + biasScale_l 1 b_l^T, G_l = featureScale_l s_l(H_l). Same values as
-   * trace() point by point, up to the summation order of the products.
+   * H_l = weightScale_l G_{l-1} W_l^T + biasScale_l 1 b_l^T, G_l = featureScale_l s_l(H_l). gemm sums
+   * every entry over k = 0, 1, ... from 0 like a dot loop, so row i is point i's pass one point at a time
+   * (test/network-oracle.ts) bit for bit, up to the sign of some zeros (see there).
    */
   forwardBatch(X: ArrayLike<number>, n: number): BatchTrace {
     const trace = batchTraceOf(this, pointsOf(this, "Network.forwardBatch", X, n), n);
@@ -374,34 +300,6 @@ function fans(net: Network, l: number): [number, number] {
   return [l === 0 ? net.inputDim : net.widths[l - 1], l === L ? net.outputs : net.widths[l]];
 }
 
-/** h = weightScale_l W_l g + biasScale_l b_l for layer index l = 0 .. L. */
-function affine(net: Network, l: number, g: Float64Array): Float64Array {
-  const [fanIn, fanOut] = fans(net, l);
-  const W = net.weights[l];
-  const ws = net.weightScale[l];
-  const h = new Float64Array(fanOut);
-  for (let r = 0; r < fanOut; r++) {
-    let sum = 0;
-    for (let k = 0; k < fanIn; k++) sum += W[r * fanIn + k] * g[k];
-    h[r] = ws * sum;
-  }
-  if (l < net.widths.length) {
-    const b = net.biases[l];
-    const bs = net.biasScale[l];
-    for (let r = 0; r < fanOut; r++) h[r] += bs * b[r];
-  }
-  return h;
-}
-
-/** One point x, checked: inputDim finite numbers, as a copy (the trace keeps it). */
-function pointOf(net: Network, who: string, x: ArrayLike<number>): Float64Array {
-  const point = checkNumberList(who, "x", x, {
-    length: net.inputDim,
-    lengthRule: " (the network's inputDim)",
-  });
-  return point === x ? Float64Array.from(point) : point;
-}
-
 /** n points, row-major, checked: n x inputDim finite numbers (a Float64Array is used as it is). */
 function pointsOf(net: Network, who: string, X: ArrayLike<number>, n: number): Float64Array {
   checkInteger(who, "n", n, 1);
@@ -423,29 +321,9 @@ function finiteOutput(who: string, name: string, output: Float64Array): Float64A
 }
 
 /**
- * The forward pass of one checked point, keeping what backward needs. No output check: a trainer reads
- * divergence off a non-finite loss.
+ * Network.forwardBatch on checked points, without the output check: a trainer reads divergence off a
+ * non-finite loss, the Monte Carlo kernels name the point and layer that overflowed.
  */
-export function traceOf(net: Network, input: Float64Array): Trace {
-  const L = net.widths.length;
-  const preActivations: Float64Array[] = [];
-  const features: Float64Array[] = [];
-  let g = input;
-  for (let l = 0; l <= L; l++) {
-    const h = affine(net, l, g);
-    if (l === L) return { input, preActivations, features, output: h };
-    const s = net.architecture.activations[l].fn;
-    const scale = net.featureScale[l];
-    const next = new Float64Array(h.length);
-    for (let r = 0; r < h.length; r++) next[r] = scale * s(h[r]);
-    preActivations.push(h);
-    features.push(next);
-    g = next;
-  }
-  throw new Error("unreachable");
-}
-
-/** Network.forwardBatch on checked points, without the output check (see traceOf). */
 export function batchTraceOf(net: Network, X: Float64Array, n: number): BatchTrace {
   const L = net.widths.length;
   const preActivations: Float64Array[] = [];

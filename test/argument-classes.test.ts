@@ -561,15 +561,15 @@ const table: (Row | NothingRow)[] = [
       },
     ],
   })),
-  ...(["forward", "trace"] as const).map((method): Row => ({
+  {
     export: "Network",
-    label: `Network.${method}`,
-    who: `Network.${method}`,
+    label: "Network.forward",
+    who: "Network.forward",
     args: () => [[0.5, -0.2]],
     call: (x) =>
-      lab.mlpNetwork({ activations: ["relu"], width: 3, inputDim: 2, seed: 1 })[method](x as number[]),
+      lab.mlpNetwork({ activations: ["relu"], width: 3, inputDim: 2, seed: 1 }).forward(x as number[]),
     params: [{ at: [0], name: "x", kind: "vector", length: "fixed" }],
-  })),
+  },
   ...(["predict", "forwardBatch"] as const).map((method): Row => ({
     export: "Network",
     label: `Network.${method}`,
@@ -1429,15 +1429,15 @@ const table: (Row | NothingRow)[] = [
       { at: [3, "adam", "epsilon"], name: "adam.epsilon", ...positive(), optional: true },
     ],
   },
-  ...(["lossAndGradient", "lossAndGradientReference"] as const).map((name): Row => ({
-    export: name,
+  {
+    export: "lossAndGradient",
     args: () => [net1(), X1(), [0.2, -0.1, 0.4]],
     params: [
       { at: [0], name: "net", kind: "object" },
       { at: [1], name: "X", kind: "points", sameDimensionAs: "net.inputDim" },
       { at: [2], name: "y", kind: "vector", length: "fixed" },
     ],
-  })),
+  },
   {
     export: "stableLearningRate",
     args: () => [net1(), X1()],

@@ -7,6 +7,7 @@ import { mlp } from "../src/layers";
 import { empiricalNtk } from "../src/kernels/empirical";
 import { ntk } from "../src/kernels/ntk";
 import { network } from "../src/network";
+import { backward, traceOf } from "./network-oracle";
 
 const X = circlePoints(5, { random: true, seed: 12 });
 
@@ -23,7 +24,7 @@ test("empiricalNtk equals J J^T from the network's full parameter gradients, out
         const grad = new Float64Array(net.parameterCount);
         const seed = [0, 0, 0];
         seed[a] = 1;
-        net.backward(net.trace(P.getRow(i)), seed, grad);
+        backward(net, traceOf(net, P.getRow(i)), seed, grad);
         return grad;
       }),
     );

@@ -10,6 +10,8 @@ import {
   monteCarloNtkWithError,
 } from "../src/kernels/montecarlo";
 import { nngp, ntk } from "../src/kernels/ntk";
+import { network } from "../src/network";
+import { traceOf } from "./network-oracle";
 
 const X = spherePoints(6, 3, { seed: 9 }).mul(1.3);
 
@@ -110,4 +112,69 @@ test("bad Monte Carlo options throw naming the parameter", () => {
     () => monteCarloNtk(arch, X, undefined, { samples: 10, seed: 1, method: "loop" as never }),
     /method must be "features" or "entrywise", got loop/,
   );
+});
+
+test("Monte Carlo kernels are sums over the per-point oracle's features bit for bit (d = 1 with x = 0, 1 to 300 samples)", () => {
+  // The kernels' hidden units are network(arch, { width: samples }) with the same seed; their features
+  // come from the batched pass, whose zeros may differ in sign from the oracle's (test/network.test.ts):
+  // this holds the kernels, which sum from +0, to the per-point numbers.
+  const sets = (d: number): number[][][] =>
+    [7, 4].map((n, s) =>
+      Array.from({ length: n }, (_, i) =>
+        Array.from({ length: d }, (_, k) =>
+          i === 1 ? 0 : Math.cos(3 * i + 5 * k + s) * 10 ** ((i % 4) - 1),
+        ),
+      ),
+    );
+  for (const act of [relu, erf, sin]) {
+    for (const depth of [1, 2, 3]) {
+      for (const biasStd of [0, 0.4]) {
+        const arch = mlp(new Array(depth).fill(act), { weightStd: 1.1, biasStd });
+        for (const d of [1, 2, 5]) {
+          const [A, B] = sets(d);
+          // 300 samples: the batched pass's packed gemm with two k blocks (depth 3 with fewer, for time).
+          for (const samples of depth < 3 ? [1, 3, 300] : [1, 3, 40]) {
+            const net = network(arch, { inputDim: d, width: samples, seed: 5 });
+            const features = [...A, ...B].map((x) => traceOf(net, x));
+            const expected = (P: number[][], Q: number[][], offset: number) =>
+              [true, false].map((wantNtk) =>
+                P.map((x, i) =>
+                  Q.map((y, j) => {
+                    let s = 0;
+                    for (let k = 0; k < d; k++) s += x[k] * y[k];
+                    let theta = arch.weightStd[0] * arch.weightStd[0] * s + arch.biasStd[0] * arch.biasStd[0];
+                    let sigma = theta;
+                    for (let l = 0; l < depth; l++) {
+                      const ti = features[i];
+                      const tj = features[offset + j];
+                      const ds = arch.activations[l].derivative;
+                      const scale = net.featureScale[l];
+                      let gg = 0;
+                      let dd = 0;
+                      for (let r = 0; r < samples; r++) {
+                        gg += ti.features[l][r] * tj.features[l][r];
+                        dd += scale * ds(ti.preActivations[l][r]) * (scale * ds(tj.preActivations[l][r]));
+                      }
+                      const alpha = arch.weightStd[l + 1] ** 2;
+                      sigma = alpha * gg + (l + 1 < depth ? arch.biasStd[l + 1] ** 2 : 0);
+                      theta = theta * (alpha * dd) + sigma;
+                    }
+                    return wantNtk ? theta : sigma;
+                  }),
+                ),
+              );
+            const where = `${act.name} L=${depth} bias=${biasStd} d=${d} samples=${samples}`;
+            // The features form (the entry-wise one equals it exactly, tested above).
+            const options = { samples, seed: 5 };
+            const [ntkXX, nngpXX] = expected(A, A, 0);
+            assert.deepEqual(monteCarloNtk(arch, A, undefined, options).to2DArray(), ntkXX, where);
+            assert.deepEqual(monteCarloNngp(arch, A, undefined, options).to2DArray(), nngpXX, where);
+            const [ntkXY, nngpXY] = expected(A, B, A.length);
+            assert.deepEqual(monteCarloNtk(arch, A, B, options).to2DArray(), ntkXY, where);
+            assert.deepEqual(monteCarloNngp(arch, A, B, options).to2DArray(), nngpXY, where);
+          }
+        }
+      }
+    }
+  }
 });

@@ -5,13 +5,8 @@ import { empiricalNtk } from "../src/kernels/empirical";
 import { mlp } from "../src/layers";
 import { network } from "../src/network";
 import { eigenvalues } from "../src/spectrum/eigen";
-import {
-  lossAndGradient,
-  lossAndGradientReference,
-  mlpNetwork,
-  stableLearningRate,
-  train,
-} from "../src/training/index";
+import { lossAndGradient, mlpNetwork, stableLearningRate, train } from "../src/training/index";
+import { lossAndGradientReference } from "./network-oracle";
 
 const grid = (n: number) => Array.from({ length: n }, (_, i) => -1 + (2 * i) / (n - 1));
 const target = (x: number) => Math.sin(3 * x) + 0.5 * Math.cos(7 * x);

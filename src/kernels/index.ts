@@ -38,7 +38,7 @@ export type {
   NetworkKernelOptions,
 } from "./kernel";
 export { network, Network } from "../network";
-export type { NetworkOptions, Parameterization, Trace } from "../network";
+export type { NetworkOptions, Parameterization } from "../network";
 export { gaussHermite, gaussLegendre } from "./quadrature";
 export type { QuadratureRule } from "./quadrature";
 export { erf as erfFunction } from "./erf";

@@ -12,7 +12,7 @@
  */
 import { Matrix } from "ml-matrix";
 import { gemm, mat } from "../linalg/gemm";
-import { Network } from "../network";
+import { batchTraceOf, Network } from "../network";
 import type { Rng } from "../random";
 import { checkInteger, requiredObject } from "../validate";
 import { checkArchitecture, type Architecture } from "../layers";
@@ -42,31 +42,43 @@ interface Features {
   readonly D: Float64Array[];
 }
 
+/**
+ * G_l and D_l of all points from one batched forward pass (network.ts), whose products sum over units in
+ * the order of a per-point dot loop: the same features as one point at a time, bit for bit up to the sign
+ * of some zeros, which the Gram sums (from +0) do not see. D_l overwrites the pre-activations H_l.
+ */
 function features(who: string, arch: Architecture, p: Points, options: MonteCarloOptions): Features {
   const m = options.samples;
   const net = new Network(arch, { inputDim: p.d, width: m, seed: options.seed, rng: options.rng }, who);
   const L = arch.activations.length;
-  const G = Array.from({ length: L }, () => new Float64Array(p.n * m));
-  const D = Array.from({ length: L }, () => new Float64Array(p.n * m));
+  const trace = batchTraceOf(net, p.data, p.n);
+  // Point by point, each point's layers before its output (features that overflow are named by layer).
   for (let i = 0; i < p.n; i++) {
-    const trace = net.trace(p.data.subarray(i * p.d, (i + 1) * p.d));
     for (let l = 0; l < L; l++) {
       const ds = arch.activations[l].derivative;
       const scale = net.featureScale[l];
-      const h = trace.preActivations[l];
-      G[l].set(trace.features[l], i * m);
-      for (let r = 0; r < m; r++) {
-        D[l][i * m + r] = scale * ds(h[r]);
-        if (!(Math.abs(G[l][i * m + r]) + Math.abs(D[l][i * m + r]) < Infinity)) {
+      const G = trace.features[l];
+      const H = trace.preActivations[l];
+      for (let k = i * m; k < (i + 1) * m; k++) {
+        const h = H[k];
+        H[k] = scale * ds(h);
+        if (!(Math.abs(G[k]) + Math.abs(H[k]) < Infinity)) {
           const act = arch.activations[l];
           throw new Error(
-            `${who}: activation ${act.name} (layer ${l + 1}) gave fn = ${act.fn(h[r])}, derivative = ${ds(h[r])} at the pre-activation ${h[r]} of input point ${i} (X, then Y): they must be finite`,
+            `${who}: activation ${act.name} (layer ${l + 1}) gave fn = ${act.fn(h)}, derivative = ${ds(h)} at the pre-activation ${h} of input point ${i} (X, then Y): they must be finite`,
           );
         }
       }
     }
+    // The kernels do not read the output, but the per-point pass refused a point whose output overflows, and
+    // then its |g_L|^2, an entry of G_L G_L^T, overflows too (|f| <= weightStd_L+1 |W| |g_L|).
+    if (!Number.isFinite(trace.output[i])) {
+      throw new Error(
+        `${who}: the sampled network's output at input point ${i} (X, then Y) is ${trace.output[i]}: the coordinates of X and Y must be smaller for the layers not to overflow`,
+      );
+    }
   }
-  return { G, D };
+  return { G: trace.features, D: trace.preActivations };
 }
 
 /**
@@ -127,9 +139,11 @@ function standardError(
 /**
  * Upper bound of the peak memory (bytes) of one call, for n points of X, m of Y (N = n + m; N = n and no
  * concatenated copy when Y is omitted), s samples, L layers and e = 1 with standard errors:
- * 8 [(1 + e) n m outputs + 2 L N s features + P network parameters (P = s (d + (L - 1) s + L + 2))
- *    + 2 N d for the concatenated points], and for the features form besides
- * 8 [(2 L + 3 e) n m Gram matrices + 3 e N s squared features] + the GEMM work space of one n x m x s product.
+ * 8 [(1 + e) n m outputs + 2 L N s features + 2 N for the network's outputs and their sums + P network
+ *    parameters (P = s (d + (L - 1) s + L + 2)) + 2 N d for the concatenated points], for the features
+ * form besides 8 [(2 L + 3 e) n m Gram matrices + 3 e N s squared features], and the largest GEMM work
+ * space: of the forward pass's products (N x s x d, N x s x s, N x 1 x s) and, for the features form, of
+ * one n x m x s Gram product.
  */
 function monteCarloBytes(
   x: Points,
@@ -144,9 +158,17 @@ function monteCarloBytes(
   const nm = x.n * y.n;
   const N = symmetric ? x.n : x.n + y.n;
   const common =
-    (1 + e) * nm + 2 * L * N * s + s * (x.d + (L - 1) * s + L + 2) + (symmetric ? 0 : 2 * N * x.d);
-  if (method === "entrywise") return 8 * common;
-  return 8 * (common + (2 * L + 3 * e) * nm + 3 * e * N * s) + gemmWorkBytes(x.n, y.n, s, symmetric);
+    (1 + e) * nm + 2 * L * N * s + 2 * N + s * (x.d + (L - 1) * s + L + 2) + (symmetric ? 0 : 2 * N * x.d);
+  const forward = Math.max(
+    gemmWorkBytes(N, s, x.d),
+    L > 1 ? gemmWorkBytes(N, s, s) : 0,
+    gemmWorkBytes(N, 1, s),
+  );
+  if (method === "entrywise") return 8 * common + forward;
+  return (
+    8 * (common + (2 * L + 3 * e) * nm + 3 * e * N * s) +
+    Math.max(forward, gemmWorkBytes(x.n, y.n, s, symmetric))
+  );
 }
 
 /** What monteCarlo computes: the matrix, the matrix and its standard errors, or the diagonal alone. */

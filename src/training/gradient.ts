@@ -1,9 +1,9 @@
 /**
- * The loss L = (1/(2n)) sum_i |f(x_i) - y_i|^2 and its gradient with respect to every parameter: the fast
- * batched form (forwardBatch/backwardBatch: matrix products on all points at once) and a plain reference
- * (point by point with trace/backward, no matrix products) that tests hold the fast form to.
+ * The loss L = (1/(2n)) sum_i |f(x_i) - y_i|^2 and its gradient with respect to every parameter, batched
+ * (forwardBatch/backwardBatch: matrix products on all points at once). Tests hold it to a plain
+ * point-by-point reference (test/network-oracle.ts).
  */
-import { batchTraceOf, traceOf, type BatchTrace, type Network } from "../network";
+import { batchTraceOf, type BatchTrace, type Network } from "../network";
 import { checkInteger, checkNumberList } from "../validate";
 import { readDataset, type Dataset, type InputsLike, type TargetsLike } from "./data";
 
@@ -70,25 +70,4 @@ export function lossAndGradient(net: Network, X: InputsLike, y: TargetsLike): Lo
   const result = batchLossAndGradient(net, readDataset("lossAndGradient", net, X, y));
   finiteLoss("lossAndGradient", "X and y", result.loss);
   return result;
-}
-
-/** The same quantities point by point through trace/backward: slow, plain, the reference. */
-export function lossAndGradientReference(net: Network, X: InputsLike, y: TargetsLike): LossAndGradient {
-  const data = readDataset("lossAndGradientReference", net, X, y);
-  const { n } = data;
-  const c = net.outputs;
-  const d = net.inputDim;
-  const gradient = new Float64Array(net.parameterCount);
-  const predictions = new Float64Array(n * c);
-  const seed = new Float64Array(c);
-  for (let i = 0; i < n; i++) {
-    const trace = traceOf(net, data.X.subarray(i * d, (i + 1) * d));
-    for (let a = 0; a < c; a++) {
-      predictions[i * c + a] = trace.output[a];
-      seed[a] = (trace.output[a] - data.Y[i * c + a]) / n;
-    }
-    net.backward(trace, seed, gradient);
-  }
-  const loss = finiteLoss("lossAndGradientReference", "X and y", squaredLoss(predictions, data.Y, n));
-  return { loss, gradient, predictions };
 }

@@ -1,6 +1,6 @@
 export { train } from "./train";
 export type { TrainOptions, TrainResult, TrainRecord, StopReason, AdamOptions } from "./train";
-export { lossAndGradient, lossAndGradientReference, mseLoss } from "./gradient";
+export { lossAndGradient, mseLoss } from "./gradient";
 export type { LossAndGradient } from "./gradient";
 export { stableLearningRate } from "./guard";
 export type { StabilityBound } from "./guard";
