@@ -192,9 +192,10 @@ function tokens(text: string): { words: string[]; numbers: { value: string; at: 
   const numbers: { value: string; at: number }[] = [];
   let last = 0;
   for (const m of text.matchAll(NUMBER)) {
-    words.push(text.slice(last, m.index));
-    numbers.push({ value: m[0], at: m.index });
-    last = m.index + m[0].length;
+    const at = m.index ?? 0; // always set by matchAll; typed optional under some TypeScript libs
+    words.push(text.slice(last, at));
+    numbers.push({ value: m[0], at });
+    last = at + m[0].length;
   }
   words.push(text.slice(last));
   return { words, numbers };
