@@ -12,7 +12,8 @@
  * term before adding it, and backwardBatch likewise scales the sum over points once.
  */
 import type { Network } from "../src/network";
-import { readDataset, type InputsLike, type TargetsLike } from "../src/training/data";
+import { readDataset, type TargetsLike } from "../src/training/data";
+import type { PointsInput } from "../src/kernels/points";
 import { finiteLoss, squaredLoss, type LossAndGradient } from "../src/training/gradient";
 
 /** What a forward pass of one point keeps for the backward pass: per hidden layer h_l and g_l. */
@@ -132,7 +133,7 @@ export function backward(net: Network, trace: Trace, seed: ArrayLike<number>, gr
 }
 
 /** lossAndGradient (training/gradient.ts) point by point through traceOf and backward. */
-export function lossAndGradientReference(net: Network, X: InputsLike, y: TargetsLike): LossAndGradient {
+export function lossAndGradientReference(net: Network, X: PointsInput, y: TargetsLike): LossAndGradient {
   const data = readDataset("lossAndGradientReference", net, X, y);
   const { n } = data;
   const c = net.outputs;

@@ -15,12 +15,10 @@ export interface Dataset {
   readonly Y: Float64Array;
 }
 
-/** Inputs: a Matrix or rows, or for 1-D inputs a plain list of numbers. */
-export type InputsLike = PointsInput | ArrayLike<number>;
 /** Targets: a list of numbers (one output) or rows (one per point, `outputs` numbers each). */
 export type TargetsLike = ArrayLike<number> | ArrayLike<ArrayLike<number>> | Matrix;
 
-export function readInputs(who: string, name: string, net: Network, X: InputsLike): Float64Array {
+export function readInputs(who: string, name: string, net: Network, X: PointsInput): Float64Array {
   checkNetwork(who, net);
   if (
     X !== null &&
@@ -50,7 +48,7 @@ export function readInputs(who: string, name: string, net: Network, X: InputsLik
   return p.data;
 }
 
-export function readDataset(who: string, net: Network, X: InputsLike, y: TargetsLike): Dataset {
+export function readDataset(who: string, net: Network, X: PointsInput, y: TargetsLike): Dataset {
   const data = readInputs(who, "X", net, X);
   const n = data.length / net.inputDim;
   if (y === null || typeof y !== "object") {

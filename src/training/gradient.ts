@@ -5,7 +5,8 @@
  */
 import { batchTraceOf, type BatchTrace, type Network } from "../network";
 import { checkInteger, checkNumberList } from "../validate";
-import { readDataset, type Dataset, type InputsLike, type TargetsLike } from "./data";
+import { readDataset, type Dataset, type TargetsLike } from "./data";
+import type { PointsInput } from "../kernels/points";
 
 export interface LossAndGradient {
   loss: number;
@@ -66,7 +67,7 @@ export function batchLossAndGradient(
 }
 
 /** Loss and gradient at net's current parameters (fast batched path). */
-export function lossAndGradient(net: Network, X: InputsLike, y: TargetsLike): LossAndGradient {
+export function lossAndGradient(net: Network, X: PointsInput, y: TargetsLike): LossAndGradient {
   const result = batchLossAndGradient(net, readDataset("lossAndGradient", net, X, y));
   finiteLoss("lossAndGradient", "X and y", result.loss);
   return result;

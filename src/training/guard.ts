@@ -11,7 +11,8 @@ import { empiricalNtkArray, empiricalNtkBytes } from "../kernels/empirical";
 import { checkMemory } from "../memory";
 import type { Network } from "../network";
 import { eigenBytes, eigenvalues } from "../spectrum/eigen";
-import { readInputs, type InputsLike } from "./data";
+import { readInputs } from "./data";
+import type { PointsInput } from "../kernels/points";
 
 export interface StabilityBound {
   /** Largest eigenvalue of the empirical NTK on the training inputs. */
@@ -24,7 +25,7 @@ export interface StabilityBound {
  * The kernel-regime bound eta < 2 n / lambda_max of the empirical NTK at net's current parameters. Peak
  * memory guardBytes, checked before the kernel is built.
  */
-export function stableLearningRate(net: Network, X: InputsLike): StabilityBound {
+export function stableLearningRate(net: Network, X: PointsInput): StabilityBound {
   const who = "stableLearningRate";
   const data = readInputs(who, "X", net, X);
   const n = data.length / net.inputDim;

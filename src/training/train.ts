@@ -16,7 +16,8 @@
 import { batchTraceOf, type Network } from "../network";
 import { progress as startProgress, type Progress } from "../report/progress";
 import { checkInRange, checkInteger, checkPositive, describeValue } from "../validate";
-import { readDataset, readInputs, type InputsLike, type TargetsLike } from "./data";
+import { readDataset, readInputs, type TargetsLike } from "./data";
+import type { PointsInput } from "../kernels/points";
 import { batchLossAndGradient, finiteLoss, squaredLoss } from "./gradient";
 import { boundFor, guardBytes } from "./guard";
 import { checkMemory, gemmWorkBytes } from "../memory";
@@ -46,7 +47,7 @@ export interface TrainOptions {
    */
   record?: readonly number[] | { every: number };
   /** Extra points whose predictions are recorded too (e.g. a fine grid for plotting the fitted function). */
-  evalPoints?: InputsLike;
+  evalPoints?: PointsInput;
   /**
    * "warn" (default for gd): compute 2 n / lambda_max of the empirical NTK at initialization and warn when
    * learningRate is above it; "error": throw instead; "off": skip (default for adam, where it does not apply).
@@ -131,7 +132,7 @@ function trainingBytes(net: Network, n: number, adam: boolean): number {
  * anything is allocated: the larger of the learning-rate guard's (guardBytes, about 8 (L + 6) n^2
  * bytes for L hidden layers and one output; none with learningRateCheck "off") and the loop's (trainingBytes, linear in n).
  */
-export function train(net: Network, X: InputsLike, y: TargetsLike, options: TrainOptions): TrainResult {
+export function train(net: Network, X: PointsInput, y: TargetsLike, options: TrainOptions): TrainResult {
   const who = "train";
   if (!options || typeof options !== "object") {
     throw new Error(
