@@ -6,5 +6,5 @@ export { stableLearningRate } from "./guard";
 export type { StabilityBound } from "./guard";
 export { mlpNetwork, activationByName, ACTIVATION_NAMES } from "./model";
 export type { MlpNetworkOptions } from "./model";
-export type { InputsLike, TargetsLike } from "./data";
+export type { TargetsLike } from "./data";
 export type { BatchTrace } from "../network";
