@@ -26,6 +26,8 @@ describe("rerunning a notebook's import cell", () => {
     const samples = JSON.parse(child.stdout.trim().split("\n").pop() as string) as {
       threads: number;
       rss: number;
+      heap: number;
+      external: number;
       instances: number;
     }[];
     assert.equal(samples.length, RERUNS);
