@@ -1,7 +1,8 @@
 /**
- * Gauss quadrature rules from the Golub-Welsch algorithm (Golub & Welsch 1969): the nodes are the
- * eigenvalues of the Jacobi matrix of the orthogonal polynomials, the weights the squared first
- * components of its normalized eigenvectors times the total mass of the weight function.
+ * Gauss quadrature rules. Gauss-Hermite from the Golub-Welsch algorithm (Golub & Welsch 1969): the nodes
+ * are the eigenvalues of the Jacobi matrix of the orthogonal polynomials, the weights the squared first
+ * components of its normalized eigenvectors times the total mass of the weight function (1 for the
+ * normal density). Gauss-Legendre by Newton's method on P_n, which is more accurate (see gaussLegendre).
  */
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { checkInteger } from "../validate";
@@ -12,7 +13,8 @@ export interface QuadratureRule {
   readonly weights: Float64Array;
 }
 
-function golubWelsch(n: number, offDiagonal: (k: number) => number, mass: number): QuadratureRule {
+/** The Golub-Welsch rule of a weight function of total mass 1. */
+function golubWelsch(n: number, offDiagonal: (k: number) => number): QuadratureRule {
   const J = new Matrix(n, n);
   for (let k = 1; k < n; k++) {
     const beta = offDiagonal(k);
@@ -27,7 +29,7 @@ function golubWelsch(n: number, offDiagonal: (k: number) => number, mass: number
   const weights = new Float64Array(n);
   order.forEach((col, i) => {
     nodes[i] = values[col];
-    weights[i] = mass * vectors.get(0, col) ** 2;
+    weights[i] = vectors.get(0, col) ** 2;
   });
   return { nodes, weights };
 }
@@ -43,18 +45,47 @@ export function gaussHermite(n: number): QuadratureRule {
   checkInteger("gaussHermite", "n", n, 1);
   let rule = hermiteCache.get(n);
   if (!rule) {
-    rule = golubWelsch(n, (k) => Math.sqrt(k), 1);
+    rule = golubWelsch(n, (k) => Math.sqrt(k));
     hermiteCache.set(n, rule);
   }
   return rule;
 }
 
-/** Gauss-Legendre rule on [-1, 1]: sum_i w_i f(x_i) approximates the integral of f. Off-diagonal k / sqrt(4k^2 - 1). */
+/**
+ * Gauss-Legendre rule on [-1, 1]: sum_i w_i f(x_i) approximates the integral of f, exactly for polynomials
+ * of degree < 2n. Newton's method on P_n from the asymptotic guesses cos(pi (i + 3/4) / (n + 1/2)), with
+ * P_n and P_n' from the three-term recurrence, and w_i = 2 / ((1 - x_i^2) P_n'(x_i)^2). Not Golub-Welsch,
+ * whose eigenvectors leave node errors up to 2e-15 (against 1e-16 here) and weight errors 2-5 times
+ * larger (measured at 14-116 points): too large for frequencySpectrum, whose a_0 of exp(cos t - 1) is
+ * within 4 eps.
+ */
 export function gaussLegendre(n: number): QuadratureRule {
   checkInteger("gaussLegendre", "n", n, 1);
   let rule = legendreCache.get(n);
   if (!rule) {
-    rule = golubWelsch(n, (k) => k / Math.sqrt(4 * k * k - 1), 2);
+    const nodes = new Float64Array(n);
+    const weights = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      // The guesses descend from near 1; stored from the end so that the nodes ascend.
+      let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+      let dp = 0;
+      for (let iter = 0; iter < 100; iter++) {
+        let p0 = 1;
+        let p1 = x;
+        for (let k = 2; k <= n; k++) {
+          const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
+          p0 = p1;
+          p1 = p2;
+        }
+        dp = (n * (x * p1 - p0)) / (x * x - 1);
+        const dx = p1 / dp;
+        x -= dx;
+        if (Math.abs(dx) <= 1e-16) break;
+      }
+      nodes[n - 1 - i] = x;
+      weights[n - 1 - i] = 2 / ((1 - x * x) * dp * dp);
+    }
+    rule = { nodes, weights };
     legendreCache.set(n, rule);
   }
   return rule;
