@@ -5,6 +5,7 @@
  * analytic NTK (seed 003, Arora et al. 2019, Theorem 3.1 gives the non-asymptotic version).
  */
 import { Matrix } from "ml-matrix";
+import { logLogLine } from "../line-fit";
 import { MIN_NORMAL, scaledNorm } from "../numeric";
 import { checkInteger, checkNumberList } from "../validate";
 import { readPoints, type PointsInput } from "./points";
@@ -83,8 +84,6 @@ export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): LogLogF
   const xs = checkNumberList(who, "x", x, { min: 3 });
   const ys = checkNumberList(who, "y", y, { length: xs.length, lengthRule: " (as many as x)" });
   const n = xs.length;
-  const lx = new Float64Array(n);
-  const ly = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     for (const [name, v] of [
       ["x", xs[i]],
@@ -92,30 +91,10 @@ export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): LogLogF
     ] as const) {
       if (!(v > 0)) throw new Error(`${who}: ${name}[${i}] must be a finite number > 0, got ${v}`);
     }
-    lx[i] = Math.log(xs[i]);
-    ly[i] = Math.log(ys[i]);
   }
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += lx[i] / n;
-    my += ly[i] / n;
-  }
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (lx[i] - mx) ** 2;
-    sxy += (lx[i] - mx) * (ly[i] - my);
-    syy += (ly[i] - my) ** 2;
-  }
-  if (!(sxx > 0)) throw new Error(`${who}: x must hold at least two distinct values`);
-  const slope = sxy / sxx;
-  const intercept = my - slope * mx;
-  let sse = 0;
-  for (let i = 0; i < n; i++) sse += (ly[i] - intercept - slope * lx[i]) ** 2;
-  const r2 = syy > 0 ? 1 - sse / syy : 1;
-  const slopeStdError = Math.sqrt(sse / (n - 2) / sxx);
+  const { slope, intercept, r2, residual, spread } = logLogLine(xs, ys, "lsq");
+  if (!(spread > 0)) throw new Error(`${who}: x must hold at least two distinct values`);
+  const slopeStdError = Math.sqrt(residual / (n - 2) / spread);
   return {
     slope,
     slopeStdError,
