@@ -876,6 +876,14 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "precisionFloor",
+    args: () => [200, 2],
+    params: [
+      { at: [0], name: "n", ...integer(1) },
+      { at: [1], name: "scale", ...finite() },
+    ],
+  },
+  {
     export: "circleProfile",
     args: () => [(X: number[][], Y: number[][]) => lab.laplaceKernel(X, Y)],
     inspect: (f) => [0, 1, Math.PI].map((t) => (f as (t: number) => number)(t)),

@@ -9,6 +9,7 @@
  */
 import { logLogLine, type LineMethod } from "../line-fit";
 import { checkFiniteList } from "./symmetric";
+import { precisionFloor } from "../numeric";
 import { checkInteger, optionsObject } from "../validate";
 
 export type SlopeMethod = LineMethod;
@@ -80,7 +81,7 @@ export function decaySlope(eigenvalues: ArrayLike<number>, options?: DecaySlopeO
       }
     }
   }
-  const floor = n * Number.EPSILON * values[0];
+  const floor = precisionFloor(n, values[0]);
   const base = {
     from,
     to,

@@ -15,6 +15,7 @@
  */
 import { circulantEigenvalues, type CirculantOptions } from "./circulant";
 import { checkFiniteList, type SymmetricInput } from "./symmetric";
+import { precisionFloor } from "../numeric";
 import { gaussLegendre, type QuadratureRule } from "../kernels/quadrature";
 import { describeValue } from "../validate";
 import { checkInteger, optionsObject } from "../validate";
@@ -137,7 +138,7 @@ export function circulantFrequencySpectrum(
   const eigenvalue = dft.slice(0, count);
   let scale = 0;
   for (const v of eigenvalue) scale = Math.max(scale, Math.abs(v));
-  const tolerance = n * EPS * scale;
+  const tolerance = precisionFloor(n, scale);
   return {
     frequency: Int32Array.from({ length: count }, (_, j) => j),
     eigenvalue,

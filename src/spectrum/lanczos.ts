@@ -33,8 +33,8 @@
 import { gemm, mat, type Mat } from "../linalg/index";
 import { Rng } from "../random";
 import { denseEigensystem, ritzValuesAndTails } from "./dense";
+import { precisionFloor } from "../numeric";
 
-const EPS = Number.EPSILON;
 const RELATIVE_TOLERANCE = 1e-11;
 /** A new vector whose norm falls below this fraction of its norm before orthogonalization is dependent. */
 const DEPENDENCE_THRESHOLD = 1e-12;
@@ -207,10 +207,11 @@ function mayHideCopies(
   n: number,
   scale: number,
 ): boolean {
+  const floor = precisionFloor(n, scale);
   let start = 0;
   for (let i = 1; i < k; i++) {
     const above = values[order[i - 1]];
-    const tol = RELATIVE_TOLERANCE * Math.abs(above) + n * EPS * scale;
+    const tol = RELATIVE_TOLERANCE * Math.abs(above) + floor;
     if (above - values[order[i]] <= CLUSTER_FACTOR * tol) continue;
     if (i - start >= directions) return true;
     start = i;
@@ -249,8 +250,9 @@ function ritzConverged(
     theta[i] = ritz.values[order[i]];
     r[i] = blockResidual(w, width, n, ritz.tails, order[i] * width);
   }
+  const floor = precisionFloor(n, scale);
   for (let i = 0; i < k; i++) {
-    const tol = RELATIVE_TOLERANCE * Math.abs(theta[i]) + n * EPS * scale;
+    const tol = RELATIVE_TOLERANCE * Math.abs(theta[i]) + floor;
     if (r[i] <= tol) continue;
     if (!quadratic) return false;
     let delta = Infinity;
