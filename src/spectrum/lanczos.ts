@@ -33,6 +33,7 @@
 import { gemm, mat, type Mat } from "../linalg/index";
 import { Rng } from "../random";
 import { denseEigensystem, ritzValuesAndTails } from "./dense";
+import { descendingOrder } from "./symmetric";
 import { precisionFloor } from "../numeric";
 
 const RELATIVE_TOLERANCE = 1e-11;
@@ -299,11 +300,6 @@ function blockResidual(w: Float64Array, width: number, n: number, s: Float64Arra
     sum += v * v;
   }
   return Math.sqrt(sum);
-}
-
-function descendingOrder(values: Float64Array): Int32Array {
-  const order = Int32Array.from({ length: values.length }, (_, i) => i);
-  return order.sort((x, y) => values[y] - values[x]);
 }
 
 function dot(x: Float64Array, y: Float64Array, n: number): number {
