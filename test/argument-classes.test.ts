@@ -1285,6 +1285,7 @@ const table: (Row | NothingRow)[] = [
       },
       { at: [3, "divergenceFactor"], name: "divergenceFactor", ...range(1, Infinity), optional: true },
       { at: [3, "targetLoss"], name: "targetLoss", ...nonNegative(), optional: true },
+      { at: [3, "progress"], name: "progress", kind: "bad", values: [true, "training", 5], optional: true },
       { at: [3, "record", "every"], name: "record.every", ...integer(1) },
       {
         at: [3, "evalPoints"],

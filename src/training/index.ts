@@ -1,5 +1,5 @@
 export { train } from "./train";
-export type { TrainOptions, TrainResult, TrainRecord, StopReason, AdamOptions } from "./train";
+export type { TrainOptions, TrainResult, TrainRecord, StopReason, AdamOptions, ProgressStart } from "./train";
 export { lossAndGradient, lossAndGradientReference, mseLoss } from "./gradient";
 export type { LossAndGradient } from "./gradient";
 export { stableLearningRate } from "./guard";
