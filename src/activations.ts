@@ -6,9 +6,9 @@
  * for any a, b >= 0 (seed 004 problem 1: general norms, not only unit vectors). Closed forms where they
  * exist; any other activation is integrated by 2-D Gauss-Hermite quadrature.
  */
-import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "./kernels/arccos";
-import { erf as erfFunction, erfDerivative } from "./kernels/erf";
-import { gaussHermite } from "./kernels/quadrature";
+import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "./special/arccos";
+import { erf as erfFunction, erfDerivative } from "./special/erf";
+import { gaussHermite } from "./special/quadrature";
 import { MIN_NORMAL } from "./numeric";
 import { checkFunction, checkInteger, describeValue, requiredObject } from "./validate";
 

@@ -11,7 +11,7 @@ import {
   sin,
   type Activation,
 } from "../src/activations";
-import { gaussLegendre } from "../src/kernels/quadrature";
+import { gaussLegendre } from "../src/special/quadrature";
 import { mlp } from "../src/kernels/architecture";
 import { ntk } from "../src/kernels/ntk";
 import { circlePoints } from "../src/inputs";

@@ -21,9 +21,9 @@ export type { SigmaOptions, GammaExponentialOptions, ExtendedLaplaceOptions } fr
 export { empiricalNtk } from "./empirical";
 export { network, Network } from "../network";
 export type { NetworkOptions, Parameterization, Trace } from "../network";
-export { gaussHermite, gaussLegendre } from "./quadrature";
-export type { QuadratureRule } from "./quadrature";
-export { erf as erfFunction } from "./erf";
+export { gaussHermite, gaussLegendre } from "../special/quadrature";
+export type { QuadratureRule } from "../special/quadrature";
+export { erf as erfFunction } from "../special/erf";
 export type { PointsInput } from "./points";
 export { relativeError, rootMeanSquare, logLogSlope, outputBlock } from "./convergence";
 export type { ErrorNorm, LogLogFit } from "./convergence";

@@ -24,7 +24,7 @@ import {
   type Dual,
 } from "../activations";
 import { MIN_NORMAL, scaledNorm } from "../numeric";
-import { gaussHermite } from "./quadrature";
+import { gaussHermite } from "../special/quadrature";
 import { assembleRows, type RowFiller } from "./assemble";
 import { checkKernelMemory, readPair, type Points, type PointsInput } from "./points";
 

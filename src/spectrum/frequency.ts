@@ -16,7 +16,7 @@
 import { circulantEigenvalues, type CirculantOptions } from "./circulant";
 import { checkFiniteList, type SymmetricInput } from "./symmetric";
 import { precisionFloor } from "../numeric";
-import { gaussLegendre, type QuadratureRule } from "../kernels/quadrature";
+import { gaussLegendre, type QuadratureRule } from "../special/quadrature";
 import { describeValue } from "../validate";
 import { checkInteger, optionsObject } from "../validate";
 
