@@ -7,9 +7,9 @@
  * exist; any other activation is integrated by 2-D Gauss-Hermite quadrature. An activation is also a layer
  * of an architecture (layers.ts): serial(dense(...), relu, dense(...)).
  */
-import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "./kernels/arccos";
-import { erf as erfFunction, erfDerivative } from "./kernels/erf";
-import { gaussHermite } from "./kernels/quadrature";
+import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "./special/arccos";
+import { erf as erfFunction, erfDerivative } from "./special/erf";
+import { gaussHermite } from "./special/quadrature";
 import { MIN_NORMAL } from "./numeric";
 import { checkFunction, checkInteger, describeValue, requiredObject } from "./validate";
 
@@ -413,3 +413,27 @@ export const identity: Activation = activation({
     io.cogap.set(io.h.subarray(0, count));
   },
 });
+
+/** Activation names the lab understands (mlpNetwork, reference kernels) ("relu2", "relu3", ... are ReLU^k). */
+export const ACTIVATION_NAMES = ["relu", "sin", "cos", "erf", "identity", "relu2", "relu3"] as const;
+
+/** The activation called `name` (one of ACTIVATION_NAMES, or "reluK" for ReLU^K). */
+export function activationByName(name: string, who = "activationByName", param = "name"): Activation {
+  switch (name) {
+    case "relu":
+      return relu;
+    case "sin":
+      return sin;
+    case "cos":
+      return cos;
+    case "erf":
+      return erf;
+    case "identity":
+      return identity;
+  }
+  const power = typeof name === "string" ? /^relu([1-9])$/.exec(name) : null;
+  if (power) return reluPower(Number(power[1]));
+  throw new Error(
+    `${who}: ${param} must be one of ${ACTIVATION_NAMES.join(", ")} (or reluK for ReLU^K) or an Activation, got ${describeValue(name)}`,
+  );
+}

@@ -1,6 +1,5 @@
 /**
- * Fourier components of a function sampled on one period (periodicGrid in targets.ts), and the relative
- * change of a vector or matrix (how far training moved the weights or the empirical NTK).
+ * Fourier components of a function sampled on one period (periodicGrid in targets.ts).
  *
  * On n equally spaced points x_m = from + m P / n of a period P, any trigonometric polynomial of
  * frequency below n / 2 is recovered exactly from its samples:
@@ -58,47 +57,4 @@ export function fourierComponents(
     amplitude[k] = Math.hypot(cos[k], sin[k]);
   }
   return { frequency, cos, sin, amplitude };
-}
-
-/**
- * ||after - before|| / ||before|| (Euclidean norm of the entries, the Frobenius norm for a matrix): the
- * relative distance training moved a parameter vector or a kernel matrix. Throws when before is zero.
- */
-export function relativeChange(after: ArrayLike<number>, before: ArrayLike<number>): number {
-  const who = "relativeChange";
-  const b = checkNumberList(who, "before", before);
-  const a = checkNumberList(who, "after", after, { length: b.length, lengthRule: " (as many as before)" });
-  const { num, den } = squaredNorms(a, b, 1, 1);
-  if (Number.isFinite(num) && Number.isFinite(den) && den >= TINY_SQUARES) return Math.sqrt(num / den);
-  // Entries near the float64 limits: the squares overflow or underflow. Scale the difference by the
-  // largest entry and before by its own largest entry; the ratio of the norms is scale-free.
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < b.length; i++) {
-    sa = Math.max(sa, Math.abs(a[i]), Math.abs(b[i]));
-    sb = Math.max(sb, Math.abs(b[i]));
-  }
-  if (!(sb > 0)) throw new Error(`${who}: before must have a nonzero entry (its norm is the denominator)`);
-  const scaled = squaredNorms(a, b, 1 / sa, 1 / sb);
-  const out = (sa / sb) * Math.sqrt(scaled.num / scaled.den);
-  if (!Number.isFinite(out)) {
-    throw new Error(
-      `${who}: the relative change overflows: after must be within about 1e308 times before's norm`,
-    );
-  }
-  return out;
-}
-
-/** Below this, a sum of squares has lost digits to underflow. */
-const TINY_SQUARES = Number.MIN_VALUE * 2 ** 52;
-
-/** sum (s after - s before)^2 and sum (t before)^2. */
-function squaredNorms(a: Float64Array, b: Float64Array, s: number, t: number): { num: number; den: number } {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (s * a[i] - s * b[i]) ** 2;
-    den += (t * b[i]) ** 2;
-  }
-  return { num, den };
 }

@@ -12,7 +12,7 @@ import {
   sin,
   type Activation,
 } from "../src/activations";
-import { gaussLegendre } from "../src/kernels/quadrature";
+import { gaussLegendre } from "../src/special/quadrature";
 import { mlp } from "../src/layers";
 import { ntk } from "../src/kernels/ntk";
 import { circlePoints } from "../src/inputs";

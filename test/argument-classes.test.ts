@@ -623,6 +623,28 @@ const table: (Row | NothingRow)[] = [
       { at: [1], name: "reference", kind: "points" },
       { at: [2, "norm"], name: "norm", kind: "choice", values: ["frobenius", "max"], optional: true },
     ],
+    extra: [
+      {
+        class: "extreme magnitudes",
+        label: "the relative error is scale-free: both times 1e300 or 1e-300 give the same value",
+        param: "reference",
+        args: () => [
+          [1e300, 2.5e300],
+          [1e300, 2e300],
+        ],
+        expect: { answer: (r) => close([r as number], [lab.relativeError([1, 2.5], [1, 2])]) },
+      },
+      {
+        class: "extreme magnitudes",
+        label: "tiny vectors (1e-300): the same relative error",
+        param: "reference",
+        args: () => [
+          [1e-300, 2.5e-300],
+          [1e-300, 2e-300],
+        ],
+        expect: { answer: (r) => close([r as number], [lab.relativeError([1, 2.5], [1, 2])]) },
+      },
+    ],
   },
   {
     export: "rootMeanSquare",
@@ -1025,6 +1047,14 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "precisionFloor",
+    args: () => [200, 2],
+    params: [
+      { at: [0], name: "n", ...integer(1) },
+      { at: [1], name: "scale", ...finite() },
+    ],
+  },
+  {
     export: "circleProfile",
     args: () => [(X: number[][], Y: number[][]) => lab.laplaceKernel(X, Y)],
     inspect: (f) => [0, 1, Math.PI].map((t) => (f as (t: number) => number)(t)),
@@ -1404,6 +1434,7 @@ const table: (Row | NothingRow)[] = [
       },
       { at: [3, "divergenceFactor"], name: "divergenceFactor", ...range(1, Infinity), optional: true },
       { at: [3, "targetLoss"], name: "targetLoss", ...nonNegative(), optional: true },
+      { at: [3, "progress"], name: "progress", kind: "bad", values: [true, "training", 5], optional: true },
       { at: [3, "record", "every"], name: "record.every", ...integer(1) },
       {
         at: [3, "evalPoints"],
@@ -1599,39 +1630,6 @@ const table: (Row | NothingRow)[] = [
       { at: [0], name: "values", kind: "vector", length: "free" },
       { at: [1, "from"], name: "from", ...finite(), optional: true },
       { at: [1, "period"], name: "period", ...positive(), optional: true },
-    ],
-  },
-  {
-    export: "relativeChange",
-    args: () => [
-      [1, 2.5, 3, -1],
-      [1, 2, 3, -1.5],
-    ],
-    params: [
-      { at: [0], name: "after", kind: "vector", length: "fixed" },
-      { at: [1], name: "before", kind: "vector", length: "free" },
-    ],
-    extra: [
-      {
-        class: "extreme magnitudes",
-        label: "the relative change is scale-free: both times 1e300 or 1e-300 give the same value",
-        param: "before",
-        args: () => [
-          [1e300, 2.5e300],
-          [1e300, 2e300],
-        ],
-        expect: { answer: (r) => close([r as number], [lab.relativeChange([1, 2.5], [1, 2])]) },
-      },
-      {
-        class: "extreme magnitudes",
-        label: "tiny vectors (1e-300): the same relative change",
-        param: "before",
-        args: () => [
-          [1e-300, 2.5e-300],
-          [1e-300, 2e-300],
-        ],
-        expect: { answer: (r) => close([r as number], [lab.relativeChange([1, 2.5], [1, 2])]) },
-      },
     ],
   },
   {

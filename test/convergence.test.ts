@@ -35,6 +35,17 @@ test("relativeError is the Frobenius (default) or largest-entry norm of the diff
   );
 });
 
+test("relativeError of two vectors is ||after - before|| / ||before|| (how far training moved them)", () => {
+  const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
+  close(relativeError([3, 4], [3, 0]), 4 / 3);
+  assert.equal(relativeError([1, 2], [1, 2]), 0);
+  assert.throws(
+    () => relativeError([1], [1, 2]),
+    /relativeError: estimate must have the shape of reference \(2 x 1\), got 1 x 1/,
+  );
+  assert.throws(() => relativeError([1, 2], [0, 0]), /reference must not be the zero matrix/);
+});
+
 test("rootMeanSquare of per-seed errors", () => {
   assert.equal(rootMeanSquare([3, 4, 0, 0]), Math.sqrt(25 / 4));
   assert.throws(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fourierComponents, relativeChange } from "../src/fourier";
+import { fourierComponents } from "../src/fourier";
 import { multiSine, periodicGrid, squareWaveSeries } from "../src/targets";
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
@@ -110,21 +110,6 @@ describe("fourierComponents", () => {
     assert.throws(() => fourierComponents([]), /fourierComponents: values must be a non-empty list/);
     assert.throws(() => fourierComponents([1, NaN]), /values\[1\] must be finite, got NaN/);
     assert.throws(() => fourierComponents([1, 2], { period: -1 }), /period must be a finite number > 0/);
-  });
-});
-
-describe("relativeChange", () => {
-  it("is ||after - before|| / ||before||", () => {
-    close(relativeChange([3, 4], [3, 0]), 4 / 3);
-    assert.equal(relativeChange([1, 2], [1, 2]), 0);
-  });
-
-  it("rejects mismatched lengths and a zero reference", () => {
-    assert.throws(
-      () => relativeChange([1], [1, 2]),
-      /relativeChange: after must have 2 values \(as many as before\), got 1/,
-    );
-    assert.throws(() => relativeChange([1, 2], [0, 0]), /before must have a nonzero entry/);
   });
 });
 

@@ -216,6 +216,29 @@ test("stops on a target loss or the step budget; records predictions where asked
   assert.ok(adam.losses[100] < 0.1 * adam.losses[0]);
 });
 
+test("progress: train starts the display it is given, ticks it once per update and ends it", () => {
+  const X = grid(10);
+  const y = X.map(target);
+  const make = () => mlpNetwork({ activations: ["relu"], width: 8, seed: 1 });
+  const calls: string[] = [];
+  const display = (total: number, label: string) => {
+    calls.push(`start ${total} ${label}`);
+    return { tick: (count = 1) => calls.push(`tick ${count}`), done: () => calls.push("done") };
+  };
+  const run = train(make(), X, y, { steps: 3, learningRate: 0.1, progress: display });
+  assert.deepEqual(calls, ["start 3 training", "tick 1", "tick 1", "tick 1", "done"]);
+  // The same run without a display computes the same numbers.
+  const quiet = train(make(), X, y, { steps: 3, learningRate: 0.1, progress: false });
+  assert.deepEqual(quiet.losses, run.losses);
+  calls.length = 0;
+  train(make(), X, y, { steps: 0, learningRate: 0.1, progress: display });
+  assert.deepEqual(calls, [], "no display for a run of no updates");
+  assert.throws(
+    () => train(make(), X, y, { steps: 1, learningRate: 0.1, progress: "training" as never }),
+    /train: progress must be false or a function .* got "training"/,
+  );
+});
+
 test("bad input throws naming the parameter and what is allowed", () => {
   const net = mlpNetwork({ activations: ["relu"], width: 8, seed: 1 });
   const X = [0, 0.5, 1];

@@ -1,10 +1,12 @@
 /**
- * Measuring how an estimated kernel converges to its limit: the relative error of a kernel matrix and the
- * least-squares slope of log error against log size (sample count, width). A Monte Carlo average over m
- * independent terms has error ~ m^{-1/2}; so does the empirical NTK of a width-m network around the
- * analytic NTK (seed 003, Arora et al. 2019, Theorem 3.1 gives the non-asymptotic version).
+ * Measuring how an estimated kernel converges to its limit: the relative error of a kernel matrix (also
+ * how far training moved the weights or the empirical NTK) and the least-squares slope of log error
+ * against log size (sample count, width). A Monte Carlo average over m independent terms has error
+ * ~ m^{-1/2}; so does the empirical NTK of a width-m network around the analytic NTK (seed 003, Arora et
+ * al. 2019, Theorem 3.1 gives the non-asymptotic version).
  */
 import { Matrix } from "ml-matrix";
+import { logLogLine } from "../line-fit";
 import { MIN_NORMAL, scaledNorm } from "../numeric";
 import { checkInteger, checkNumberList } from "../validate";
 import { readPoints, type PointsInput } from "./points";
@@ -12,8 +14,12 @@ import { readPoints, type PointsInput } from "./points";
 export type ErrorNorm = "frobenius" | "max";
 
 /**
- * |estimate - reference| / |reference| for two matrices of one shape (Matrix or number[][]), in the
- * Frobenius norm (default) or the largest-entry norm. Throws when the shapes differ or the reference is 0.
+ * ||estimate - reference|| / ||reference|| for two matrices of one shape (Matrix, rows of numbers, or two
+ * flat lists of numbers: vectors), in the Frobenius norm (default; for vectors the Euclidean norm) or the
+ * largest-entry norm: the error of an estimated kernel against its limit, or how far training moved a
+ * parameter vector or an empirical NTK (estimate: after, reference: before). Entries near the float64
+ * limits are scaled before squaring, so the ratio is as accurate as anywhere else. Throws when the shapes
+ * differ or the reference is 0.
  */
 export function relativeError(
   estimate: PointsInput,
@@ -31,21 +37,47 @@ export function relativeError(
       `${who}: estimate must have the shape of reference (${b.n} x ${b.d}), got ${a.n} x ${a.d}`,
     );
   }
+  const zero = `${who}: reference must not be the zero matrix`;
+  if (norm === "max") {
+    let num = 0;
+    let den = 0;
+    for (let k = 0; k < a.data.length; k++) {
+      num = Math.max(num, Math.abs(a.data[k] - b.data[k]));
+      den = Math.max(den, Math.abs(b.data[k]));
+    }
+    if (!(den > 0)) throw new Error(zero);
+    return num / den;
+  }
+  const { num, den } = squaredNorms(a.data, b.data, 1, 1);
+  if (Number.isFinite(num) && Number.isFinite(den) && den >= MIN_NORMAL) return Math.sqrt(num / den);
+  // The squares overflow or underflow. Scale the difference by the largest entry of either and the
+  // reference by its own largest entry; the ratio of the norms is scale-free.
+  let sa = 0;
+  let sb = 0;
+  for (let k = 0; k < b.data.length; k++) {
+    sa = Math.max(sa, Math.abs(a.data[k]), Math.abs(b.data[k]));
+    sb = Math.max(sb, Math.abs(b.data[k]));
+  }
+  if (!(sb > 0)) throw new Error(zero);
+  const scaled = squaredNorms(a.data, b.data, 1 / sa, 1 / sb);
+  const out = (sa / sb) * Math.sqrt(scaled.num / scaled.den);
+  if (!Number.isFinite(out)) {
+    throw new Error(
+      `${who}: the relative error overflows: estimate must be within about 1e308 times reference's norm`,
+    );
+  }
+  return out;
+}
+
+/** sum (s a_k - s b_k)^2 and sum (t b_k)^2. */
+function squaredNorms(a: Float64Array, b: Float64Array, s: number, t: number): { num: number; den: number } {
   let num = 0;
   let den = 0;
-  for (let k = 0; k < a.data.length; k++) {
-    const diff = Math.abs(a.data[k] - b.data[k]);
-    const ref = Math.abs(b.data[k]);
-    if (norm === "frobenius") {
-      num += diff * diff;
-      den += ref * ref;
-    } else {
-      num = Math.max(num, diff);
-      den = Math.max(den, ref);
-    }
+  for (let k = 0; k < b.length; k++) {
+    num += (s * a[k] - s * b[k]) ** 2;
+    den += (t * b[k]) ** 2;
   }
-  if (!(den > 0)) throw new Error(`${who}: reference must not be the zero matrix`);
-  return norm === "frobenius" ? Math.sqrt(num / den) : num / den;
+  return { num, den };
 }
 
 /** Root mean square of a list of numbers (e.g. one relative error per seed). */
@@ -83,8 +115,6 @@ export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): LogLogF
   const xs = checkNumberList(who, "x", x, { min: 3 });
   const ys = checkNumberList(who, "y", y, { length: xs.length, lengthRule: " (as many as x)" });
   const n = xs.length;
-  const lx = new Float64Array(n);
-  const ly = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     for (const [name, v] of [
       ["x", xs[i]],
@@ -92,30 +122,10 @@ export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): LogLogF
     ] as const) {
       if (!(v > 0)) throw new Error(`${who}: ${name}[${i}] must be a finite number > 0, got ${v}`);
     }
-    lx[i] = Math.log(xs[i]);
-    ly[i] = Math.log(ys[i]);
   }
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += lx[i] / n;
-    my += ly[i] / n;
-  }
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (lx[i] - mx) ** 2;
-    sxy += (lx[i] - mx) * (ly[i] - my);
-    syy += (ly[i] - my) ** 2;
-  }
-  if (!(sxx > 0)) throw new Error(`${who}: x must hold at least two distinct values`);
-  const slope = sxy / sxx;
-  const intercept = my - slope * mx;
-  let sse = 0;
-  for (let i = 0; i < n; i++) sse += (ly[i] - intercept - slope * lx[i]) ** 2;
-  const r2 = syy > 0 ? 1 - sse / syy : 1;
-  const slopeStdError = Math.sqrt(sse / (n - 2) / sxx);
+  const { slope, intercept, r2, residual, spread } = logLogLine(xs, ys, "lsq");
+  if (!(spread > 0)) throw new Error(`${who}: x must hold at least two distinct values`);
+  const slopeStdError = Math.sqrt(residual / (n - 2) / spread);
   return {
     slope,
     slopeStdError,

@@ -1,6 +1,8 @@
 /** The kernel library: analytic, Monte Carlo, empirical and comparison kernels, and the finite MLP. */
 export {
+  ACTIVATION_NAMES,
   activation,
+  activationByName,
   cos,
   dualAt,
   erf,
@@ -39,9 +41,9 @@ export type {
 } from "./kernel";
 export { network, Network } from "../network";
 export type { NetworkOptions, Parameterization } from "../network";
-export { gaussHermite, gaussLegendre } from "./quadrature";
-export type { QuadratureRule } from "./quadrature";
-export { erf as erfFunction } from "./erf";
+export { gaussHermite, gaussLegendre } from "../special/quadrature";
+export type { QuadratureRule } from "../special/quadrature";
+export { erf as erfFunction } from "../special/erf";
 export type { PointsInput } from "./points";
 export { relativeError, rootMeanSquare, logLogSlope, outputBlock } from "./convergence";
 export type { ErrorNorm, LogLogFit } from "./convergence";

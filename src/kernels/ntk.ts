@@ -24,7 +24,7 @@ import { Matrix } from "ml-matrix";
 import { checkArchitecture, type Architecture } from "../layers";
 import { DEFAULT_QUADRATURE_POINTS, nonFiniteAt, rootOfProduct, type DualArrays } from "../activations";
 import { MIN_NORMAL, scaledNorm } from "../numeric";
-import { gaussHermite } from "./quadrature";
+import { gaussHermite } from "../special/quadrature";
 import { assembleDiagonal, assemblePairs, type PairTile } from "./assemble";
 import { checkKernelMemory, readPair, type Points, type PointsInput } from "./points";
 import { checkMemory } from "../memory";

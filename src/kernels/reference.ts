@@ -10,7 +10,7 @@
  * one value ("ntk_or_kernel").
  */
 import { Matrix } from "ml-matrix";
-import { cos, erf, relu, reluPower, sin, type Activation } from "../activations";
+import { activationByName, relu, reluPower } from "../activations";
 import { mlp, type Architecture } from "../layers";
 import {
   extendedLaplaceKernelAs,
@@ -46,8 +46,6 @@ export interface ReferenceKernel {
    */
   evaluate(kind: ReferenceKind, X: PointsInput, Y?: PointsInput): Matrix;
 }
-
-const named: Record<string, Activation> = { relu, sin, cos, erf };
 
 /** The name evaluate's Errors start with: what the user called. */
 const evaluateName = (name: string): string => `referenceKernel(${JSON.stringify(name)}).evaluate`;
@@ -108,9 +106,14 @@ export function referenceKernel(name: string): ReferenceKernel | null {
     );
   }
   m = /^(sin|cos|erf)_ntk_L1$/.exec(name);
-  if (m) return networkReference(name, "sin, cos, erf", mlp([named[m[1]]]));
+  if (m) return networkReference(name, "sin, cos, erf", mlp([activationByName(m[1])]));
   m = /^(relu|sin)_(relu|sin)_ntk$/.exec(name);
-  if (m) return networkReference(name, "relu/sin mixed, depth 2", mlp([named[m[1]], named[m[2]]]));
+  if (m)
+    return networkReference(
+      name,
+      "relu/sin mixed, depth 2",
+      mlp([activationByName(m[1]), activationByName(m[2])]),
+    );
   m = /^laplacian_s([\d.]+)$/.exec(name);
   if (m) {
     const sigma = Number(m[1]);

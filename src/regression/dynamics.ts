@@ -27,6 +27,7 @@ import {
 } from "./vectors";
 import { eigenBytes } from "../spectrum/eigen";
 import { checkMemory, matrixOrder } from "../memory";
+import { precisionFloor } from "../numeric";
 
 export interface DynamicsOptions {
   /** Step size eta > 0 of gradient descent. */
@@ -90,7 +91,7 @@ export function gradientDescentDynamics(
   const targets = checkedVector(who, "y", y, n);
   const f0 = initial ? checkedVector(who, "initial", initial, n) : new Float64Array(n);
   const { values, vectors } = checkedEigh(who, kernel);
-  const cutoff = n * Number.EPSILON * Math.max(Math.abs(values[0]), Math.abs(values[n - 1]));
+  const cutoff = precisionFloor(n, Math.max(Math.abs(values[0]), Math.abs(values[n - 1])));
   if (values[n - 1] < -cutoff) {
     throw new Error(
       `${who}: K must be positive semidefinite (a kernel matrix), got smallest eigenvalue ${values[n - 1]}, ` +

@@ -18,6 +18,7 @@ import {
 } from "./vectors";
 import { eigenBytes } from "../spectrum/eigen";
 import { checkMemory, matrixOrder } from "../memory";
+import { precisionFloor } from "../numeric";
 import { checkNonNegative, optionsObject } from "../validate";
 
 export type RegressionMode = "solve" | "lstsq";
@@ -143,7 +144,7 @@ export function checkedCholesky(who: string, A: Matrix, remedies: string): Chole
   const chol = new CholeskyDecomposition(A);
   let maxDiagonal = 0;
   for (let i = 0; i < n; i++) maxDiagonal = Math.max(maxDiagonal, Math.abs(A.get(i, i)));
-  const floor = n * Number.EPSILON * maxDiagonal;
+  const floor = precisionFloor(n, maxDiagonal);
   let singular = !chol.isPositiveDefinite();
   if (!singular) {
     const L = chol.lowerTriangularMatrix;
@@ -174,7 +175,7 @@ function choleskySolve(who: string, A: Matrix, y: Float64Array): { alpha: Float6
 function pseudoInverseSolve(who: string, A: Matrix, y: Float64Array): { alpha: Float64Array; rank: number } {
   const n = A.rows;
   const { values, vectors } = checkedEigh(who, A);
-  const cutoff = n * Number.EPSILON * Math.max(Math.abs(values[0]), Math.abs(values[n - 1]));
+  const cutoff = precisionFloor(n, Math.max(Math.abs(values[0]), Math.abs(values[n - 1])));
   const coefficients = timesTransposed(vectors, y);
   let rank = 0;
   for (let j = 0; j < n; j++) {

@@ -7,11 +7,12 @@
  * Below it the "eigenvalues" are rounding noise, often negative, and a log-log fit through them is a
  * number about the arithmetic, not the kernel (DESIGN.md: smooth kernels reach that floor by rank 14-42).
  */
-import { SimpleLinearRegression } from "ml-regression-simple-linear";
+import { logLogLine, type LineMethod } from "../line-fit";
 import { checkFiniteList } from "./symmetric";
+import { precisionFloor } from "../numeric";
 import { checkInteger, optionsObject } from "../validate";
 
-export type SlopeMethod = "lsq" | "endpoints";
+export type SlopeMethod = LineMethod;
 
 export interface DecaySlopeOptions {
   /** First rank of the window, 1-based (default 30). */
@@ -80,7 +81,7 @@ export function decaySlope(eigenvalues: ArrayLike<number>, options?: DecaySlopeO
       }
     }
   }
-  const floor = n * Number.EPSILON * values[0];
+  const floor = precisionFloor(n, values[0]);
   const base = {
     from,
     to,
@@ -98,30 +99,7 @@ export function decaySlope(eigenvalues: ArrayLike<number>, options?: DecaySlopeO
       return { ...base, slope: null, intercept: null, r2: null, meaningful: false, reason };
     }
   }
-  const x: number[] = [];
-  const y: number[] = [];
-  for (let i = from; i <= to; i++) {
-    x.push(Math.log(i));
-    y.push(Math.log(values[i - 1]));
-  }
-  const { slope, intercept } = method === "lsq" ? new SimpleLinearRegression(x, y) : endpointLine(x, y);
-  return { ...base, slope, intercept, r2: rSquared(x, y, slope, intercept), meaningful: true };
-}
-
-/** The line through the first and last points. */
-function endpointLine(x: number[], y: number[]): { slope: number; intercept: number } {
-  const last = x.length - 1;
-  const slope = (y[last] - y[0]) / (x[last] - x[0]);
-  return { slope, intercept: y[0] - slope * x[0] };
-}
-
-function rSquared(x: number[], y: number[], slope: number, intercept: number): number {
-  const mean = y.reduce((s, v) => s + v, 0) / y.length;
-  let residual = 0;
-  let total = 0;
-  for (let i = 0; i < y.length; i++) {
-    residual += (y[i] - slope * x[i] - intercept) ** 2;
-    total += (y[i] - mean) ** 2;
-  }
-  return total === 0 ? 1 : 1 - residual / total;
+  const ranks = Int32Array.from({ length: to - from + 1 }, (_, k) => from + k);
+  const { slope, intercept, r2 } = logLogLine(ranks, values.subarray(from - 1, to), method);
+  return { ...base, slope, intercept, r2, meaningful: true };
 }

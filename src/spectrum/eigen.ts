@@ -14,6 +14,7 @@ import { circulantEigenvalues } from "./circulant";
 import { denseEigensystem, denseEigenvalues } from "./dense";
 import { topEigensystem } from "./lanczos";
 import {
+  descendingOrder,
   rangeExponent,
   scaleByPowerOfTwo,
   symmetricArray,
@@ -204,10 +205,6 @@ function resolve(
   const symmetryTolerance = opts.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE;
   checkNonNegative(who, "symmetryTolerance", symmetryTolerance);
   return { method, top: top ?? n, n, symmetryTolerance, opts };
-}
-
-function descendingOrder(values: Float64Array): Int32Array {
-  return Int32Array.from(values, (_, i) => i).sort((x, y) => values[y] - values[x]);
 }
 
 function sortDescending(values: Float64Array): Float64Array {

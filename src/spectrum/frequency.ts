@@ -15,6 +15,8 @@
  */
 import { circulantEigenvalues, type CirculantOptions } from "./circulant";
 import { checkFiniteList, type SymmetricInput } from "./symmetric";
+import { precisionFloor } from "../numeric";
+import { gaussLegendre, type QuadratureRule } from "../special/quadrature";
 import { describeValue } from "../validate";
 import { checkInteger, optionsObject } from "../validate";
 
@@ -136,7 +138,7 @@ export function circulantFrequencySpectrum(
   const eigenvalue = dft.slice(0, count);
   let scale = 0;
   for (const v of eigenvalue) scale = Math.max(scale, Math.abs(v));
-  const tolerance = n * EPS * scale;
+  const tolerance = precisionFloor(n, scale);
   return {
     frequency: Int32Array.from({ length: count }, (_, j) => j),
     eigenvalue,
@@ -197,7 +199,7 @@ function gradedPanels(uniform: number): Array<[number, number]> {
 function cosineMoments(
   f: (t: number) => number,
   panels: Array<[number, number]>,
-  rule: { nodes: Float64Array; weights: Float64Array },
+  rule: QuadratureRule,
   J: number,
 ): { moments: Float64Array; absIntegral: number } {
   const moments = new Float64Array(J + 1);
@@ -205,7 +207,8 @@ function cosineMoments(
   for (const [lo, hi] of panels) {
     const half = (hi - lo) / 2;
     const mid = (hi + lo) / 2;
-    for (let q = 0; q < rule.nodes.length; q++) {
+    // From the node nearest 1 down: the summation order the lab's coefficients were computed in.
+    for (let q = rule.nodes.length - 1; q >= 0; q--) {
       const t = mid + half * rule.nodes[q];
       const wf = (rule.weights[q] * half * f(t)) / Math.PI;
       absIntegral += Math.abs(wf);
@@ -226,40 +229,4 @@ function cosineMoments(
     }
   }
   return { moments, absIntegral };
-}
-
-const ruleCache = new Map<number, { nodes: Float64Array; weights: Float64Array }>();
-
-/**
- * Gauss-Legendre nodes and weights on [-1, 1]: Newton's method on P_m from the asymptotic guesses
- * cos(pi (i + 3/4) / (m + 1/2)), with P_m and P_m' from the three-term recurrence (Golub & Van Loan 8.5.4
- * give the equivalent Golub-Welsch route; Newton is simpler at these small orders).
- */
-function gaussLegendre(m: number): { nodes: Float64Array; weights: Float64Array } {
-  const cached = ruleCache.get(m);
-  if (cached) return cached;
-  const nodes = new Float64Array(m);
-  const weights = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    let x = Math.cos((Math.PI * (i + 0.75)) / (m + 0.5));
-    let dp = 0;
-    for (let iter = 0; iter < 100; iter++) {
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 2; k <= m; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      dp = (m * (x * p1 - p0)) / (x * x - 1);
-      const dx = p1 / dp;
-      x -= dx;
-      if (Math.abs(dx) <= 1e-16) break;
-    }
-    nodes[i] = x;
-    weights[i] = 2 / ((1 - x * x) * dp * dp);
-  }
-  const rule = { nodes, weights };
-  ruleCache.set(m, rule);
-  return rule;
 }

@@ -17,6 +17,7 @@ export {
   type KernelFamily,
 } from "./theory";
 export { fft } from "./fft";
+export { precisionFloor } from "../numeric";
 export type { SymmetricInput } from "./symmetric";
 export {
   rankByFrequency,

@@ -33,8 +33,9 @@
 import { gemm, mat, type Mat } from "../linalg/index";
 import { Rng } from "../random";
 import { denseEigensystem, ritzValuesAndTails } from "./dense";
+import { descendingOrder } from "./symmetric";
+import { precisionFloor } from "../numeric";
 
-const EPS = Number.EPSILON;
 const RELATIVE_TOLERANCE = 1e-11;
 /** A new vector whose norm falls below this fraction of its norm before orthogonalization is dependent. */
 const DEPENDENCE_THRESHOLD = 1e-12;
@@ -207,10 +208,11 @@ function mayHideCopies(
   n: number,
   scale: number,
 ): boolean {
+  const floor = precisionFloor(n, scale);
   let start = 0;
   for (let i = 1; i < k; i++) {
     const above = values[order[i - 1]];
-    const tol = RELATIVE_TOLERANCE * Math.abs(above) + n * EPS * scale;
+    const tol = RELATIVE_TOLERANCE * Math.abs(above) + floor;
     if (above - values[order[i]] <= CLUSTER_FACTOR * tol) continue;
     if (i - start >= directions) return true;
     start = i;
@@ -249,8 +251,9 @@ function ritzConverged(
     theta[i] = ritz.values[order[i]];
     r[i] = blockResidual(w, width, n, ritz.tails, order[i] * width);
   }
+  const floor = precisionFloor(n, scale);
   for (let i = 0; i < k; i++) {
-    const tol = RELATIVE_TOLERANCE * Math.abs(theta[i]) + n * EPS * scale;
+    const tol = RELATIVE_TOLERANCE * Math.abs(theta[i]) + floor;
     if (r[i] <= tol) continue;
     if (!quadratic) return false;
     let delta = Infinity;
@@ -297,11 +300,6 @@ function blockResidual(w: Float64Array, width: number, n: number, s: Float64Arra
     sum += v * v;
   }
   return Math.sqrt(sum);
-}
-
-function descendingOrder(values: Float64Array): Int32Array {
-  const order = Int32Array.from({ length: values.length }, (_, i) => i);
-  return order.sort((x, y) => values[y] - values[x]);
 }
 
 function dot(x: Float64Array, y: Float64Array, n: number): number {

@@ -14,10 +14,9 @@
 import { decaySlope, type DecaySlope, type SlopeMethod } from "./decay";
 import type { FrequencySpectrum } from "./frequency";
 import { checkFiniteList } from "./symmetric";
+import { precisionFloor } from "../numeric";
 import { describeValue } from "../validate";
 import { checkInteger, optionsObject } from "../validate";
-
-const EPS = Number.EPSILON;
 
 export interface RankedSpectrum {
   /** The resolved eigenvalues (|value| > tolerance), descending, each repeated by its multiplicity. */
@@ -258,7 +257,7 @@ export function precisionRank(eigenvalues: ArrayLike<number>, n: number = eigenv
   checkFiniteList(who, "eigenvalues", eigenvalues);
   if (eigenvalues.length === 0) throw new Error(`${who}: eigenvalues must not be empty`);
   checkInteger(who, "n", n, eigenvalues.length);
-  const floor = n * EPS * eigenvalues[0];
+  const floor = precisionFloor(n, eigenvalues[0]);
   for (let i = 0; i < eigenvalues.length; i++) if (!(eigenvalues[i] > floor)) return i + 1;
   return null;
 }

@@ -1,7 +1,8 @@
 /**
  * Input checks shared by the spectrum module: for the eigen solvers a square, finite, symmetric matrix,
  * copied into one row-major Float64Array (the layout every solver here works on, because typed-array loops
- * over contiguous rows are what V8 compiles into fast code); for the rest lists of finite numbers.
+ * over contiguous rows are what V8 compiles into fast code); for the rest lists of finite numbers. Also
+ * the helpers the solvers share: scaling into the safe range and the descending order of eigenvalues.
  */
 import { Matrix } from "ml-matrix";
 import { describeValue } from "../validate";
@@ -87,6 +88,11 @@ export function symmetricArray(
     }
   }
   return { n, a, maxAbs };
+}
+
+/** The indices 0..length - 1 of values, ordered by descending value. */
+export function descendingOrder(values: Float64Array): Int32Array {
+  return Int32Array.from(values, (_, i) => i).sort((x, y) => values[y] - values[x]);
 }
 
 /**

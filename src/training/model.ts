@@ -3,35 +3,11 @@
  * resolves each activation name, builds the architecture (layers.ts) and the network
  * (network.ts) in one of the three parameterizations, with errors that name the bad parameter.
  */
-import { cos, erf, identity, relu, reluPower, sin, type Activation } from "../activations";
+import { ACTIVATION_NAMES, activationByName, type Activation } from "../activations";
 import { mlp } from "../layers";
 import { Network, type Parameterization } from "../network";
 import type { Rng } from "../random";
 import { describeValue } from "../validate";
-
-/** Activation names mlpNetwork understands ("relu2", "relu3", ... are ReLU^k). */
-export const ACTIVATION_NAMES = ["relu", "sin", "cos", "erf", "identity", "relu2", "relu3"] as const;
-
-/** The activation called `name` (one of ACTIVATION_NAMES, or "reluK" for ReLU^K). */
-export function activationByName(name: string, who = "activationByName", param = "name"): Activation {
-  switch (name) {
-    case "relu":
-      return relu;
-    case "sin":
-      return sin;
-    case "cos":
-      return cos;
-    case "erf":
-      return erf;
-    case "identity":
-      return identity;
-  }
-  const power = typeof name === "string" ? /^relu([1-9])$/.exec(name) : null;
-  if (power) return reluPower(Number(power[1]));
-  throw new Error(
-    `${who}: ${param} must be one of ${ACTIVATION_NAMES.join(", ")} (or reluK for ReLU^K) or an Activation, got ${describeValue(name)}`,
-  );
-}
 
 export interface MlpNetworkOptions {
   /** One activation (name or Activation object) per hidden layer. */

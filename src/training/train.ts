@@ -14,7 +14,6 @@
  * does not.
  */
 import { batchTraceOf, type Network } from "../network";
-import { progress as startProgress, type Progress } from "../report/progress";
 import { checkInRange, checkInteger, checkPositive, describeValue } from "../validate";
 import { readDataset, readInputs, type TargetsLike } from "./data";
 import type { PointsInput } from "../kernels/points";
@@ -30,6 +29,13 @@ export interface AdamOptions {
   /** Default 1e-8. */
   epsilon?: number;
 }
+
+/**
+ * Starts a display of a loop of `total` steps named `label`, ticked after every update and done() at the
+ * end. The lab's progress printer (report/progress.ts, `lab.progress` in a notebook) is one; training
+ * only calls it, so it does not depend on how progress is shown.
+ */
+export type ProgressStart = (total: number, label: string) => { tick(count?: number): void; done(): void };
 
 export interface TrainOptions {
   /** Step budget: at most this many updates (an integer >= 0). */
@@ -56,10 +62,10 @@ export interface TrainOptions {
   /** Stop when the loss exceeds this factor times the initial loss (default 100) or is not finite. */
   divergenceFactor?: number;
   /**
-   * Progress display: true, false, a label, or "auto" (default: shown when the run is estimated to take
-   * over 3 s).
+   * Progress display: a function starting one for `steps` steps labelled "training" (e.g. `lab.progress`,
+   * or `(steps) => lab.progress(steps, "my label")`), or false / left out for none.
    */
-  progress?: boolean | string;
+  progress?: ProgressStart | false;
   /** Where warnings go; default console.warn. */
   warn?: (message: string) => void;
 }
@@ -172,6 +178,13 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   const evalN = evalX ? evalX.length / net.inputDim : 0;
   const toRecord = recordSteps(who, options.record, options.steps);
   const warn = options.warn ?? ((m: string) => console.warn(m));
+  const startProgress = options.progress ?? false;
+  if (startProgress !== false && typeof startProgress !== "function") {
+    throw new Error(
+      `${who}: progress must be false or a function (total, label) => { tick, done } such as lab.progress, ` +
+        `got ${describeValue(startProgress)}`,
+    );
+  }
   const eta = options.learningRate;
   const start = performance.now();
   const warnings: string[] = [];
@@ -202,15 +215,9 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   const records: TrainRecord[] = [];
   let stopReason: StopReason = "budget";
   let message = "";
-  let bar: Progress | null = null;
-  const label = typeof options.progress === "string" ? options.progress : "training";
-  const showProgress = options.progress ?? "auto";
-  if (showProgress === true || typeof showProgress === "string") {
-    if (options.steps >= 1) bar = startProgress(options.steps, label);
-  }
+  const bar = startProgress && options.steps >= 1 ? startProgress(options.steps, "training") : null;
   let initial = NaN;
   let t = 0;
-  const loopStart = performance.now();
   for (;;) {
     const trace = batchTraceOf(net, data.X, data.n);
     const last = t === options.steps;
@@ -262,13 +269,6 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
     }
     t++;
     if (bar) bar.tick();
-    else if (showProgress === "auto" && t === 5) {
-      const perStep = (performance.now() - loopStart) / 5;
-      if (perStep * options.steps > 3000) {
-        bar = startProgress(options.steps, label);
-        bar.tick(t);
-      }
-    }
   }
   // An early stop (target, divergence) leaves the display where it stopped; the message says why.
   if (bar && stopReason === "budget") bar.done();

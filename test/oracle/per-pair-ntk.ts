@@ -9,7 +9,7 @@ import { Matrix } from "ml-matrix";
 import { checkArchitecture, type Architecture } from "../../src/layers";
 import type { Activation } from "../../src/activations";
 import { MIN_NORMAL, scaledNorm } from "../../src/numeric";
-import { gaussHermite } from "../../src/kernels/quadrature";
+import { gaussHermite } from "../../src/special/quadrature";
 import { assembleRows, type RowFiller } from "../../src/kernels/assemble";
 import { checkKernelMemory, readPair, type Points, type PointsInput } from "../../src/kernels/points";
 import * as scalar from "./scalar-duals";

@@ -6,9 +6,9 @@
  * for any a, b >= 0 (seed 004 problem 1: general norms, not only unit vectors). Closed forms where they
  * exist; any other activation is integrated by 2-D Gauss-Hermite quadrature.
  */
-import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "../../src/kernels/arccos";
-import { erf as erfFunction, erfDerivative } from "../../src/kernels/erf";
-import { gaussHermite } from "../../src/kernels/quadrature";
+import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "../../src/special/arccos";
+import { erf as erfFunction, erfDerivative } from "../../src/special/erf";
+import { gaussHermite } from "../../src/special/quadrature";
 import { MIN_NORMAL } from "../../src/numeric";
 import { checkFunction, checkInteger, describeValue, requiredObject } from "../../src/validate";
 
