@@ -1,18 +1,214 @@
 /**
- * ntk-lab's public API: everything a notebook or a user imports, re-exported flat.
+ * ntk-lab's public API: everything a notebook or a user imports, listed by name (d3's flat explicit
+ * index). The table in README.md ("Kernels and layers") says what the kernel factories and layers take.
  */
-export * from "./random";
-export * from "./inputs";
-export * from "./kernels/index";
-export * from "./report/index";
-export * from "./spectrum/index";
-export * from "./regression/index";
-export * from "./linalg/index";
-export * from "./training/index";
-export * from "./optimize";
-export * from "./targets";
-export * from "./fourier";
-export * from "./spectral-bias";
+// seeded random numbers
+export { Rng, rngFrom, type RandomSource } from "./random";
+// input points
+export { circleAngles, circlePoints, segmentPoints, spherePoints } from "./inputs";
+// activations, layers, kernels and the finite network
+export {
+  ACTIVATION_NAMES,
+  DEFAULT_QUADRATURE_POINTS,
+  MATERN_MAX_NU,
+  Network,
+  activation,
+  activationByName,
+  besselK,
+  checkReferenceValues,
+  cos,
+  dense,
+  describeArchitecture,
+  dualAt,
+  empiricalKernel,
+  empiricalNtk,
+  erf,
+  erfFunction,
+  extendedLaplace,
+  extendedLaplaceKernel,
+  gammaExponential,
+  gammaExponentialKernel,
+  gaussHermite,
+  gaussLegendre,
+  gaussian,
+  gaussianKernel,
+  identity,
+  laplace,
+  laplaceKernel,
+  logLogSlope,
+  matern,
+  maternCorrelation,
+  maternExpectedDecay,
+  maternKernel,
+  mlp,
+  monteCarloKernel,
+  monteCarloNngp,
+  monteCarloNngpWithError,
+  monteCarloNtk,
+  monteCarloNtkWithError,
+  network,
+  networkKernel,
+  nngp,
+  ntk,
+  outputBlock,
+  quadratureDual,
+  referenceKernel,
+  relativeError,
+  relu,
+  reluPower,
+  rootMeanSquare,
+  serial,
+  sin,
+  type Activation,
+  type Architecture,
+  type DenseLayer,
+  type DenseOptions,
+  type Dual,
+  type DualArrays,
+  type ErrorNorm,
+  type ExtendedLaplaceOptions,
+  type GammaExponentialOptions,
+  type Kernel,
+  type Layer,
+  type LogLogFit,
+  type MaternDecay,
+  type MaternOptions,
+  type MlpOptions,
+  type MonteCarloKernel,
+  type MonteCarloKernelOptions,
+  type MonteCarloOptions,
+  type MonteCarloResult,
+  type NamedOptions,
+  type NetworkKernelOptions,
+  type NetworkOptions,
+  type Parameterization,
+  type PointsInput,
+  type QuadratureRule,
+  type ReferenceCheck,
+  type ReferenceKernel,
+  type ReferenceKind,
+  type ReferencePair,
+  type SigmaOptions,
+} from "./kernels/index";
+// notebooks: figures, tables, progress, files
+export {
+  composeFigure,
+  formatCell,
+  inKernel,
+  progress,
+  projectRoot,
+  rasterize,
+  startNotebook,
+  tableCsv,
+  tableHtml,
+  writeFileAtomic,
+  type FigureText,
+  type Notebook,
+  type Progress,
+} from "./report/index";
+// spectra, eigen-decay fits and their theory
+export {
+  aliasedEigenvalues,
+  aliasedEigenvaluesWithTail,
+  circleProfile,
+  circulantFrequencySpectrum,
+  circulantSpectrum,
+  decaySlope,
+  eigenvalues,
+  eigh,
+  expectedDecay,
+  fft,
+  frequencySpectrum,
+  localExponent,
+  mercerRanks,
+  precisionFloor,
+  precisionRank,
+  rankByFrequency,
+  rankSlopeFromFrequencyExponent,
+  rankedDecaySlope,
+  slopeRows,
+  type AliasTail,
+  type AliasTailOptions,
+  type CirculantFrequencySpectrum,
+  type CirculantOptions,
+  type DecaySlope,
+  type DecaySlopeOptions,
+  type EigenMethod,
+  type EigenOptions,
+  type Eigensystem,
+  type ExpectedDecay,
+  type FrequencySpectrum,
+  type FrequencySpectrumOptions,
+  type KernelFamily,
+  type RankOptions,
+  type RankedSpectrum,
+  type SlopeMethod,
+  type SlopeRow,
+  type SymmetricInput,
+} from "./spectrum/index";
+// kernel regression, Gaussian processes, gradient-descent dynamics
+export {
+  gaussianProcessPosterior,
+  gradientDescentDynamics,
+  kernelRegression,
+  type DynamicsOptions,
+  type GaussianProcessPosterior,
+  type KernelDynamics,
+  type KernelRegression,
+  type KernelRegressionOptions,
+  type RegressionMode,
+} from "./regression/index";
+// matrix products
+export {
+  gemm,
+  gemmBackend,
+  gemmReady,
+  gemmReference,
+  mat,
+  setGemmBackend,
+  type GemmOptions,
+  type Mat,
+} from "./linalg/index";
+// training finite networks
+export {
+  lossAndGradient,
+  mlpNetwork,
+  mseLoss,
+  stableLearningRate,
+  train,
+  type AdamOptions,
+  type BatchTrace,
+  type LossAndGradient,
+  type MlpNetworkOptions,
+  type ProgressStart,
+  type StabilityBound,
+  type StopReason,
+  type TargetsLike,
+  type TrainOptions,
+  type TrainRecord,
+  type TrainResult,
+} from "./training/index";
+// scalar minimization
+export {
+  DEFAULT_RELATIVE_TOLERANCE,
+  bracketMinimum,
+  brentMinimize,
+  goldenSectionMinimize,
+  minimizeScalar,
+  type Bracket,
+  type BracketOptions,
+  type MinimizeMethod,
+  type MinimizeOptions,
+  type MinimizeResult,
+  type MinimizeScalarOptions,
+} from "./optimize";
+// target functions
+export { multiSine, periodicGrid, squareWaveSeries, type SineSeries } from "./targets";
+// Fourier components of predictions
+export { fourierComponents, type FourierComponents } from "./fourier";
+// spectral bias: errors per frequency, steps to learn
+export { componentErrors, logSpacedSteps, stepsToLearn, type StepsToLearnOptions } from "./spectral-bias";
+// memory budget
 export { checkMemory, memoryBudget, type MemoryBudget } from "./memory";
 
 /**
