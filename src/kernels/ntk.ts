@@ -73,7 +73,7 @@ function dualArrays(size: number): DualArrays {
 const DEFAULT_PROBES = gaussHermite(DEFAULT_QUADRATURE_POINTS).nodes;
 
 /** Per-layer scales for a message: "= 2 in every layer" or the list (its first 6 entries and a count). */
-function perLayerText(values: Float64Array): string {
+export function perLayerText(values: Float64Array): string {
   if (values.every((v) => v === values[0])) return `= ${values[0]} in every layer`;
   const shown = Array.from(values.subarray(0, 6)).join(", ");
   return `= [${shown}${values.length > 6 ? `, ... (${values.length} values)` : ""}]`;
@@ -84,7 +84,7 @@ function perLayerText(values: Float64Array): string {
  * activation's fault (named with the first input where fn or derivative fails, if one is found);
  * Infinity is a kernel beyond float64 at that depth.
  */
-function layerFault(
+export function layerFault(
   who: string,
   arch: Architecture,
   l: number,

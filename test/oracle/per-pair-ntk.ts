@@ -7,32 +7,28 @@
  */
 import { Matrix } from "ml-matrix";
 import { checkArchitecture, type Architecture } from "../../src/layers";
-import type { Activation } from "../../src/activations";
 import { MIN_NORMAL, scaledNorm } from "../../src/numeric";
-import { gaussHermite } from "../../src/special/quadrature";
 import { assembleRows, type RowFiller } from "../../src/kernels/assemble";
 import { checkKernelMemory, readPair, type Points, type PointsInput } from "../../src/kernels/points";
+import { DEFAULT_QUADRATURE_POINTS, rootOfProduct, type Activation } from "../../src/activations";
+import { layerFault, perLayerText, type Output } from "../../src/kernels/ntk";
 import * as scalar from "./scalar-duals";
 
-const { DEFAULT_QUADRATURE_POINTS, nonFiniteAt, rootOfProduct, valuesOnlyDual } = scalar;
 type Dual = scalar.Dual;
 
 /** The scalar dual of one of the lab's activations, found by name. */
 function scalarDual(act: Activation): Dual {
-  const known: Record<string, scalar.Activation> = {
-    relu: scalar.relu,
-    sin: scalar.sin,
-    cos: scalar.cos,
-    erf: scalar.erf,
-    identity: scalar.identity,
+  const known: Record<string, Dual> = {
+    relu: scalar.reluPowerDual(1),
+    sin: scalar.sinDual,
+    cos: scalar.cosDual,
+    erf: scalar.erfDual,
+    identity: scalar.identityDual,
   };
   const power = /^relu\^(\d+)$/.exec(act.name);
-  if (power) return scalar.reluPower(Number(power[1])).dual;
-  return known[act.name]?.dual ?? scalar.quadratureDual(act.fn, act.derivative, DEFAULT_QUADRATURE_POINTS);
+  if (power) return scalar.reluPowerDual(Number(power[1]));
+  return known[act.name] ?? scalar.quadratureDual(act.fn, act.derivative, DEFAULT_QUADRATURE_POINTS);
 }
-
-/** Which kernel of the recursion to return. */
-export type Output = "ntk" | "nngp";
 
 /**
  * The per-point quantities of the recursion for one set of points: the augmented input x -> (ws_1 x, bs_1)
@@ -44,45 +40,6 @@ interface Prepared {
   readonly norm: Float64Array;
   readonly variance: Float64Array[];
   readonly secondMoment: Float64Array[];
-}
-
-/** Where a layer that turned NaN looks for the input its activation fails at (times its standard deviations). */
-const DEFAULT_PROBES = gaussHermite(DEFAULT_QUADRATURE_POINTS).nodes;
-
-/** Per-layer scales for a message: "= 2 in every layer" or the list (its first 6 entries and a count). */
-function perLayerText(values: Float64Array): string {
-  if (values.every((v) => v === values[0])) return `= ${values[0]} in every layer`;
-  const shown = Array.from(values.subarray(0, 6)).join(", ");
-  return `= [${shown}${values.length > 6 ? `, ... (${values.length} values)` : ""}]`;
-}
-
-/**
- * The Error for a layer whose dual gave a value that is not finite: NaN from finite variances is the
- * activation's fault (named with the first input where fn or derivative fails, if one is found);
- * Infinity is a kernel beyond float64 at that depth.
- */
-function layerFault(
-  who: string,
-  arch: Architecture,
-  l: number,
-  a: number,
-  b: number,
-  c: number,
-  out: Float64Array,
-  where: string,
-  norm: number,
-): Error {
-  const act = arch.activations[l];
-  const L = arch.activations.length;
-  if (Number.isNaN(out[0]) || Number.isNaN(out[1])) {
-    const fault = nonFiniteAt(act, DEFAULT_PROBES, [Math.sqrt(a), Math.sqrt(b)]);
-    return new Error(
-      `${who}: activation ${act.name} (layer ${l + 1} of ${L}) gave E[s(u) s(v)] = ${out[0]}, E[s'(u) s'(v)] = ${out[1]} at variances ${a}, ${b} and covariance ${c}${fault ? `: ${fault}` : ""}`,
-    );
-  }
-  return new Error(
-    `${who}: the kernel overflows float64 at layer ${l + 1} of depth ${L} (activation ${act.name}, weightStd ${perLayerText(arch.weightStd)}, biasStd ${perLayerText(arch.biasStd)}, ${where} with |(weightStd[0] x, biasStd[0])| = ${norm}); the depth, weightStd or |x| must be lower`,
-  );
 }
 
 function prepare(who: string, name: string, arch: Architecture, p: Points): Prepared {
@@ -149,7 +106,7 @@ function rowFiller(
   const L = arch.activations.length;
   const acts = arch.activations;
   const duals: Dual[] = acts.map(scalarDual);
-  const lastDual = valuesOnlyDual(duals[L - 1]);
+  const lastDual = scalar.valuesOnlyDual(duals[L - 1]);
   const alphas = new Float64Array(L);
   const betas = new Float64Array(L);
   for (let l = 0; l < L; l++) {

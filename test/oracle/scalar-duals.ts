@@ -1,37 +1,14 @@
 /**
- * Activations, all built on one template (after neural-tangents' stax): a function, its derivative and
- * its dual. The dual of s at a 2x2 covariance [[a, c], [c, b]] gives the two Gaussian expectations the
- * NTK recursion needs (Arora et al. 2019, as in seed 003),
- *   E[s(u) s(v)] and E[s'(u) s'(v)],  (u, v) ~ N(0, [[a, c], [c, b]]),
- * for any a, b >= 0 (seed 004 problem 1: general norms, not only unit vectors). Closed forms where they
- * exist; any other activation is integrated by 2-D Gauss-Hermite quadrature.
+ * The scalar duals of the lab's activations as they were before duals became passes over arrays: one
+ * covariance (a, b, c, g, h) at a time into out = [E s(u)s(v), E s'(u)s'(v), gap, cogap]. Together with
+ * per-pair-ntk.ts they are the oracle the layer engine (src/kernels/ntk.ts) is checked against bit for bit;
+ * the array duals of src/activations.ts must do the same operations in the same order.
  */
+import { rootOfProduct } from "../../src/activations";
 import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "../../src/special/arccos";
-import { erf as erfFunction, erfDerivative } from "../../src/special/erf";
 import { gaussHermite } from "../../src/special/quadrature";
-import { MIN_NORMAL } from "../../src/numeric";
-import { checkFunction, checkInteger, describeValue, requiredObject } from "../../src/validate";
 
-/**
- * The dual of an activation. Besides (a, b, c) it receives g = sqrt(ab) - c and h = sqrt(ab) + c, each
- * computed to full relative precision by the caller (their product is ab - c^2, and they fix the angle
- * theta = 2 atan2(sqrt g, sqrt h) near 0 and pi, where c / sqrt(ab) has lost the digits). It writes
- *   out[0] = E[s(u) s(v)],  out[1] = E[s'(u) s'(v)],
- *   out[2] = sqrt(E[s(u)^2] E[s(v)^2]) - out[0],  out[3] = sqrt(E[s(u)^2] E[s(v)^2]) + out[0]
- * where out[2] and out[3] are the same two quantities one layer up; a dual that cannot give them more
- * accurately than that subtraction writes NaN there and the caller subtracts.
- * Writing into a caller's array keeps kernel-matrix loops free of per-entry allocation.
- */
 export type Dual = (a: number, b: number, c: number, g: number, h: number, out: Float64Array) => void;
-
-export interface Activation {
-  readonly name: string;
-  readonly fn: (z: number) => number;
-  readonly derivative: (z: number) => number;
-  readonly dual: Dual;
-  /** c_s = 1 / E[s(z)^2], z ~ N(0, 1): the normalization that keeps the layer variances at 1. */
-  readonly scale: number;
-}
 
 /**
  * Cheaper versions of some duals for the network's last hidden layer, whose gaps out[2], out[3] the
@@ -46,118 +23,8 @@ export function valuesOnlyDual(dual: Dual): Dual {
   return valuesOnlyDuals.get(dual) ?? dual;
 }
 
-/**
- * sqrt(a b) for a, b >= 0 without overflow or underflow of the product: sqrt(1e300 * 1e300) is Infinity
- * and sqrt(1e-300 * 1e-300) is 0, where sqrt(a) sqrt(b) is right. Where a b is a normal number it is
- * exactly Math.sqrt(a * b), so ordinary inputs keep their bits.
- */
-export function rootOfProduct(a: number, b: number): number {
-  const p = a * b;
-  return p >= MIN_NORMAL && p < Infinity ? Math.sqrt(p) : Math.sqrt(a) * Math.sqrt(b);
-}
-
-/** Number of Gauss-Hermite nodes per dimension for activations without a closed-form dual. */
-export const DEFAULT_QUADRATURE_POINTS = 64;
-
-/**
- * An activation from its function and derivative. Without a dual, the dual is 2-D Gauss-Hermite
- * quadrature with quadraturePoints^2 nodes: exponentially accurate for smooth activations, only
- * algebraically for kinks (use the closed forms below for the ReLU family).
- */
-export function activation(spec: {
-  name: string;
-  fn: (z: number) => number;
-  derivative: (z: number) => number;
-  dual?: Dual;
-  quadraturePoints?: number;
-}): Activation {
-  const who = "activation";
-  requiredObject(who, "spec", spec, "{ name, fn, derivative, dual?, quadraturePoints? }");
-  if (typeof spec.name !== "string" || spec.name.length === 0) {
-    throw new Error(`${who}: name must be a non-empty string, got ${describeValue(spec.name)}`);
-  }
-  checkScalarFunctions(`${who} ${spec.name}`, spec.fn, spec.derivative);
-  if (spec.dual !== undefined) checkFunction(who, "dual", spec.dual, "a Dual (a, b, c, g, h, out) => void");
-  const points = spec.quadraturePoints ?? DEFAULT_QUADRATURE_POINTS;
-  checkInteger(who, "quadraturePoints", points, 1);
-  const dual = spec.dual ?? gaussHermiteDual(spec.fn, spec.derivative, points);
-  const out = new Float64Array(4);
-  dual(1, 1, 1, 0, 2, out);
-  if (!(out[0] > 0 && Number.isFinite(out[0]))) {
-    throw new Error(
-      `activation ${spec.name}: E[s(z)^2] must be finite and > 0 for the c_s normalization, got ${out[0]}`,
-    );
-  }
-  if (!Number.isFinite(out[1])) {
-    throw new Error(
-      `activation ${spec.name}: E[s'(z)^2] (the dual's out[1] at unit variance) must be finite, got ${out[1]}`,
-    );
-  }
-  return Object.freeze({
-    name: spec.name,
-    fn: spec.fn,
-    derivative: spec.derivative,
-    dual,
-    scale: 1 / out[0],
-  });
-}
-
-/** Where activation() tries fn and derivative: the Gauss-Hermite nodes of N(0, 1) (|z| up to 14.9). */
-const PROBES = gaussHermite(DEFAULT_QUADRATURE_POINTS).nodes;
-
-/**
- * The first z = scale * probes[k] where fn or derivative is not finite, as "derivative(z) = NaN", or null.
- * For messages: activation() tries the unit-variance nodes, and a kernel whose layer turned NaN tries
- * the nodes at that layer's standard deviations.
- */
-export function nonFiniteAt(
-  act: Pick<Activation, "fn" | "derivative">,
-  probes: ArrayLike<number>,
-  scales: readonly number[] = [1],
-): string | null {
-  for (const scale of scales) {
-    for (let k = 0; k < probes.length; k++) {
-      const z = scale * probes[k];
-      for (const key of ["fn", "derivative"] as const) {
-        const v = act[key](z);
-        if (!Number.isFinite(v)) return `${key}(${z}) must be finite, got ${v}`;
-      }
-    }
-  }
-  return null;
-}
-
-/**
- * 2-D Gauss-Hermite dual: u = sqrt(a) z1, v = (c / sqrt(a)) z1 + sqrt((ab - c^2) / a) z2 with z1, z2
- * independent N(0, 1), and ab - c^2 = g h without cancellation.
- */
+/** 2-D Gauss-Hermite dual: u = sqrt(a) z1, v = (c / sqrt(a)) z1 + sqrt((ab - c^2) / a) z2. */
 export function quadratureDual(
-  fn: (z: number) => number,
-  derivative: (z: number) => number,
-  points: number,
-): Dual {
-  checkScalarFunctions("quadratureDual", fn, derivative);
-  checkInteger("quadratureDual", "points", points, 1);
-  return gaussHermiteDual(fn, derivative, points);
-}
-
-/**
- * fn and derivative must be functions, finite at the Gauss-Hermite nodes of N(0, 1) where the dual
- * integrates them (a NaN there would make every kernel entry NaN).
- */
-function checkScalarFunctions(
-  who: string,
-  fn: (z: number) => number,
-  derivative: (z: number) => number,
-): void {
-  checkFunction(who, "fn", fn, "a function of one number");
-  checkFunction(who, "derivative", derivative, "a function of one number");
-  const fault = nonFiniteAt({ fn, derivative }, PROBES);
-  if (fault) throw new Error(`${who}: ${fault}`);
-}
-
-/** quadratureDual for checked arguments. */
-function gaussHermiteDual(
   fn: (z: number) => number,
   derivative: (z: number) => number,
   points: number,
@@ -189,7 +56,6 @@ function gaussHermiteDual(
   };
 }
 
-/** The largest k of reluPower: (2k - 1)!! = 2 E[max(0, z)^(2k)] is finite in float64 up to k = 150 (3.8e306). */
 export const RELU_POWER_MAX_K = 150;
 
 /**
@@ -200,12 +66,7 @@ export const RELU_POWER_MAX_K = 150;
  * problem 1). A zero input variance (a = 0 or b = 0) has the limit E[s(u)s(v)] = 0; the derivative
  * term then takes theta = pi/2, a value that only ever multiplies a factor that is zero there.
  */
-export function reluPower(k: number): Activation {
-  if (!(Number.isInteger(k) && k >= 1 && k <= RELU_POWER_MAX_K)) {
-    throw new Error(
-      `reluPower: k must be an integer in [1, ${RELU_POWER_MAX_K}], got ${k} (past k = ${RELU_POWER_MAX_K}, E[max(0, z)^(2k)] = (2k - 1)!!/2 exceeds float64)`,
-    );
-  }
+export function reluPowerDual(k: number): Dual {
   const norm = 1 / (2 * Math.PI);
   const fullJ = Math.PI * doubleFactorialOdd(k);
   // The last pair's theta, pi - theta, cos theta, sin theta and J_k(theta), which the full dual reuses.
@@ -262,16 +123,8 @@ export function reluPower(k: number): Activation {
     out[3] = rk * norm * (fullJ + pair[4]);
   };
   valuesOnlyDuals.set(dual, values);
-  return activation({
-    name: k === 1 ? "relu" : `relu^${k}`,
-    fn: k === 1 ? (z) => (z > 0 ? z : 0) : (z) => (z > 0 ? Math.pow(z, k) : 0),
-    derivative: k === 1 ? (z) => (z > 0 ? 1 : 0) : (z) => (z > 0 ? k * Math.pow(z, k - 1) : 0),
-    dual,
-  });
+  return dual;
 }
-
-/** max(0, z): reluPower(1); c_s = 2, the sqrt(2) of seed 004. */
-export const relu: Activation = reluPower(1);
 
 /**
  * sin z (sign = 1) or cos z (sign = -1). With E[cos(u -+ v)] = e^{-(a + b -+ 2c)/2}:
@@ -285,7 +138,7 @@ export const relu: Activation = reluPower(1);
  *   f(a) f(b) - f(m)^2 = sinh((a+b)/2 + m) sinh((sqrt a - sqrt b)^2 / 2) -+ sinh^2((a - b)/2)
  * (minus for sinh, plus for cosh) is small to second order in a - b and computed without cancellation.
  */
-function sineOrCosine(name: string, sign: 1 | -1): Activation {
+function sineOrCosineDual(sign: 1 | -1): Dual {
   const f = sign === 1 ? Math.sinh : Math.cosh;
   const fPrime = sign === 1 ? Math.cosh : Math.sinh;
   // Past this half-trace s = (a + b)/2, e^{-s} underflows or sinh c overflows (their product is finite):
@@ -330,47 +183,32 @@ function sineOrCosine(name: string, sign: 1 | -1): Activation {
     out[0] = damp * f(c);
     out[1] = damp * fPrime(c);
   });
-  return activation({
-    name,
-    fn: sign === 1 ? Math.sin : Math.cos,
-    derivative: sign === 1 ? Math.cos : (z) => -Math.sin(z),
-    dual,
-  });
+  return dual;
 }
 
 /** sin z; c_s = 2 / (1 - e^{-2}). */
-export const sin: Activation = sineOrCosine("sin", 1);
+export const sinDual: Dual = sineOrCosineDual(1);
 /** cos z; c_s = 2 / (1 + e^{-2}). */
-export const cos: Activation = sineOrCosine("cos", -1);
+export const cosDual: Dual = sineOrCosineDual(-1);
 
 /**
  * erf z. Williams (1997): E[erf(u) erf(v)] = (2/pi) asin(2c / sqrt((1 + 2a)(1 + 2b))); the derivative
  * (2/sqrt(pi)) e^{-z^2} gives E = (4/pi) / sqrt(det(I + 2 Lambda)) = (4/pi) / sqrt(1 + 2a + 2b + 4(ab - c^2)),
  * with ab - c^2 = g h. c_s = 1 / ((2/pi) asin(2/3)).
  */
-export const erf: Activation = activation({
-  name: "erf",
-  fn: erfFunction,
-  derivative: erfDerivative,
-  dual: (a, b, c, g, h, out) => {
-    // The ratio is < 1 in exact arithmetic; rounding may reach 1 + eps for huge variances.
-    out[0] =
-      (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, (2 * c) / rootOfProduct(1 + 2 * a, 1 + 2 * b))));
-    out[1] = 4 / Math.PI / Math.sqrt(1 + 2 * a + 2 * b + 4 * g * h);
-    out[2] = NaN;
-    out[3] = NaN;
-  },
-});
+export const erfDual: Dual = (a, b, c, g, h, out) => {
+  // The ratio is < 1 in exact arithmetic; rounding may reach 1 + eps for huge variances.
+  out[0] =
+    (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, (2 * c) / rootOfProduct(1 + 2 * a, 1 + 2 * b))));
+  out[1] = 4 / Math.PI / Math.sqrt(1 + 2 * a + 2 * b + 4 * g * h);
+  out[2] = NaN;
+  out[3] = NaN;
+};
 
 /** z: the dual is the covariance itself, passed through exactly (a linear layer). c_s = 1. */
-export const identity: Activation = activation({
-  name: "identity",
-  fn: (z) => z,
-  derivative: () => 1,
-  dual: (_a, _b, c, g, h, out) => {
-    out[0] = c;
-    out[1] = 1;
-    out[2] = g;
-    out[3] = h;
-  },
-});
+export const identityDual: Dual = (_a, _b, c, g, h, out) => {
+  out[0] = c;
+  out[1] = 1;
+  out[2] = g;
+  out[3] = h;
+};
