@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { circlePoints } from "../src/inputs";
-import { laplaceKernel, mlp, monteCarloNtk, ntk, relu, sin } from "../src/kernels";
+import { erf, laplaceKernel, mlp, monteCarloNtk, ntk, relu, sin } from "../src/kernels";
 
 interface Case {
   name: string;
@@ -22,6 +22,21 @@ interface Case {
 function points(n: number) {
   return circlePoints(n, { random: true, seed: 1 });
 }
+
+const numpyErfNtk = `
+def erf_ntk(X, L):
+    cs = 1 / ((2 / np.pi) * np.arcsin(2 / 3))
+    S = X @ X.T
+    T = S.copy()
+    for _ in range(L):
+        q = 1 + 2 * np.diag(S)
+        Q = np.outer(q, q)
+        Sn = cs * (2 / np.pi) * np.arcsin(np.clip(2 * S / np.sqrt(Q), -1, 1))
+        Sd = cs * (4 / np.pi) / np.sqrt(Q - 4 * S * S)
+        T = T * Sd + Sn
+        S = Sn
+    return T
+`;
 
 const numpyReluNtk = `
 def relu_ntk(X, L):
@@ -48,6 +63,12 @@ const cases: Case[] = [
     n: 2000,
     run: () => ntk(mlp([relu, relu, relu]), points(2000)),
     numpy: "relu_ntk(X, 3)",
+  },
+  {
+    name: "erf NTK, L=3, n=2000",
+    n: 2000,
+    run: () => ntk(mlp([erf, erf, erf]), points(2000)),
+    numpy: "erf_ntk(X, 3)",
   },
   {
     name: "sin NTK, L=1, n=2000",
@@ -88,6 +109,7 @@ import numpy as np
 rng = np.random.default_rng(1)
 cs = 2 / (1 - np.exp(-2))
 ${numpyReluNtk}
+${numpyErfNtk}
 def points(n):
     t = rng.uniform(0, 2 * np.pi, n)
     return np.stack([np.cos(t), np.sin(t)], 1)
