@@ -457,7 +457,7 @@ export function identical(results: FileResult[]): boolean {
   return results.every((r) => !r.onlyIn && r.differing.length === 0 && r.text.length === 0);
 }
 
-const LISTED = 20;
+const LISTED = Number(process.env.DIFF_RUNS_LISTED ?? 20);
 
 function maxRelative(changes: NumberChange[]): string {
   return Math.max(...changes.map((c) => c.relative)).toExponential(2);
