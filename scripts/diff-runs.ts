@@ -457,7 +457,18 @@ export function identical(results: FileResult[]): boolean {
   return results.every((r) => !r.onlyIn && r.differing.length === 0 && r.text.length === 0);
 }
 
-const LISTED = Number(process.env.DIFF_RUNS_LISTED ?? 20);
+/** How many changes per file are listed: DIFF_RUNS_LISTED, a whole number or "all" (default 20). */
+const LISTED = listedCount(process.env.DIFF_RUNS_LISTED);
+
+function listedCount(value: string | undefined): number {
+  if (value === undefined || value === "") return 20;
+  if (value === "all") return Infinity;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0) {
+    throw new Error(`diff-runs: DIFF_RUNS_LISTED must be a whole number >= 0 or "all", got ${JSON.stringify(value)}`);
+  }
+  return count;
+}
 
 function maxRelative(changes: NumberChange[]): string {
   return Math.max(...changes.map((c) => c.relative)).toExponential(2);

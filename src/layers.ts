@@ -16,7 +16,7 @@
  * dense layer after it scales them by weightStd^2 c_s, adds biasStd^2 to c (and to the gaps by a
  * cancellation-free formula) and updates Theta = c + weightStd^2 c_s E[s' s'] Theta.
  *
- * A convolution is the same state over pairs of positions (p, p') of two images, and its layers are
+ * Not built yet, but designed for: a convolution is the same state over pairs of positions (p, p') of two images, and its layers are
  * passes of the same kind. A 3x3 convolution averages a covariance over a patch: c'(p, p') =
  * mean_k c(p + k, p' + k), and a'(p) = mean_k a(p + k) for the variances. Its gap keeps its digits as a sum
  * of non-negative terms:
@@ -29,7 +29,7 @@
  * c and Theta over position pairs; the gaps are not needed after the last layer).
  */
 import type { Activation } from "./activations";
-import { checkInRange, describeValue, optionsObject } from "./validate";
+import { checkInRange, checkOptionKeys, describeValue, optionsObject } from "./validate";
 
 /** A fully connected layer: the affine map W x + b with weights N(0, weightStd^2) and biases N(0, biasStd^2). */
 export interface DenseLayer {
@@ -51,6 +51,7 @@ export interface DenseOptions {
 /** A dense layer (see DenseLayer); defaults weightStd 1, biasStd 0. */
 export function dense(options: DenseOptions = {}): DenseLayer {
   const opts = optionsObject("dense", options);
+  checkOptionKeys("dense", opts, ["weightStd", "biasStd"]);
   const weightStd = opts.weightStd ?? 1;
   const biasStd = opts.biasStd ?? 0;
   for (const [name, v] of [

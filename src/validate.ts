@@ -125,3 +125,15 @@ export function checkFunction(who: string, name: string, value: unknown, what: s
     throw new Error(`${who}: ${name} must be ${what}, got ${describeValue(value)}`);
   }
 }
+
+/**
+ * Refuses an option the function does not know (a misspelt `sigm` or `weightstd` would otherwise leave its
+ * default in place without a word), naming the key and the allowed ones.
+ */
+export function checkOptionKeys(who: string, options: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new Error(`${who}: options has no ${JSON.stringify(key)}; allowed are ${allowed.join(", ")}`);
+    }
+  }
+}

@@ -12,7 +12,7 @@ import {
   sin,
   type Activation,
 } from "../src/activations";
-import { gaussLegendre } from "../src/special/quadrature";
+import { gaussHermite, gaussLegendre } from "../src/special/quadrature";
 import { mlp } from "../src/layers";
 import { ntk } from "../src/kernels/ntk";
 import { circlePoints } from "../src/inputs";
@@ -235,4 +235,16 @@ test("sin and cos duals stay finite for very wide Gaussians, where e^{-s} underf
     [1, 0.5, -0.2],
   ]);
   assert.ok(K.to1DArray().every(Number.isFinite));
+});
+
+test("a caller that scales a quadrature rule in place changes no later rule and no activation", () => {
+  const tanh = activation({ name: "tanh", fn: Math.tanh, derivative: (z) => 1 - Math.tanh(z) ** 2 });
+  const before = dualAt(tanh.dual, 1, 1, 0.5, 0.5, 1.5);
+  const rule = gaussHermite(64);
+  rule.nodes.forEach((_, k) => (rule.nodes[k] *= 2));
+  const legendre = gaussLegendre(24);
+  legendre.weights.fill(0);
+  assert.deepEqual(dualAt(tanh.dual, 1, 1, 0.5, 0.5, 1.5), before);
+  assert.notEqual(gaussHermite(64).nodes[63], rule.nodes[63]);
+  assert.ok(gaussLegendre(24).weights.every((w) => w > 0));
 });

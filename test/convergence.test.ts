@@ -163,3 +163,8 @@ test("rootMeanSquare is right for values near the float64 limits (the squares wo
   }
   assert.equal(rootMeanSquare([0, 0]), 0);
 });
+
+test("relativeError scales where the ratio of finite squares overflows", () => {
+  const r = relativeError([1e150], [1e-150]);
+  assert.ok(Math.abs(r / 1e300 - 1) < 4 * Number.EPSILON, `relativeError([1e150], [1e-150]) = ${r}`);
+});

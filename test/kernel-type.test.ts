@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Matrix } from "ml-matrix";
 import { erf, relu, sin } from "../src/activations";
-import { mlp } from "../src/layers";
+import { dense, mlp } from "../src/layers";
 import { network } from "../src/network";
 import { circlePoints, spherePoints } from "../src/inputs";
 import { nngp, ntk } from "../src/kernels/ntk";
@@ -112,7 +112,7 @@ describe("every Kernel", () => {
     assert.throws(() => networkKernel({} as never), /networkKernel: arch must be an Architecture/);
     assert.throws(
       () => networkKernel(arch, { get: "cov" as never }),
-      /networkKernel: get must be "ntk" or "nngp", got cov/,
+      /networkKernel: get must be "ntk" or "nngp", got "cov"/,
     );
     assert.throws(() => networkKernel(arch, { name: "" }), /networkKernel: name must be a non-empty string/);
     assert.throws(
@@ -125,7 +125,7 @@ describe("every Kernel", () => {
     );
     assert.throws(
       () => monteCarloKernel(arch, { samples: 4, seed: 1, method: "fast" as never }),
-      /monteCarloKernel: method must be "features" or "entrywise", got fast/,
+      /monteCarloKernel: method must be "features" or "entrywise", got "fast"/,
     );
     assert.throws(() => empiricalKernel({} as never), /empiricalKernel: /);
     assert.throws(() => laplace({ sigma: 0 }), /laplace: sigma must be .*got 0/);
@@ -139,6 +139,49 @@ describe("every Kernel", () => {
       /extendedLaplace: beta must lie in \[0, Infinity\), got -1/,
     );
     assert.throws(() => matern({ nu: -1 }), /matern: nu must/);
+  });
+
+  it("refuses an option it does not know, so that a misspelt one does not leave the default silently", () => {
+    assert.throws(
+      () => networkKernel(arch, { output: "nngp" } as never),
+      /networkKernel: options has no "output"; allowed are get, name/,
+    );
+    assert.throws(
+      () => laplace({ sigm: 2 } as never),
+      /laplace: options has no "sigm"; allowed are sigma, name/,
+    );
+    assert.throws(
+      () => monteCarloKernel(arch, { samples: 4, seed: 1, rng: {} } as never),
+      /monteCarloKernel: options has no "rng"/,
+    );
+    assert.throws(() => matern({ nu: 1.5, length: 2 } as never), /matern: options has no "length"/);
+    assert.throws(
+      () => dense({ weightstd: 2 } as never),
+      /dense: options has no "weightstd"; allowed are weightStd, biasStd/,
+    );
+    assert.throws(
+      () => monteCarloKernel(arch, { samples: 4, seed: -1 }),
+      /monteCarloKernel: seed must be an integer in \[0, 2\^53\].*got -1/,
+    );
+  });
+
+  it("keeps the architecture it was made with, when the caller changes the scales afterwards", () => {
+    const mutable = mlp([relu], { biasStd: 0.5 });
+    const kernel = networkKernel(mutable);
+    const mc = monteCarloKernel(mutable, { samples: 16, seed: 3 });
+    const before = kernel(X).to1DArray();
+    const mcBefore = mc(X).to1DArray();
+    mutable.weightStd[0] = 3;
+    mutable.biasStd[0] = 2;
+    sameBits(kernel(X).to1DArray(), before, "networkKernel after the scales changed");
+    sameBits(mc(X).to1DArray(), mcBefore, "monteCarloKernel after the scales changed");
+  });
+
+  it("names the empirical kernel's outputs and parameterization", () => {
+    const standard = network(mlp([sin]), { inputDim: 2, width: 12, seed: 3, parameterization: "standard" });
+    assert.notEqual(empiricalKernel(standard).name, empiricalKernel(net).name);
+    assert.equal(empiricalKernel(net2).parameters.outputs, 2);
+    assert.equal(empiricalKernel(standard).parameters.parameterization, "standard");
   });
 
   it("throws on points with NaN, Infinity, ragged rows or a Y of another dimension", () => {

@@ -87,6 +87,40 @@ describe("the layer engine", () => {
     }
   });
 
+  it("reads a custom dual that writes no gaps as NaN gaps (subtracted), not as the previous layer's", () => {
+    // relu's value and derivative only: the engine must subtract for the gaps, as the Dual contract says.
+    const valuesOnly = activation({
+      name: "relu, values only",
+      fn: relu.fn,
+      derivative: relu.derivative,
+      dual: (io, count) => {
+        const full = { ...io, gap: new Float64Array(count), cogap: new Float64Array(count) };
+        relu.dual(full, count, true);
+      },
+    });
+    const withNaN = activation({
+      name: "relu, NaN gaps",
+      fn: relu.fn,
+      derivative: relu.derivative,
+      dual: (io, count) => {
+        relu.dual(io, count, true);
+        io.gap.fill(NaN, 0, count);
+        io.cogap.fill(NaN, 0, count);
+      },
+    });
+    const X = [
+      [1, 0],
+      [0, 1],
+      [0.6, 0.8],
+    ];
+    assertSameBits(ntk(mlp([valuesOnly, relu]), X), ntk(mlp([withNaN, relu]), X), "a dual without gaps");
+    const close = ntk(mlp([valuesOnly, relu]), X).to1DArray();
+    const exact = ntk(mlp([relu, relu]), X).to1DArray();
+    close.forEach((v, k) =>
+      assert.ok(Math.abs(v - exact[k]) < 1e-12 * exact[0], `entry ${k}: ${v} vs ${exact[k]}`),
+    );
+  });
+
   it("throws the per-pair recursion's Error where a layer overflows", () => {
     const arch = mlp(new Array<Activation>(8).fill(reluPower(3)));
     const X = [

@@ -49,7 +49,12 @@ export function relativeError(
     return num / den;
   }
   const { num, den } = squaredNorms(a.data, b.data, 1, 1);
-  if (Number.isFinite(num) && Number.isFinite(den) && den >= MIN_NORMAL) return Math.sqrt(num / den);
+  // The plain ratio where the squares and their ratio are normal finite numbers ([1e150] against [1e-150]
+  // has finite squares whose ratio overflows).
+  const ratio = num / den;
+  if (Number.isFinite(num) && Number.isFinite(den) && den >= MIN_NORMAL && ratio < Infinity) {
+    return Math.sqrt(ratio);
+  }
   // The squares overflow or underflow. Scale the difference by the largest entry of either and the
   // reference by its own largest entry; the ratio of the norms is scale-free.
   let sa = 0;

@@ -15,7 +15,7 @@
 import type { Matrix } from "ml-matrix";
 import { checkArchitecture, describeArchitecture, type Architecture } from "../layers";
 import { checkNetwork, type Network } from "../network";
-import { optionsObject, requiredObject } from "../validate";
+import { checkInteger, checkOptionKeys, describeValue, optionsObject, requiredObject } from "../validate";
 import { analyticDiagonal, analyticKernel, type Output } from "./ntk";
 import { monteCarloDiagonal, monteCarloMatrix, monteCarloWithError } from "./montecarlo";
 import type { MonteCarloOptions, MonteCarloResult } from "./montecarlo";
@@ -62,17 +62,30 @@ function makeKernel<E extends object = object>(
   ) as Kernel & E;
 }
 
+/**
+ * A private copy of an architecture for a kernel to keep: its scales are Float64Arrays, which freezing
+ * cannot make read-only, and a kernel must stay the function its name and parameters describe.
+ */
+function snapshot(arch: Architecture): Architecture {
+  return Object.freeze({
+    layers: arch.layers,
+    activations: arch.activations,
+    weightStd: Float64Array.from(arch.weightStd),
+    biasStd: Float64Array.from(arch.biasStd),
+  });
+}
+
 function nameOf(who: string, given: unknown, fallback: string): string {
   if (given === undefined) return fallback;
   if (typeof given !== "string" || given.length === 0) {
-    throw new Error(`${who}: name must be a non-empty string, got ${String(given)}`);
+    throw new Error(`${who}: name must be a non-empty string, got ${describeValue(given)}`);
   }
   return given;
 }
 
 function checkOutput(who: string, get: unknown): Output {
   if (get !== "ntk" && get !== "nngp")
-    throw new Error(`${who}: get must be "ntk" or "nngp", got ${String(get)}`);
+    throw new Error(`${who}: get must be "ntk" or "nngp", got ${describeValue(get)}`);
   return get;
 }
 
@@ -86,8 +99,10 @@ export function networkKernel(arch: Architecture, options: NetworkKernelOptions 
   const who = "networkKernel";
   checkArchitecture(who, arch);
   const opts = optionsObject(who, options);
+  checkOptionKeys(who, opts, ["get", "name"]);
   const get = checkOutput(who, opts.get ?? "ntk");
   const words = describeArchitecture(arch);
+  arch = snapshot(arch);
   return makeKernel(
     nameOf(who, opts.name, `${get} of ${words}`),
     { kernel: get, architecture: words },
@@ -119,16 +134,20 @@ export function monteCarloKernel(arch: Architecture, options: MonteCarloKernelOp
   const who = "monteCarloKernel";
   checkArchitecture(who, arch);
   const opts = requiredObject(who, "options", options, "{ get?, samples, seed, method?, name? }");
+  checkOptionKeys(who, opts, ["get", "samples", "seed", "method", "name"]);
   const get = checkOutput(who, opts.get ?? "ntk");
-  if (!Number.isSafeInteger(opts.seed)) {
+  checkInteger(who, "samples", opts.samples, 1);
+  if (!(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= 2 ** 53)) {
     throw new Error(
-      `${who}: seed must be an integer (the kernel draws the same units on every call), got ${String(opts.seed)}`,
+      `${who}: seed must be an integer in [0, 2^53] (the kernel draws the same units on every call), got ${describeValue(opts.seed)}`,
     );
   }
+  if (opts.method !== undefined && opts.method !== "features" && opts.method !== "entrywise") {
+    throw new Error(`${who}: method must be "features" or "entrywise", got ${describeValue(opts.method)}`);
+  }
   const mc: MonteCarloOptions = { samples: opts.samples, seed: opts.seed, method: opts.method };
-  // Checks samples and method now, on one point, with this factory's name.
-  monteCarloDiagonal(who, get, arch, [[0]], mc);
   const words = describeArchitecture(arch);
+  arch = snapshot(arch);
   return makeKernel(
     nameOf(who, opts.name, `Monte Carlo ${get} of ${words} (${opts.samples} samples)`),
     {
@@ -155,10 +174,18 @@ export function empiricalKernel(net: Network, options: NamedOptions = {}): Kerne
   const who = "empiricalKernel";
   checkNetwork(who, net);
   const opts = optionsObject(who, options);
+  checkOptionKeys(who, opts, ["name"]);
   const words = describeArchitecture(net.architecture);
+  const setUp = `widths ${net.widths.join(", ")}, ${net.outputs} output${net.outputs === 1 ? "" : "s"}, ${net.parameterization} parameterization`;
   return makeKernel(
-    nameOf(who, opts.name, `empirical ntk of ${words} (widths ${net.widths.join(", ")})`),
-    { kernel: "empirical ntk", architecture: words, widths: net.widths.join(", ") },
+    nameOf(who, opts.name, `empirical ntk of ${words} (${setUp})`),
+    {
+      kernel: "empirical ntk",
+      architecture: words,
+      widths: net.widths.join(", "),
+      outputs: net.outputs,
+      parameterization: net.parameterization,
+    },
     (X, Y) => empiricalMatrix(who, net, X, Y),
     (X) => empiricalDiagonal(`${who} diagonal`, net, X),
   );
@@ -193,26 +220,27 @@ const inWords = (options: object): string =>
 
 /** The Laplace kernel exp(-|x - y| / sigma) (classic.ts); 1 on the diagonal. */
 export function laplace(options: SigmaOptions & NamedOptions = {}): Kernel {
-  const { name, ...rest } = optionsObject("laplace", options);
+  const opts = optionsObject("laplace", options);
+  checkOptionKeys("laplace", opts, ["sigma", "name"]);
+  const { name, ...rest } = opts;
   const o = { sigma: rest.sigma ?? 1 };
   return distanceFactory("laplace", o, inWords(o), laplaceKernelAs, 1, name);
 }
 
 /** The Gaussian kernel exp(-|x - y|^2 / (2 sigma^2)) (classic.ts); 1 on the diagonal. */
 export function gaussian(options: SigmaOptions & NamedOptions = {}): Kernel {
-  const { name, ...rest } = optionsObject("gaussian", options);
+  const opts = optionsObject("gaussian", options);
+  checkOptionKeys("gaussian", opts, ["sigma", "name"]);
+  const { name, ...rest } = opts;
   const o = { sigma: rest.sigma ?? 1 };
   return distanceFactory("gaussian", o, inWords(o), gaussianKernelAs, 1, name);
 }
 
 /** The gamma-exponential kernel exp(-|x - y|^alpha / sigma) (classic.ts); 1 on the diagonal. */
 export function gammaExponential(options: GammaExponentialOptions & NamedOptions): Kernel {
-  const { name, ...rest } = requiredObject(
-    "gammaExponential",
-    "options",
-    options,
-    "{ alpha, sigma?, name? }",
-  );
+  const opts = requiredObject("gammaExponential", "options", options, "{ alpha, sigma?, name? }");
+  checkOptionKeys("gammaExponential", opts, ["alpha", "sigma", "name"]);
+  const { name, ...rest } = opts;
   const o = { alpha: rest.alpha, sigma: rest.sigma ?? 1 };
   return distanceFactory("gammaExponential", o, inWords(o), gammaExponentialKernelAs, 1, name);
 }
@@ -222,7 +250,9 @@ export function gammaExponential(options: GammaExponentialOptions & NamedOptions
  * 1 for beta = 0.
  */
 export function extendedLaplace(options: ExtendedLaplaceOptions & NamedOptions): Kernel {
-  const { name, ...rest } = requiredObject("extendedLaplace", "options", options, "{ alpha, beta, name? }");
+  const opts = requiredObject("extendedLaplace", "options", options, "{ alpha, beta, name? }");
+  checkOptionKeys("extendedLaplace", opts, ["alpha", "beta", "name"]);
+  const { name, ...rest } = opts;
   const o = { alpha: rest.alpha, beta: rest.beta };
   return distanceFactory(
     "extendedLaplace",
@@ -236,7 +266,9 @@ export function extendedLaplace(options: ExtendedLaplaceOptions & NamedOptions):
 
 /** The Matern kernel k_nu(|x - y|) (matern.ts); 1 on the diagonal. */
 export function matern(options: MaternOptions & NamedOptions): Kernel {
-  const { name, ...rest } = requiredObject("matern", "options", options, "{ nu, lengthScale, name? }");
+  const opts = requiredObject("matern", "options", options, "{ nu, lengthScale?, name? }");
+  checkOptionKeys("matern", opts, ["nu", "lengthScale", "name"]);
+  const { name, ...rest } = opts;
   const o = { nu: rest.nu, lengthScale: rest.lengthScale ?? 1 };
   return distanceFactory("matern", o, inWords(o), maternKernelAs, 1, name);
 }

@@ -16,6 +16,7 @@ import { batchTraceOf, Network } from "../network";
 import type { Rng } from "../random";
 import { checkInteger, requiredObject } from "../validate";
 import { checkArchitecture, type Architecture } from "../layers";
+import type { Output } from "./ntk";
 import { assembleKernel } from "./assemble";
 import { fewerPointsAdvice, readPair, type Points, type PointsInput } from "./points";
 import { checkMemory, gemmWorkBytes } from "../memory";
@@ -33,8 +34,6 @@ export interface MonteCarloResult {
   /** Per-entry standard error of the last layer's average over units (samples must be >= 2). */
   stdError: Matrix;
 }
-
-export type Output = "ntk" | "nngp";
 
 /** Row-major n x m feature matrices per hidden layer: G_l and D_l. */
 interface Features {

@@ -1,6 +1,6 @@
 /**
  * The analytic NTK and NNGP of a fully connected network of any depth: the layer recursion of Arora et
- * al. (2019) as written in seed 003, with per-layer weight and bias scales (architecture.ts):
+ * al. (2019) as written in the 18.408 project report, with per-layer weight and bias scales (layers.ts):
  *   Sigma_0(x, x') = ws_1^2 x.x' + bs_1^2,                         Theta_0 = Sigma_0,
  *   Lambda_h = [[Sigma_{h-1}(x,x), Sigma_{h-1}(x,x')], [., Sigma_{h-1}(x',x')]],  (u, v) ~ N(0, Lambda_h),
  *   Sigma_h = ws_{h+1}^2 c_h E[s_h(u) s_h(v)] + bs_{h+1}^2,    dSigma_h = ws_{h+1}^2 c_h E[s_h'(u) s_h'(v)],
@@ -258,6 +258,12 @@ function tileComputation(
    * them (two passes fewer).
    */
   const activation = (l: number, count: number): void => {
+    // A dual that gives no gaps must write NaN there (Dual); one that writes nothing must not leave the
+    // previous layer's gaps to be read as its own.
+    if (l < last) {
+      GAP.fill(NaN, 0, count);
+      COGAP.fill(NaN, 0, count);
+    }
     acts[l].dual(io, count, l < last);
   };
 

@@ -48,7 +48,7 @@ export function gaussHermite(n: number): QuadratureRule {
     rule = golubWelsch(n, (k) => Math.sqrt(k));
     hermiteCache.set(n, rule);
   }
-  return rule;
+  return copyOf(rule);
 }
 
 /**
@@ -88,5 +88,10 @@ export function gaussLegendre(n: number): QuadratureRule {
     rule = { nodes, weights };
     legendreCache.set(n, rule);
   }
-  return rule;
+  return copyOf(rule);
+}
+
+/** A copy of a cached rule: a caller that scales its nodes in place must not change every later rule. */
+function copyOf(rule: QuadratureRule): QuadratureRule {
+  return { nodes: rule.nodes.slice(), weights: rule.weights.slice() };
 }
