@@ -465,7 +465,9 @@ function listedCount(value: string | undefined): number {
   if (value === "all") return Infinity;
   const count = Number(value);
   if (!Number.isInteger(count) || count < 0) {
-    throw new Error(`diff-runs: DIFF_RUNS_LISTED must be a whole number >= 0 or "all", got ${JSON.stringify(value)}`);
+    throw new Error(
+      `diff-runs: DIFF_RUNS_LISTED must be a whole number >= 0 or "all", got ${JSON.stringify(value)}`,
+    );
   }
   return count;
 }
