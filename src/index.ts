@@ -33,6 +33,7 @@ export {
   gaussian,
   gaussianKernel,
   identity,
+  kernelsByDepth,
   laplace,
   laplaceKernel,
   logLogSlope,

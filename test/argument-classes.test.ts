@@ -380,6 +380,16 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "kernelsByDepth",
+    args: () => [lab.mlp([lab.relu, lab.erf]), X1(), Y1(), { get: "ntk" }],
+    params: [
+      archParam,
+      ...shift(pointPair, 1),
+      { at: [3], name: "options", kind: "options", optional: true },
+      { at: [3, "get"], name: "get", kind: "choice", values: ["ntk", "nngp"], optional: true },
+    ],
+  },
+  {
     export: "networkKernel",
     args: () => [reluArch(), { get: "ntk" }, X1(), Y1()],
     call: (arch, options, X, Y) => lab.networkKernel(arch as never, options as never)(X as never, Y as never),

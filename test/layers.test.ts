@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { Matrix } from "ml-matrix";
 import { activation, cos, erf, identity, relu, reluPower, sin, type Activation } from "../src/activations";
 import { dense, describeArchitecture, mlp, serial, type Architecture } from "../src/layers";
-import { nngp, ntk } from "../src/kernels/ntk";
+import { kernelsByDepth, nngp, ntk } from "../src/kernels/ntk";
 import { circlePoints, spherePoints } from "../src/inputs";
 import * as oracle from "./oracle/per-pair-ntk";
 
@@ -142,6 +142,41 @@ describe("the layer engine", () => {
     assert.equal(
       message(() => ntk(arch, X)),
       message(() => oracle.ntk(arch, X)),
+    );
+  });
+});
+
+describe("kernelsByDepth", () => {
+  it("gives, in one pass, the bits of each cut network's NTK and NNGP", () => {
+    const X = circlePoints(30, { random: true, seed: 2 });
+    const Y = spherePoints(7, 2, { seed: 5 });
+    for (const [name, arch] of architectures.slice(0, 8)) {
+      const L = arch.activations.length;
+      for (const get of ["ntk", "nngp"] as const) {
+        const all = kernelsByDepth(arch, X, Y, { get });
+        const sym = kernelsByDepth(arch, X, undefined, { get });
+        assert.equal(all.length, L);
+        for (let l = 1; l <= L; l++) {
+          const cut = mlp(arch.activations.slice(0, l), {
+            weightStd: [...arch.weightStd.subarray(0, l), arch.weightStd[L]],
+            biasStd: [...arch.biasStd.subarray(0, l)],
+          });
+          const kernel = get === "ntk" ? ntk : nngp;
+          assertSameBits(all[l - 1], kernel(cut, X, Y), `${get} of ${name} cut after layer ${l}, K(X, Y)`);
+          assertSameBits(sym[l - 1], kernel(cut, X), `${get} of ${name} cut after layer ${l}, K(X, X)`);
+        }
+      }
+    }
+  });
+
+  it("refuses a bad get or an unknown option, naming them", () => {
+    assert.throws(
+      () => kernelsByDepth(mlp([relu]), [[1, 0]], undefined, { get: "cov" as never }),
+      /kernelsByDepth: get must be "ntk" or "nngp", got "cov"/,
+    );
+    assert.throws(
+      () => kernelsByDepth(mlp([relu]), [[1, 0]], undefined, { depth: 2 } as never),
+      /kernelsByDepth: options has no "depth"/,
     );
   });
 });

@@ -59,12 +59,14 @@ export function assembleRows(n: number, m: number, symmetric: boolean, fill: Row
 export interface PairTile {
   readonly xi: Int32Array;
   readonly yj: Int32Array;
-  readonly out: Float64Array;
+  /** One array per matrix computed (the kernels of several depths at once); each holds xi.length entries. */
+  readonly out: readonly Float64Array[];
 }
 
 /**
- * The n x m matrix from tiles of pairs, taken in row-major order (from the diagonal on, then mirrored,
- * when symmetric) and computed `tile.xi.length` at a time: compute(count) fills tile.out[0 .. count).
+ * The n x m matrices from tiles of pairs, taken in row-major order (from the diagonal on, then mirrored,
+ * when symmetric) and computed `tile.xi.length` at a time: compute(count) fills tile.out[k][0 .. count),
+ * one matrix per array of tile.out.
  */
 export function assemblePairs(
   n: number,
@@ -72,8 +74,8 @@ export function assemblePairs(
   symmetric: boolean,
   tile: PairTile,
   compute: (count: number) => void,
-): Matrix {
-  const { matrix, rows } = matrixWithRows(n, m);
+): Matrix[] {
+  const made = tile.out.map(() => matrixWithRows(n, m));
   const { xi, yj, out } = tile;
   const size = xi.length;
   let count = 0;
@@ -84,7 +86,7 @@ export function assemblePairs(
       const i = xi[e];
       let end = e + 1;
       while (end < count && xi[end] === i) end++;
-      rows[i].set(out.subarray(e, end), yj[e]);
+      for (let k = 0; k < out.length; k++) made[k].rows[i].set(out[k].subarray(e, end), yj[e]);
       e = end;
     }
     count = 0;
@@ -102,8 +104,10 @@ export function assemblePairs(
     }
   }
   if (count > 0) flush();
-  if (symmetric) mirror(rows, n);
-  return matrix ?? new Matrix(rows);
+  return made.map(({ matrix, rows }) => {
+    if (symmetric) mirror(rows, n);
+    return matrix ?? new Matrix(rows);
+  });
 }
 
 /** The diagonal K(x_i, x_i), i < n, from the same tiles: the pairs (i, i). */
@@ -117,7 +121,7 @@ export function assembleDiagonal(n: number, tile: PairTile, compute: (count: num
       tile.yj[e] = i0 + e;
     }
     compute(count);
-    diagonal.set(tile.out.subarray(0, count), i0);
+    diagonal.set(tile.out[0].subarray(0, count), i0);
   }
   return diagonal;
 }

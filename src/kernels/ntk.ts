@@ -28,6 +28,7 @@ import { gaussHermite } from "../special/quadrature";
 import { assembleDiagonal, assemblePairs, type PairTile } from "./assemble";
 import { checkKernelMemory, readPair, type Points, type PointsInput } from "./points";
 import { checkMemory } from "../memory";
+import { checkOptionKeys, describeValue, optionsObject } from "../validate";
 
 /** Which kernel of the recursion to return. */
 export type Output = "ntk" | "nngp";
@@ -190,6 +191,7 @@ function tileComputation(
   d1: number,
   output: Output,
   tile: PairTile,
+  byDepth = false,
 ): (count: number) => void {
   const L = arch.activations.length;
   const acts = arch.activations;
@@ -342,16 +344,20 @@ function tileComputation(
     }
   };
 
-  /** The output layer: K = alpha Sigma-dual (+ alpha E[s' s'] Theta for the NTK). */
-  const readout = (count: number): void => {
-    const alpha = alphas[last];
+  /**
+   * The output layer after hidden layer l into target: K = alpha Sigma-dual (+ alpha E[s' s'] Theta for the
+   * NTK), alpha = weightStd[L]^2 c_s(l) (for l = L - 1 the network's own readout; for l < L - 1, with
+   * byDepth, the readout of the network cut after layer l: the kernels of all depths in one pass).
+   */
+  const readout = (l: number, count: number, target: Float64Array): void => {
+    const alpha = arch.weightStd[L] ** 2 * acts[l].scale;
     const beta = betas[last];
     for (let e = 0; e < count; e++) {
-      if (!(Math.abs(value[e]) + Math.abs(derivative[e]) < Infinity)) fault(last, e, C[e]);
+      if (!(Math.abs(value[e]) + Math.abs(derivative[e]) < Infinity)) fault(l, e, C[e]);
       const c = alpha * value[e] + beta;
       const v = nngpOnly ? c : c + alpha * derivative[e] * theta[e];
-      if (!(Math.abs(v) < Infinity)) fault(last, e, c);
-      out[e] = v;
+      if (!(Math.abs(v) < Infinity)) fault(l, e, c);
+      target[e] = v;
     }
   };
 
@@ -359,14 +365,18 @@ function tileComputation(
     input(count);
     for (let l = 0; l < L; l++) {
       activation(l, count);
-      if (l < last) hidden(l, count);
+      if (l < last) {
+        if (byDepth) readout(l, count, out[l]);
+        hidden(l, count);
+      }
     }
-    readout(count);
+    readout(last, count, out[byDepth ? last : 0]);
   };
 }
 
-function newTile(): PairTile {
-  return { xi: new Int32Array(TILE), yj: new Int32Array(TILE), out: new Float64Array(TILE) };
+function newTile(outputs = 1): PairTile {
+  const out = Array.from({ length: outputs }, () => new Float64Array(TILE));
+  return { xi: new Int32Array(TILE), yj: new Int32Array(TILE), out };
 }
 
 /** ntk or nngp (output) with its Errors named for `who` (the function the user called). */
@@ -383,7 +393,55 @@ export function analyticKernel(
   const px = prepare(who, "X", arch, x);
   const py = symmetric ? px : prepare(who, "Y", arch, y);
   const tile = newTile();
-  return assemblePairs(x.n, y.n, symmetric, tile, tileComputation(who, arch, px, py, x.d + 1, output, tile));
+  return assemblePairs(
+    x.n,
+    y.n,
+    symmetric,
+    tile,
+    tileComputation(who, arch, px, py, x.d + 1, output, tile),
+  )[0];
+}
+
+/**
+ * The kernels of every depth in one pass: entry l - 1 is the NTK (or NNGP) of the network cut after its
+ * l-th hidden layer, with the architecture's output layer (weightStd[L]) as its readout, for l = 1 .. L.
+ * Each is bit for bit ntk(mlp(activations.slice(0, l), { weightStd: [...weightStd.slice(0, l), weightStd[L]],
+ * biasStd: biasStd.slice(0, l) }), X, Y): the depth-7 kernel passes through depths 1..6 on its way.
+ * Peak memory as ntk's with L result matrices.
+ */
+export function kernelsByDepth(
+  arch: Architecture,
+  X: PointsInput,
+  Y?: PointsInput,
+  options: { get?: Output } = {},
+): Matrix[] {
+  const who = "kernelsByDepth";
+  checkArchitecture(who, arch);
+  const { get = "ntk" } = optionsObject(who, options);
+  checkOptionKeys(who, options ?? {}, ["get"]);
+  if (get !== "ntk" && get !== "nngp") {
+    throw new Error(`${who}: get must be "ntk" or "nngp", got ${describeValue(get)}`);
+  }
+  const L = arch.activations.length;
+  const { x, y, symmetric } = readPair(who, X, Y);
+  // L results: L - 1 more n x m matrices than one kernel, counted as per-point doubles of X.
+  checkKernelMemory(
+    who,
+    x,
+    y,
+    symmetric,
+    x.d + sideDoubles(x.d, L) + Math.ceil(((L - 1) * y.n * x.n) / (x.n + y.n)),
+  );
+  const px = prepare(who, "X", arch, x);
+  const py = symmetric ? px : prepare(who, "Y", arch, y);
+  const tile = newTile(L);
+  return assemblePairs(
+    x.n,
+    y.n,
+    symmetric,
+    tile,
+    tileComputation(who, arch, px, py, x.d + 1, get, tile, true),
+  );
 }
 
 /** The diagonal K(x_i, x_i) of analyticKernel, the same bits as the matrix's, without the n x n matrix. */
