@@ -211,6 +211,18 @@ export { fourierComponents, type FourierComponents } from "./fourier";
 export { componentErrors, logSpacedSteps, stepsToLearn, type StepsToLearnOptions } from "./spectral-bias";
 // memory budget
 export { checkMemory, memoryBudget, type MemoryBudget } from "./memory";
+// image data sets
+export {
+  downsample2x,
+  imagePoints,
+  loadCifar10,
+  loadFashionMnist,
+  loadMnistDigits,
+  oneHot,
+  selectClasses,
+  splitImages,
+  type ImageSet,
+} from "./images/index";
 
 /**
  * tslab evaluates each file of src/ as a child module of its executor, and Node lists a module's children

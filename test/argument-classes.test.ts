@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { Matrix } from "ml-matrix";
 import * as lab from "../src/index";
 import {
@@ -30,9 +30,16 @@ import {
   type Row,
   withValue,
 } from "./argument-classes";
+import { cifarFolder, fashionFolder, removeFixtureFolders } from "./image-files";
 
 const output = fs.mkdtempSync(path.join(os.tmpdir(), "ntk-lab-classes-"));
 process.env.NTK_LAB_OUTPUT = output;
+// The image loaders read small fixture files; with the variables set, options left out read them too.
+const fashionDir = fashionFolder();
+const cifarDir = cifarFolder(1);
+process.env.NTK_LAB_FASHION_MNIST = fashionDir;
+process.env.NTK_LAB_CIFAR10 = cifarDir;
+after(removeFixtureFolders);
 
 // ---- valid arguments (small: the whole table runs in seconds) -------------------------------------------
 
@@ -147,6 +154,47 @@ const multiplicityCase = (exportName: string, pick: (r: unknown) => ArrayLike<nu
   expect: { answer: (r) => close(pick(r), new Array<number>(18).fill(2), { tol: 1e-10, what: exportName }) },
 });
 const dynamics = (eta: number) => lab.gradientDescentDynamics(Matrix.eye(3).mul(5), [1, 2, 3], { eta });
+/** Four 2 x 2 grey images, none constant, labels 0, 1, 0, 1. */
+const tinySet = (): lab.ImageSet => ({
+  n: 4,
+  height: 2,
+  width: 2,
+  channels: 1,
+  pixels: Float64Array.from({ length: 16 }, (_, j) => ((j % 4) * (1 + Math.floor(j / 4))) / 16),
+  labels: Int32Array.from([0, 1, 0, 1]),
+  source: "four test images",
+});
+const imageSetParam: Param = { at: [0], name: "set", kind: "object" };
+/** An ImageSet's sizes and a few values: a whole set would be scanned pixel by pixel. */
+const imageSummary = (r: unknown) => {
+  const s = r as lab.ImageSet;
+  return [s.n, s.height, s.width, s.channels, s.pixels[0], s.pixels[s.pixels.length - 1], s.labels[s.n - 1]];
+};
+const classesParam = (at: number): Param => ({
+  at: [at],
+  name: "classes",
+  kind: "bad",
+  values: [[], [10], [-1], [0.5], [0, 0], null, 5, "0"],
+});
+const loaderRows = (name: "loadFashionMnist" | "loadCifar10", dir: string): Row => ({
+  export: name,
+  args: () => [{ dir, split: "test" }],
+  inspect: imageSummary,
+  params: [
+    { at: [0], name: "options", kind: "options", optional: true },
+    { at: [0, "dir"], name: "dir", kind: "bad", values: [5, "", null, ["a"]] },
+    { at: [0, "split"], name: "split", kind: "choice", values: ["train", "test"], optional: true },
+  ],
+  extra: [
+    {
+      class: "bad value",
+      label: "dir a folder without the files",
+      param: "dir",
+      args: () => [{ dir: output }],
+      expect: { throws: [output, "NTK_LAB_"] },
+    },
+  ],
+});
 const sineSeries = () => lab.multiSine([1, 3], { amplitudes: [1, 0.5] });
 
 // ---- the table ---------------------------------------------------------------------------------------------
@@ -1679,6 +1727,156 @@ const table: (Row | NothingRow)[] = [
       },
       { at: [1, "perDecade"], name: "perDecade", ...integer(1), optional: true },
       { at: [1, "steps"], name: "steps", kind: "bad", values: [null, 5, [], [2, 1], [0, NaN]] },
+    ],
+  },
+  // image data sets
+  {
+    export: "loadMnistDigits",
+    args: () => [],
+    inspect: imageSummary,
+    params: [],
+    extra: [
+      {
+        class: "valid",
+        label: "10,000 images of 28 x 28, digits 0 to 9",
+        param: "",
+        args: () => [],
+        expect: { answer: (r) => assert.deepEqual(r, [10000, 28, 28, 1, 0, 0, 9]) },
+      },
+    ],
+  },
+  loaderRows("loadFashionMnist", fashionDir),
+  loaderRows("loadCifar10", cifarDir),
+  {
+    export: "selectClasses",
+    args: () => [tinySet(), [1, 0], { perClass: 1, seed: 2 }],
+    inspect: imageSummary,
+    params: [
+      imageSetParam,
+      classesParam(1),
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "perClass"], name: "perClass", ...integer(1), optional: true },
+      { at: [2, "seed"], name: "seed", ...seed },
+    ],
+    extra: [
+      {
+        class: "out of range",
+        label: "perClass more than a class has",
+        param: "perClass",
+        args: () => [tinySet(), [1, 0], { perClass: 3, seed: 2 }],
+        expect: { throws: ["3", "class 1 has 2"] },
+      },
+    ],
+  },
+  {
+    export: "splitImages",
+    args: () => [tinySet(), { train: 2, validation: 1, test: 1, seed: 3 }],
+    inspect: (r) => {
+      const s = r as { train: lab.ImageSet; validation: lab.ImageSet; test: lab.ImageSet };
+      return [imageSummary(s.train), imageSummary(s.validation), imageSummary(s.test)];
+    },
+    params: [
+      imageSetParam,
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "train"], name: "train", ...integer(0) },
+      { at: [1, "validation"], name: "validation", ...integer(0), optional: true },
+      { at: [1, "test"], name: "test", ...integer(0) },
+      { at: [1, "seed"], name: "seed", ...seed },
+    ],
+    extra: [
+      {
+        class: "out of range",
+        label: "train + validation + test more than n",
+        param: "train",
+        args: () => [tinySet(), { train: 3, validation: 1, test: 1, seed: 3 }],
+        expect: { throws: ["n = 4", "3 + 1 + 1 = 5"] },
+      },
+    ],
+  },
+  {
+    export: "downsample2x",
+    args: () => [tinySet()],
+    inspect: imageSummary,
+    params: [imageSetParam],
+    extra: [
+      {
+        class: "wrong dimension",
+        label: "an image of odd width",
+        param: "set",
+        args: () => [{ ...tinySet(), height: 4, width: 1 }],
+        expect: { throws: ["4 x 1", "even"] },
+      },
+      {
+        class: "valid",
+        label: "each image becomes its mean pixel",
+        param: "",
+        args: () => [tinySet()],
+        expect: { answer: (r) => assert.deepEqual(r, [4, 1, 1, 1, 6 / 64, 24 / 64, 1]) },
+      },
+    ],
+  },
+  {
+    export: "imagePoints",
+    args: () => [tinySet(), { preprocess: "centred-unit" }],
+    params: [
+      imageSetParam,
+      { at: [1], name: "options", kind: "options", optional: true },
+      {
+        at: [1, "preprocess"],
+        name: "preprocess",
+        kind: "choice",
+        values: ["centred-unit", "raw"],
+        optional: true,
+      },
+    ],
+    extra: [
+      {
+        class: "degenerate matrices",
+        label: "a constant image",
+        param: "set",
+        args: () => [{ ...tinySet(), pixels: new Float64Array(16).fill(0.5) }],
+        expect: { throws: ["image 0", "0.5", "raw"] },
+      },
+      {
+        class: "valid",
+        label: "rows of zero mean and unit norm",
+        param: "",
+        args: () => [tinySet()],
+        expect: {
+          answer: (r) => {
+            for (const row of entries(r)) {
+              close([row.reduce((s, v) => s + v, 0), Math.hypot(...row)], [0, 1], { tol: 1e-15 });
+            }
+          },
+        },
+      },
+    ],
+  },
+  {
+    export: "oneHot",
+    args: () => [Int32Array.from([1, 0, 1]), [0, 1]],
+    params: [{ at: [0], name: "labels", kind: "bad", values: [null, 5, [1, 0, 1]] }, classesParam(1)],
+    extra: [
+      {
+        class: "out of range",
+        label: "a label not among the classes",
+        param: "labels",
+        args: () => [Int32Array.from([1, 2]), [0, 1]],
+        expect: { throws: ["labels[1]", "2", "0, 1"] },
+      },
+      {
+        class: "valid",
+        label: "+1 in the column of the class",
+        param: "",
+        args: () => [Int32Array.from([1, 0]), [1, 0]],
+        expect: {
+          answer: (r) =>
+            assert.deepEqual(entries(r), [
+              [1, 0],
+              [0, 1],
+            ]),
+        },
+      },
     ],
   },
 ];
