@@ -11,7 +11,7 @@ import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "./speci
 import { erf as erfFunction, erfDerivative } from "./special/erf";
 import { gaussHermite } from "./special/quadrature";
 import { MIN_NORMAL } from "./numeric";
-import { checkFunction, checkInteger, describeValue, requiredObject } from "./validate";
+import { checkFinite, checkFunction, checkInteger, describeValue, requiredObject } from "./validate";
 
 /**
  * The arrays a dual reads and writes, entry e for e < count: one entry per pair of points (and, for the
@@ -67,6 +67,18 @@ export function rootOfProduct(a: number, b: number): number {
 /** Number of Gauss-Hermite nodes per dimension for activations without a closed-form dual. */
 export const DEFAULT_QUADRATURE_POINTS = 64;
 
+/** The most nodes per dimension activation() and quadratureDual() take (10^6 evaluations per entry). */
+export const MAX_QUADRATURE_POINTS = 1000;
+
+/** points^2 evaluations per kernel entry and an n x n eigenproblem for the rule: past 1000 neither is usable. */
+function checkQuadratureSize(who: string, name: string, points: number): void {
+  if (points > MAX_QUADRATURE_POINTS) {
+    throw new Error(
+      `${who}: ${name} must be at most ${MAX_QUADRATURE_POINTS} (${name}^2 evaluations per kernel entry), got ${points}`,
+    );
+  }
+}
+
 /**
  * An activation from its function and derivative. Without a dual, the dual is 2-D Gauss-Hermite
  * quadrature with quadraturePoints^2 nodes: exponentially accurate for smooth activations, only
@@ -89,6 +101,7 @@ export function activation(spec: {
     checkFunction(who, "dual", spec.dual, "a Dual (io: DualArrays, count, gaps) => void");
   const points = spec.quadraturePoints ?? DEFAULT_QUADRATURE_POINTS;
   checkInteger(who, "quadraturePoints", points, 1);
+  checkQuadratureSize(who, "quadraturePoints", points);
   const dual = spec.dual ?? gaussHermiteDual(spec.fn, spec.derivative, points);
   const out = dualAt(dual, 1, 1, 1, 0, 2);
   if (!(out[0] > 0 && Number.isFinite(out[0]))) {
@@ -117,6 +130,19 @@ export function activation(spec: {
  */
 export function dualAt(dual: Dual, a: number, b: number, c: number, g: number, h: number): Float64Array {
   checkFunction("dualAt", "dual", dual, "a Dual (io: DualArrays, count, gaps) => void");
+  for (const [name, v] of [
+    ["a", a],
+    ["b", b],
+    ["g", g],
+    ["h", h],
+  ] as const) {
+    if (!(typeof v === "number" && v >= 0 && v < Infinity)) {
+      throw new Error(
+        `dualAt: ${name} must be a finite number >= 0 (a variance or a gap), got ${describeValue(v)}`,
+      );
+    }
+  }
+  checkFinite("dualAt", "c", c);
   const one = (v: number) => Float64Array.of(v);
   const io: DualArrays = {
     a: one(a),
@@ -169,6 +195,7 @@ export function quadratureDual(
 ): Dual {
   checkScalarFunctions("quadratureDual", fn, derivative);
   checkInteger("quadratureDual", "points", points, 1);
+  checkQuadratureSize("quadratureDual", "points", points);
   return gaussHermiteDual(fn, derivative, points);
 }
 
@@ -417,7 +444,7 @@ export const identity: Activation = activation({
 /** Activation names the lab understands (mlpNetwork, reference kernels) ("relu2", "relu3", ... are ReLU^k). */
 export const ACTIVATION_NAMES = ["relu", "sin", "cos", "erf", "identity", "relu2", "relu3"] as const;
 
-/** The activation called `name` (one of ACTIVATION_NAMES, or "reluK" for ReLU^K). */
+/** The activation called `name` (one of ACTIVATION_NAMES, or "reluK" for ReLU^K, 1 <= K <= 150). */
 export function activationByName(name: string, who = "activationByName", param = "name"): Activation {
   switch (name) {
     case "relu":
@@ -431,9 +458,10 @@ export function activationByName(name: string, who = "activationByName", param =
     case "identity":
       return identity;
   }
-  const power = typeof name === "string" ? /^relu([1-9])$/.exec(name) : null;
-  if (power) return reluPower(Number(power[1]));
+  // reluK for every K that reluPower takes (relu1 .. relu150); relu0, relu01 and relu151 are refused below.
+  const power = typeof name === "string" ? /^relu([1-9]\d*)$/.exec(name) : null;
+  if (power && Number(power[1]) <= RELU_POWER_MAX_K) return reluPower(Number(power[1]));
   throw new Error(
-    `${who}: ${param} must be one of ${ACTIVATION_NAMES.join(", ")} (or reluK for ReLU^K) or an Activation, got ${describeValue(name)}`,
+    `${who}: ${param} must be one of ${ACTIVATION_NAMES.join(", ")} (or reluK for ReLU^K, K in 1..${RELU_POWER_MAX_K}) or an Activation, got ${describeValue(name)}`,
   );
 }

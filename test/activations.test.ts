@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   activation,
+  activationByName,
   cos,
   dualAt,
   erf,
@@ -247,4 +248,20 @@ test("a caller that scales a quadrature rule in place changes no later rule and 
   assert.deepEqual(dualAt(tanh.dual, 1, 1, 0.5, 0.5, 1.5), before);
   assert.notEqual(gaussHermite(64).nodes[63], rule.nodes[63]);
   assert.ok(gaussLegendre(24).weights.every((w) => w > 0));
+});
+
+test("activationByName knows reluK for every K reluPower takes, and refuses the rest naming the range", () => {
+  assert.equal(activationByName("relu12").name, "relu^12");
+  assert.equal(activationByName("relu150").name, "relu^150");
+  for (const bad of ["relu151", "relu0", "relu01"]) {
+    assert.throws(
+      () => activationByName(bad),
+      /activationByName: name must be one of .*reluK for ReLU\^K, K in 1\.\.150/,
+    );
+  }
+  assert.throws(
+    () => activation({ name: "tanh", fn: Math.tanh, derivative: Math.cos, quadraturePoints: 1001 }),
+    /activation: quadraturePoints must be at most 1000 .*got 1001/,
+  );
+  assert.throws(() => dualAt(relu.dual, NaN, 1, 1, 0, 2), /dualAt: a must be a finite number >= 0 .*got NaN/);
 });

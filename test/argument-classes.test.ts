@@ -586,7 +586,14 @@ const table: (Row | NothingRow)[] = [
   {
     export: "dualAt",
     args: () => [lab.relu.dual, 1, 1, 0.5, 0.5, 1.5],
-    params: [{ at: [0], name: "dual", kind: "bad", values: [5, null] }],
+    params: [
+      { at: [0], name: "dual", kind: "bad", values: [5, null] },
+      { at: [1], name: "a", ...nonNegative() },
+      { at: [2], name: "b", ...nonNegative() },
+      { at: [3], name: "c", ...finite() },
+      { at: [4], name: "g", ...nonNegative() },
+      { at: [5], name: "h", ...nonNegative() },
+    ],
   },
   {
     export: "empiricalNtk",
@@ -776,7 +783,7 @@ const table: (Row | NothingRow)[] = [
       { at: [0, "name"], name: "name", kind: "bad", values: [5, "", null] },
       { at: [0, "fn"], name: "fn", kind: "callback", returns: "number" },
       { at: [0, "derivative"], name: "derivative", kind: "callback", returns: "number" },
-      { at: [0, "quadraturePoints"], name: "quadraturePoints", ...integer(1), optional: true },
+      { at: [0, "quadraturePoints"], name: "quadraturePoints", ...integer(1, 1000), optional: true },
     ],
   },
   {
@@ -788,7 +795,7 @@ const table: (Row | NothingRow)[] = [
     params: [
       { at: [0], name: "fn", kind: "callback", returns: "number" },
       { at: [1], name: "derivative", kind: "callback", returns: "number" },
-      { at: [2], name: "points", ...integer(1) },
+      { at: [2], name: "points", ...integer(1, 1000) },
     ],
   },
   {
