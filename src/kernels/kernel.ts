@@ -15,9 +15,14 @@
 import type { Matrix } from "ml-matrix";
 import { checkArchitecture, describeArchitecture, type Architecture } from "../layers";
 import { checkNetwork, type Network } from "../network";
-import { checkInteger, checkOptionKeys, describeValue, optionsObject, requiredObject } from "../validate";
-import { analyticDiagonal, analyticKernel, type Output } from "./ntk";
-import { monteCarloDiagonal, monteCarloMatrix, monteCarloWithError } from "./montecarlo";
+import { checkOptionKeys, describeValue, optionsObject, requiredObject } from "../validate";
+import { analyticDiagonal, analyticKernel, checkOutput, type Output } from "./ntk";
+import {
+  checkSamplesAndMethod,
+  monteCarloDiagonal,
+  monteCarloMatrix,
+  monteCarloWithError,
+} from "./montecarlo";
 import type { MonteCarloOptions, MonteCarloResult } from "./montecarlo";
 import { empiricalDiagonal, empiricalMatrix } from "./empirical";
 import {
@@ -83,12 +88,6 @@ function nameOf(who: string, given: unknown, fallback: string): string {
   return given;
 }
 
-function checkOutput(who: string, get: unknown): Output {
-  if (get !== "ntk" && get !== "nngp")
-    throw new Error(`${who}: get must be "ntk" or "nngp", got ${describeValue(get)}`);
-  return get;
-}
-
 export interface NetworkKernelOptions extends NamedOptions {
   /** Which kernel of the recursion: "ntk" (default) or "nngp". */
   get?: Output;
@@ -136,14 +135,11 @@ export function monteCarloKernel(arch: Architecture, options: MonteCarloKernelOp
   const opts = requiredObject(who, "options", options, "{ get?, samples, seed, method?, name? }");
   checkOptionKeys(who, opts, ["get", "samples", "seed", "method", "name"]);
   const get = checkOutput(who, opts.get ?? "ntk");
-  checkInteger(who, "samples", opts.samples, 1);
+  checkSamplesAndMethod(who, opts, 1);
   if (!(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= 2 ** 53)) {
     throw new Error(
       `${who}: seed must be an integer in [0, 2^53] (the kernel draws the same units on every call), got ${describeValue(opts.seed)}`,
     );
-  }
-  if (opts.method !== undefined && opts.method !== "features" && opts.method !== "entrywise") {
-    throw new Error(`${who}: method must be "features" or "entrywise", got ${describeValue(opts.method)}`);
   }
   const mc: MonteCarloOptions = { samples: opts.samples, seed: opts.seed, method: opts.method };
   const words = describeArchitecture(arch);

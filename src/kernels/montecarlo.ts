@@ -170,6 +170,20 @@ function monteCarloBytes(
   );
 }
 
+/** samples (an integer >= minSamples) and method (default "features") of Monte Carlo options, checked. */
+export function checkSamplesAndMethod(
+  who: string,
+  options: Pick<MonteCarloOptions, "samples" | "method">,
+  minSamples: number,
+): "features" | "entrywise" {
+  checkInteger(who, "samples", options.samples, minSamples);
+  const method = options.method ?? "features";
+  if (method !== "features" && method !== "entrywise") {
+    throw new Error(`${who}: method must be "features" or "entrywise", got ${String(method)}`);
+  }
+  return method;
+}
+
 /** What monteCarlo computes: the matrix, the matrix and its standard errors, or the diagonal alone. */
 type Want = "mean" | "withError" | "diagonal";
 
@@ -186,11 +200,7 @@ function monteCarlo(
   checkArchitecture(who, arch);
   requiredObject(who, "options", options, "{ samples, seed or rng, method? }");
   // A standard error needs at least two units to vary over.
-  checkInteger(who, "samples", options.samples, withError ? 2 : 1);
-  const method = options.method ?? "features";
-  if (method !== "features" && method !== "entrywise") {
-    throw new Error(`${who}: method must be "features" or "entrywise", got ${String(method)}`);
-  }
+  const method = checkSamplesAndMethod(who, options, withError ? 2 : 1);
   const { x, y, symmetric } = readPair(who, X, Y);
   const m = options.samples;
   const L = arch.activations.length;

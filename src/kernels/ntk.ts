@@ -33,6 +33,14 @@ import { checkOptionKeys, describeValue, optionsObject } from "../validate";
 /** Which kernel of the recursion to return. */
 export type Output = "ntk" | "nngp";
 
+/** get as an Output, or an Error naming who, the parameter and the value. */
+export function checkOutput(who: string, get: unknown): Output {
+  if (get !== "ntk" && get !== "nngp") {
+    throw new Error(`${who}: get must be "ntk" or "nngp", got ${describeValue(get)}`);
+  }
+  return get;
+}
+
 /**
  * The per-point pass for one set of points: the augmented input x -> (ws_1 x, bs_1) as a unit vector and
  * its norm, and per hidden layer l the variance Sigma_{l-1}(x, x) (variance), its root (sd), E[s_l(u)^2]
@@ -417,11 +425,9 @@ export function kernelsByDepth(
 ): Matrix[] {
   const who = "kernelsByDepth";
   checkArchitecture(who, arch);
-  const { get = "ntk" } = optionsObject(who, options);
-  checkOptionKeys(who, options ?? {}, ["get"]);
-  if (get !== "ntk" && get !== "nngp") {
-    throw new Error(`${who}: get must be "ntk" or "nngp", got ${describeValue(get)}`);
-  }
+  const opts = optionsObject(who, options);
+  checkOptionKeys(who, opts, ["get"]);
+  const get = checkOutput(who, opts.get ?? "ntk");
   const L = arch.activations.length;
   const { x, y, symmetric } = readPair(who, X, Y);
   // L results: L - 1 more n x m matrices than one kernel, counted as per-point doubles of X.
