@@ -201,9 +201,11 @@ export class Network {
 
   /**
    * Batched deltas: row i of out[l] is d(seeds_i . f(x_i))/dh_{l+1}(x_i) for l = 0 .. L (out[L] = seeds,
-   * n x outputs). Since f(x_i) depends only on point i, one pass gives every point's deltas.
+   * n x outputs). Since f(x_i) depends only on point i, one pass gives every point's deltas. With `reuse`
+   * (a list the caller keeps between calls) the arrays of the last call of the same n are overwritten
+   * instead of allocated: a trainer's steps then allocate nothing.
    */
-  deltasBatch(trace: BatchTrace, seeds: Float64Array): Float64Array[] {
+  deltasBatch(trace: BatchTrace, seeds: Float64Array, reuse?: Float64Array[]): Float64Array[] {
     const n = trace.n;
     if (seeds.length !== n * this.outputs) {
       throw new Error(
@@ -216,7 +218,8 @@ export class Network {
     for (let l = L - 1; l >= 0; l--) {
       const fanIn = this.sizes[l + 1];
       const fanOut = this.sizes[l + 2];
-      const delta = new Float64Array(n * fanIn);
+      const delta = reuse?.[l]?.length === n * fanIn ? reuse[l] : new Float64Array(n * fanIn);
+      if (reuse) reuse[l] = delta;
       gemm(mat(n, fanOut, out[l + 1]), mat(fanOut, fanIn, this.weights[l + 1]), mat(n, fanIn, delta), {
         alpha: this.weightScale[l + 1],
       });
@@ -234,14 +237,20 @@ export class Network {
    * Delta_l^T G_{l-1}, db_l = biasScale_l Delta_l^T 1. A trainer passes seeds = dLoss/df per point.
    * With accumulate = false grad is overwritten instead (saves a pass over it).
    */
-  backwardBatch(trace: BatchTrace, seeds: Float64Array, grad: Float64Array, accumulate = true): void {
+  backwardBatch(
+    trace: BatchTrace,
+    seeds: Float64Array,
+    grad: Float64Array,
+    accumulate = true,
+    reuse?: Float64Array[],
+  ): void {
     if (grad.length !== this.params.length) {
       throw new Error(
         `Network.backwardBatch: grad must have parameterCount = ${this.params.length} entries, got ${grad.length}`,
       );
     }
     const n = trace.n;
-    const deltas = this.deltasBatch(trace, seeds);
+    const deltas = this.deltasBatch(trace, seeds, reuse);
     const L = this.widths.length;
     for (let l = 0; l <= L; l++) {
       const fanIn = this.sizes[l];
@@ -322,33 +331,50 @@ function finiteOutput(who: string, name: string, output: Float64Array): Float64A
 
 /**
  * Network.forwardBatch on checked points, without the output check: a trainer reads divergence off a
- * non-finite loss, the Monte Carlo kernels name the point and layer that overflowed.
+ * non-finite loss, the Monte Carlo kernels name the point and layer that overflowed. With `reuse` (the
+ * trace of an earlier call on as many points) its arrays are overwritten instead of allocated, and the
+ * returned trace holds them: a trainer's steps allocate nothing.
  */
-export function batchTraceOf(net: Network, X: Float64Array, n: number): BatchTrace {
+export function batchTraceOf(
+  net: Network,
+  X: Float64Array,
+  n: number,
+  reuse?: BatchTrace | null,
+): BatchTrace {
   const L = net.widths.length;
+  const same = reuse?.n === n && reuse.preActivations.length === L;
   const preActivations: Float64Array[] = [];
   const features: Float64Array[] = [];
+  const fresh = (old: Float64Array | undefined, length: number): Float64Array =>
+    same && old?.length === length ? old : new Float64Array(length);
   let g = X;
   for (let l = 0; l <= L; l++) {
     const [fanIn, fanOut] = fans(net, l);
-    const h = new Float64Array(n * fanOut);
+    const h = fresh(l === L ? reuse?.output : reuse?.preActivations[l], n * fanOut);
     gemm(mat(n, fanIn, g), mat(fanOut, fanIn, net.weights[l]), mat(n, fanOut, h), {
       transB: true,
       alpha: net.weightScale[l],
     });
     if (l === L) return { n, input: X, preActivations, features, output: h };
+    // The bias and the activation in one pass over h (the same operations, in the same order, as one
+    // pass each): h += biasScale b, then g = featureScale s(h).
     const bs = net.biasScale[l];
-    if (bs !== 0) {
-      const b = net.biases[l];
-      for (let i = 0; i < n; i++) {
-        const row = i * fanOut;
-        for (let r = 0; r < fanOut; r++) h[row + r] += bs * b[r];
-      }
-    }
+    const b = net.biases[l];
     const s = net.architecture.activations[l].fn;
     const scale = net.featureScale[l];
-    const next = new Float64Array(n * fanOut);
-    for (let k = 0; k < next.length; k++) next[k] = scale * s(h[k]);
+    const next = fresh(reuse?.features[l], n * fanOut);
+    for (let i = 0; i < n; i++) {
+      const row = i * fanOut;
+      if (bs !== 0) {
+        for (let r = 0; r < fanOut; r++) {
+          const v = h[row + r] + bs * b[r];
+          h[row + r] = v;
+          next[row + r] = scale * s(v);
+        }
+      } else {
+        for (let r = 0; r < fanOut; r++) next[row + r] = scale * s(h[row + r]);
+      }
+    }
     preActivations.push(h);
     features.push(next);
     g = next;

@@ -51,18 +51,23 @@ export function squaredLoss(F: Float64Array, Y: Float64Array, n: number): number
   return s / (2 * n);
 }
 
-/** Batched loss and gradient on a read dataset; grad is overwritten (allocated when omitted). */
+/**
+ * Batched loss and gradient on a read dataset; grad is overwritten (allocated when omitted). trace: the
+ * forward pass at the current parameters, when the caller has it; reuse: arrays for the deltas kept between
+ * calls (Network.deltasBatch).
+ */
 export function batchLossAndGradient(
   net: Network,
   data: Dataset,
   grad = new Float64Array(net.parameterCount),
   trace?: BatchTrace,
+  reuse?: Float64Array[],
 ): LossAndGradient {
   const t = trace ?? batchTraceOf(net, data.X, data.n);
   const F = t.output;
   const seeds = new Float64Array(F.length);
   for (let k = 0; k < F.length; k++) seeds[k] = (F[k] - data.Y[k]) / data.n;
-  net.backwardBatch(t, seeds, grad, false);
+  net.backwardBatch(t, seeds, grad, false, reuse);
   return { loss: squaredLoss(F, data.Y, data.n), gradient: grad, predictions: F };
 }
 

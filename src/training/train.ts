@@ -13,7 +13,7 @@
  * 2020: the spike shrinks the kernel until the rate is stable): the warning still holds, the kernel regime
  * does not.
  */
-import { batchTraceOf, type Network } from "../network";
+import { batchTraceOf, type BatchTrace, type Network } from "../network";
 import { checkInRange, checkInteger, checkPositive, describeValue } from "../validate";
 import { readDataset, readInputs, type TargetsLike } from "./data";
 import type { PointsInput } from "../kernels/points";
@@ -68,6 +68,11 @@ export interface TrainOptions {
   progress?: ProgressStart | false;
   /** Where warnings go; default console.warn. */
   warn?: (message: string) => void;
+  /**
+   * Called with every record as it is made, while net holds that step's parameters (e.g. to measure the
+   * empirical NTK along the run without splitting it into several calls, which would restart Adam's moments).
+   */
+  onRecord?: (record: TrainRecord, net: Network) => void;
 }
 
 export interface TrainRecord {
@@ -185,6 +190,12 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
         `got ${describeValue(startProgress)}`,
     );
   }
+  const onRecord = options.onRecord;
+  if (onRecord !== undefined && typeof onRecord !== "function") {
+    throw new Error(
+      `${who}: onRecord must be a function (record, net) => void, got ${describeValue(onRecord)}`,
+    );
+  }
   const eta = options.learningRate;
   const start = performance.now();
   const warnings: string[] = [];
@@ -218,13 +229,16 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   const bar = startProgress && options.steps >= 1 ? startProgress(options.steps, "training") : null;
   let initial = NaN;
   let t = 0;
+  // The forward trace and the deltas of one step, overwritten by the next: steps allocate nothing.
+  let trace: BatchTrace | null = null;
+  const deltas: Float64Array[] = [];
   for (;;) {
-    const trace = batchTraceOf(net, data.X, data.n);
+    trace = batchTraceOf(net, data.X, data.n, trace);
     const last = t === options.steps;
     // Gradient only when an update follows.
     const { loss, predictions } = last
       ? { loss: squaredLoss(trace.output, data.Y, data.n), predictions: trace.output }
-      : batchLossAndGradient(net, data, grad, trace);
+      : batchLossAndGradient(net, data, grad, trace, deltas);
     // Before any update a non-finite loss is not divergence: the inputs or targets overflow.
     if (t === 0) initial = finiteLoss(who, "X and y", loss);
     if (!Number.isFinite(loss) || loss > factor * initial) {
@@ -239,12 +253,14 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
     losses.push(loss);
     const reached = targetLoss !== undefined && loss <= targetLoss;
     if (toRecord.has(t) || last || reached) {
-      records.push({
+      const record: TrainRecord = {
         step: t,
         loss,
         predictions: Float64Array.from(predictions),
         evalPredictions: evalX ? batchTraceOf(net, evalX, evalN).output : undefined,
-      });
+      };
+      records.push(record);
+      onRecord?.(record, net);
     }
     if (reached) {
       stopReason = "target";
