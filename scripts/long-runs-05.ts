@@ -135,6 +135,12 @@ function git(args: string[]): string {
   return execFileSync("git", args, { cwd: root, stdio: "pipe" }).toString().trim();
 }
 
+/** The code this process runs: read once at its start (later commits do not change the loaded code). */
+const CODE = {
+  gitCommit: git(["rev-parse", "HEAD"]),
+  gitDirty: git(["status", "--porcelain", "--", "src", "scripts"]).length > 0,
+};
+
 function runJob(job: Job): void {
   const file = path.join(partsDir, `${job.id}.json`);
   if (fs.existsSync(file)) {
@@ -172,8 +178,7 @@ function runJob(job: Job): void {
       wallSeconds: seconds,
       precision: "float64",
       threads: 1,
-      gitCommit: git(["rev-parse", "HEAD"]),
-      gitDirty: git(["status", "--porcelain", "--", "src", "scripts"]).length > 0,
+      ...CODE,
       node: process.version,
       cpu: os.cpus()[0]?.model ?? "unknown",
       finished: new Date().toISOString(),
