@@ -5,6 +5,8 @@ import { test } from "node:test";
 import ts from "typescript";
 import {
   gemm,
+  gemm32,
+  gemm32Reference,
   gemmBackend,
   gemmReady,
   gemmReference,
@@ -12,6 +14,7 @@ import {
   setGemmBackend,
   setGemmWorkSpaceLimit,
   type Mat,
+  type Mat32,
 } from "../src/linalg/gemm";
 import { Rng } from "../src/random";
 
@@ -278,4 +281,100 @@ test("a new evaluation of gemm.ts adopts the shared state when nothing changed, 
     return edited;
   });
   assert.notEqual(shared(), first, "a new state version starts a new state");
+});
+
+function random32(rows: number, cols: number, rng: Rng): Mat32 {
+  return { rows, cols, data: Float32Array.from({ length: rows * cols }, () => rng.normal()) };
+}
+
+test("gemm32 equals the float32 triple loop bit for bit on one and two threads, in one block and in blocks", async () => {
+  // Shapes past the small-product loops: ragged 4 x 8 tiles, several k blocks, several m blocks, the
+  // trainer's shapes; alpha and beta exact in float32.
+  const cases: [number, number, number][] = [
+    [37, 45, 130],
+    [261, 70, 530],
+    [64, 500, 500],
+    [500, 500, 64],
+    [13, 901, 129],
+  ];
+  for (const threads of [1, 2]) {
+    setGemmBackend({ threads });
+    await gemmReady();
+    for (const [M, N, K] of cases) {
+      for (const [transA, transB] of transposes) {
+        const rng = new Rng(M + N + K);
+        const A = transA ? random32(K, M, rng) : random32(M, K, rng);
+        const B = transB ? random32(N, K, rng) : random32(K, N, rng);
+        const C0 = random32(M, N, rng);
+        for (const [alpha, beta] of [
+          [1, 0],
+          [-1.5, 1],
+        ]) {
+          const where = `${threads} threads ${M}x${N}x${K} trans ${transA} ${transB} alpha ${alpha} beta ${beta}`;
+          const want = gemm32Reference(
+            A,
+            B,
+            { rows: M, cols: N, data: C0.data.slice() },
+            { transA, transB, alpha, beta },
+          );
+          const got = gemm32(
+            A,
+            B,
+            { rows: M, cols: N, data: C0.data.slice() },
+            { transA, transB, alpha, beta },
+          );
+          assert.deepEqual(got.data, want.data, where);
+          const previous = setGemmWorkSpaceLimit(30_000);
+          try {
+            const blocked = gemm32(
+              A,
+              B,
+              { rows: M, cols: N, data: C0.data.slice() },
+              { transA, transB, alpha, beta },
+            );
+            assert.deepEqual(blocked.data, want.data, `${where}, in blocks`);
+          } finally {
+            setGemmWorkSpaceLimit(previous);
+          }
+        }
+      }
+    }
+  }
+  setGemmBackend({ backend: "auto", threads: 2 });
+});
+
+test("gemm32's small products and its JS fallback stay within float32 rounding of the float64 product", () => {
+  for (const backend of ["js", "auto"] as const) {
+    setGemmBackend({ backend });
+    for (const [M, N, K] of [
+      [3, 5, 7],
+      [64, 1, 500],
+      [1, 500, 64],
+      [40, 40, 40],
+    ]) {
+      const rng = new Rng(M * N * K);
+      const A = random32(M, K, rng);
+      const B = random32(K, N, rng);
+      const exact = gemmReference(
+        mat(M, K, Float64Array.from(A.data)),
+        mat(K, N, Float64Array.from(B.data)),
+        mat(M, N),
+      );
+      const got = gemm32(A, B, { rows: M, cols: N, data: new Float32Array(M * N) });
+      const scale = Math.sqrt(K) * 4;
+      got.data.forEach((v, i) =>
+        assert.ok(Math.abs(v - exact.data[i]) <= 1e-6 * scale * K, `${backend} ${M}x${N}x${K} entry ${i}`),
+      );
+    }
+  }
+  setGemmBackend({ backend: "auto", threads: 2 });
+});
+
+test("gemm32 refuses double operands and the upper option, naming them", () => {
+  const A = { rows: 2, cols: 2, data: new Float32Array(4) };
+  assert.throws(
+    () => gemm32(A, mat(2, 2) as unknown as Mat32, A),
+    /gemm32: B must be a Mat32 \{ rows, cols, data: Float32Array of rows \* cols \}, got/,
+  );
+  assert.throws(() => gemm32(A, A, A, { upper: true } as never), /gemm32: upper is not supported/);
 });

@@ -37,7 +37,7 @@ import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { KernelPool, type Kernel } from "./pool";
 import { wasmApi, type WasmMemory } from "./wasm-api";
-import { K_STEP, kernelModuleBytes, MAX_PAGES, wasmSimdSupported } from "./wasm";
+import { K_STEP, kernelModuleBytes, MAX_PAGES, NR, wasmSimdSupported } from "./wasm";
 import { checkFinite, describeValue, requiredObject } from "../validate";
 
 /** A dense row-major matrix: entry (i, j) is data[i * cols + j]. */
@@ -46,6 +46,30 @@ export interface Mat {
   readonly cols: number;
   readonly data: Float64Array;
 }
+
+/** A dense row-major matrix of floats (gemm32). */
+export interface Mat32 {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float32Array;
+}
+
+type Floats = Float64Array | Float32Array;
+
+/**
+ * The element type of a product: its size, its micro-tile's columns (a v128 holds 2 doubles or 4 floats),
+ * and which of the module's kernels and packers it runs.
+ */
+interface Element {
+  readonly name: "f64" | "f32";
+  readonly bytes: number;
+  /** Columns of a micro-tile and of a packed B panel (rows are always 4). */
+  readonly nr: number;
+  /** Index of its kernel in Engine.kernels and the pool (0: doubles, 1: floats). */
+  readonly kind: number;
+}
+const F64: Element = { name: "f64", bytes: 8, nr: NR.f64, kind: 0 };
+const F32: Element = { name: "f32", bytes: 4, nr: NR.f32, kind: 1 };
 
 export interface GemmOptions {
   /** Use A^T (A stored K x M) instead of A (M x K). */
@@ -117,11 +141,14 @@ interface Engine {
   backend: Backend;
   memory: WasmMemory | null;
   f64: Float64Array;
-  kernel: Kernel;
+  /** The same memory as floats (gemm32). */
+  f32: Float32Array;
+  /** The kernels by Element.kind: doubles, floats (the JS backend has the first only). */
+  kernels: Kernel[];
   pool: KernelPool | null;
   threads: number;
-  /** The module's panel-packing function (wasm.ts), null for the JS backend. */
-  pack: PackFn | null;
+  /** The module's panel packers (wasm.ts), null for the JS backend: doubles, floats' A and B panels. */
+  pack: { f64: PackFn; f32a: PackFn; f32b: PackFn } | null;
 }
 
 type PackFn = (src: number, dst: number, panels: number, kLen: number, step: number, stride: number) => void;
@@ -149,7 +176,7 @@ const STATE_KEY = Symbol.for("ntk-lab.gemm");
  * not adopt a state built by older code. The code that builds the engine (getEngine), the worker protocol
  * and the kernels are in the stamp already.
  */
-const STATE_VERSION = 1;
+const STATE_VERSION = 2;
 const state = adoptState();
 
 function adoptState(): GemmState {
@@ -294,11 +321,11 @@ function getEngine(bytes: number): Engine {
       );
       const module = new wasm.Module(kernelModuleBytes(shared));
       const instanceExports = new wasm.Instance(module, { env: { memory } }).exports;
-      const kernel = instanceExports.kernel as Kernel;
+      const kernels = [instanceExports.kernel as Kernel, instanceExports.kernel32 as Kernel];
       let pool: KernelPool | null = null;
       if (shared) {
         try {
-          pool = new KernelPool(memory, module, kernel, state.threads - 1);
+          pool = new KernelPool(memory, module, kernels, state.threads - 1);
         } catch {
           pool = null; // no worker threads here: one thread
         }
@@ -307,22 +334,29 @@ function getEngine(bytes: number): Engine {
         backend: "wasm",
         memory,
         f64: new Float64Array(memory.buffer),
-        kernel,
+        f32: new Float32Array(memory.buffer),
+        kernels,
         pool,
         threads: pool ? state.threads : 1,
-        pack: instanceExports.pack as PackFn,
+        pack: {
+          f64: instanceExports.pack as PackFn,
+          f32a: instanceExports.pack32a as PackFn,
+          f32b: instanceExports.pack32b as PackFn,
+        },
       };
     } else {
+      const f64 = new Float64Array(1 << 16);
       const e: Engine = {
         backend: "js",
         memory: null,
-        f64: new Float64Array(1 << 16),
-        kernel: () => undefined,
+        f64,
+        f32: new Float32Array(f64.buffer),
+        kernels: [],
         pool: null,
         threads: 1,
         pack: null,
       };
-      e.kernel = jsKernelFor(() => e.f64);
+      e.kernels.push(jsKernelFor(() => e.f64));
       state.engine = e;
     }
   }
@@ -340,8 +374,10 @@ function getEngine(bytes: number): Engine {
     } else {
       e.f64 = new Float64Array(Math.ceil(bytes / 8) * 2);
     }
+    e.f32 = new Float32Array(e.f64.buffer);
   } else if (e.memory && e.f64.buffer !== e.memory.buffer) {
     e.f64 = new Float64Array(e.memory.buffer); // grown elsewhere
+    e.f32 = new Float32Array(e.memory.buffer);
   }
   return e;
 }
@@ -349,21 +385,23 @@ function getEngine(bytes: number): Engine {
 /** Checks the operands and the scalars of a product named `who`, and returns its sizes M, N, K. */
 function checkOperands(
   who: string,
-  A: Mat,
-  B: Mat,
-  C: Mat,
+  A: Mat | Mat32,
+  B: Mat | Mat32,
+  C: Mat | Mat32,
   { transA, transB, alpha, beta }: { transA: boolean; transB: boolean; alpha: number; beta: number },
+  el: Element = F64,
 ): [number, number, number] {
+  const [type, kind] = el === F64 ? [Float64Array, "Mat"] : [Float32Array, "Mat32"];
   for (const [nm, X] of [
     ["A", A],
     ["B", B],
     ["C", C],
   ] as const) {
-    const shaped = X !== null && typeof X === "object" && X.data instanceof Float64Array;
+    const shaped = X !== null && typeof X === "object" && X.data instanceof type;
     if (!shaped || X.data.length !== X.rows * X.cols) {
       const got = shaped ? `${X.rows} x ${X.cols} with data of length ${X.data.length}` : describeValue(X);
       throw new Error(
-        `${who}: ${nm} must be a Mat { rows, cols, data: Float64Array of rows * cols }, got ${got}`,
+        `${who}: ${nm} must be a ${kind} { rows, cols, data: ${type.name} of rows * cols }, got ${got}`,
       );
     }
   }
@@ -413,20 +451,47 @@ export function gemm(A: Mat, B: Mat, C: Mat, options: GemmOptions = {}): Mat {
   return C;
 }
 
-function scaleInto(c: Float64Array, beta: number): void {
+/**
+ * gemm on floats: C <- alpha op(A) op(B) + beta C with every product and sum rounded to float32 (each entry
+ * summed over k = 0, 1, ... in order; alpha and beta applied in float64 and rounded once, as
+ * gemm32Reference does), twice the SIMD lanes of gemm. For the
+ * trainers' float32 path. The same on one and several threads; no `upper` option. Small products run in
+ * plain loops that sum in float64 and round once (more accurate, not bit-equal to the packed path).
+ */
+export function gemm32(A: Mat32, B: Mat32, C: Mat32, options: Omit<GemmOptions, "upper"> = {}): Mat32 {
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  const alpha = options.alpha ?? 1;
+  const beta = options.beta ?? 0;
+  if ((options as GemmOptions).upper) throw new Error("gemm32: upper is not supported (use gemm)");
+  const [M, N, K] = checkOperands("gemm32", A, B, C, { transA, transB, alpha, beta }, F32);
+  if (M === 0 || N === 0) return C;
+  if (K === 0 || alpha === 0) {
+    scaleInto(C.data, beta);
+    return C;
+  }
+  if (M * N * K < SMALL || M < 4 || N < 4 || getEngine(0).backend === "js") {
+    small(A.data, B.data, C.data, M, N, K, transA, transB, alpha, beta);
+    return C;
+  }
+  packed(A.data, B.data, C.data, M, N, K, transA, transB, alpha, beta, false, F32);
+  return C;
+}
+
+function scaleInto(c: Floats, beta: number): void {
   if (beta === 0) c.fill(0);
   else if (beta !== 1) for (let i = 0; i < c.length; i++) c[i] *= beta;
 }
 
-function finish(c: Float64Array, index: number, sum: number, alpha: number, beta: number): void {
+function finish(c: Floats, index: number, sum: number, alpha: number, beta: number): void {
   const v = alpha === 1 ? sum : alpha * sum;
   c[index] = beta === 0 ? v : v + beta * c[index];
 }
 
 function small(
-  a: Float64Array,
-  b: Float64Array,
-  c: Float64Array,
+  a: Floats,
+  b: Floats,
+  c: Floats,
   M: number,
   N: number,
   K: number,
@@ -499,17 +564,19 @@ function small(
  * of op(B), k the summation index. Row-major storage makes s1 or s2 equal to 1.
  */
 interface Operand {
-  readonly src: Float64Array;
+  readonly src: Floats;
   readonly s1: number;
   readonly s2: number;
 }
 
-/** Doubles of work space for a block of C of rows x cols (see block()), with or without source copies. */
-function workSpace(rows: number, cols: number, kc: number, copies: number): number {
+/** Elements of work space for a block of C of rows x cols (see block()), with or without source copies. */
+function workSpace(rows: number, cols: number, kc: number, copies: number, nr: number): number {
   const Mp = (rows + 3) & ~3;
-  const Np = (cols + 3) & ~3;
+  const Np = roundUp(cols, nr);
   return Mp * Np + kc * Np + rowBlock(Mp) * kc + copies;
 }
+
+const roundUp = (x: number, step: number): number => Math.ceil(x / step) * step;
 
 /** Rows of op(A) packed at a time for a block of Mp rows: balanced blocks of at most MC. */
 function rowBlock(Mp: number): number {
@@ -518,9 +585,9 @@ function rowBlock(Mp: number): number {
 }
 
 function packed(
-  a: Float64Array,
-  b: Float64Array,
-  c: Float64Array,
+  a: Floats,
+  b: Floats,
+  c: Floats,
   M: number,
   N: number,
   K: number,
@@ -529,7 +596,9 @@ function packed(
   alpha: number,
   beta: number,
   upper: boolean,
+  el: Element = F64,
 ): void {
+  const nr = el.nr;
   // Balanced blocks: K = 500 gives two blocks of 252, not 256 + 244.
   const kBlocks = Math.ceil(K / KC);
   const kc = Math.ceil(Math.ceil(K / kBlocks) / K_STEP) * K_STEP; // a multiple of the kernel's k step
@@ -537,17 +606,17 @@ function packed(
   const B: Operand = { src: b, s1: transB ? K : 1, s2: transB ? 1 : N };
   const wasmPack = state.backend !== "js" && K_STEP === 1;
   const same = a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.length === b.length;
-  const limit = Math.floor(workSpaceLimit / 8);
+  const limit = Math.floor(workSpaceLimit / el.bytes);
   const whole = wasmPack ? a.length + (same ? 0 : b.length) : 0;
-  if (workSpace(M, N, kc, whole) <= limit) {
-    block(A, B, c, N, 0, M, 0, N, K, kc, alpha, beta, upper, wasmPack, same ? "same" : "whole");
+  if (workSpace(M, N, kc, whole, nr) <= limit) {
+    block(A, B, c, N, 0, M, 0, N, K, kc, alpha, beta, upper, wasmPack, same ? "same" : "whole", el);
     return;
   }
   // Tiles of C, each computed as above with the same k blocks in the same order (so every entry is the same
   // sum), copying into the work space only the part of op(A) and op(B) each k block reads.
   const copies = (rows: number, cols: number): number => (wasmPack ? kc * (rows + cols) : 0);
   const fits = (rows: number, cols: number): boolean =>
-    workSpace(rows, cols, kc, copies(rows, cols)) <= limit;
+    workSpace(rows, cols, kc, copies(rows, cols), nr) <= limit;
   /** The most rows (a multiple of 4, at most M) that fit beside `cols` columns; 0 if not even 4. */
   const rowsFor = (cols: number): number => {
     let lo = 0;
@@ -563,13 +632,13 @@ function packed(
   // repacks its part of op(A) and op(B), a cost of 1 / rows and 1 / cols of the multiply-adds.
   let cols = N;
   let rows = rowsFor(cols);
-  while (rows < Math.min(M, MC) && cols > 4) {
-    cols = Math.max(4, ((cols >> 1) + 3) & ~3);
+  while (rows < Math.min(M, MC) && cols > nr) {
+    cols = Math.max(nr, roundUp(cols >> 1, nr));
     rows = rowsFor(cols);
   }
   if (rows === 0) {
     throw new Error(
-      `gemm: a 4 x 4 block of C with k blocks of ${kc} needs ${8 * workSpace(4, 4, kc, copies(4, 4))} ` +
+      `gemm: a 4 x ${nr} block of C with k blocks of ${kc} needs ${el.bytes * workSpace(4, nr, kc, copies(4, nr), nr)} ` +
         `bytes of work space, more than the limit of ${workSpaceLimit}`,
     );
   }
@@ -577,7 +646,7 @@ function packed(
     for (let c0 = upper ? r0 : 0; c0 < N; c0 += cols) {
       const m = Math.min(rows, M - r0);
       const n = Math.min(cols, N - c0);
-      block(A, B, c, N, r0, m, c0, n, K, kc, alpha, beta, upper, wasmPack, "blocks");
+      block(A, B, c, N, r0, m, c0, n, K, kc, alpha, beta, upper, wasmPack, "blocks", el);
     }
   }
 }
@@ -592,7 +661,7 @@ function packed(
 function block(
   A: Operand,
   B: Operand,
-  c: Float64Array,
+  c: Floats,
   N: number,
   r0: number,
   rows: number,
@@ -605,9 +674,12 @@ function block(
   upper: boolean,
   wasmPack: boolean,
   copy: "whole" | "same" | "blocks",
+  el: Element,
 ): void {
+  const nr = el.nr;
+  const w = el.bytes;
   const Mp = (rows + 3) & ~3;
-  const Np = (cols + 3) & ~3;
+  const Np = roundUp(cols, nr);
   const mc = rowBlock(Mp);
   const cOff = 0;
   const bOff = Mp * Np;
@@ -616,27 +688,32 @@ function block(
   const aCopy = copy === "blocks" ? rows * kc : A.src.length;
   const bSrc = copy === "same" ? aSrc : aSrc + aCopy;
   const end = copy === "same" ? aSrc + aCopy : bSrc + (copy === "blocks" ? cols * kc : B.src.length);
-  const e = getEngine(8 * (wasmPack ? end : aSrc));
-  const f = e.f64;
-  const pack = wasmPack ? e.pack : null;
-  if (pack && copy !== "blocks") {
+  const e = getEngine(w * (wasmPack ? end : aSrc));
+  const f: Floats = el === F64 ? e.f64 : e.f32;
+  const packs = wasmPack ? e.pack : null;
+  const [packA, packB] = !packs
+    ? [null, null]
+    : el === F64
+      ? [packs.f64, packs.f64]
+      : [packs.f32a, packs.f32b];
+  if (packs && copy !== "blocks") {
     f.set(A.src, aSrc);
     if (copy === "whole") f.set(B.src, bSrc);
   }
-  const nTiles = Np >> 2;
+  const nTiles = Np / nr;
   const tri = upper ? 1 : 0;
   for (let p0 = 0; p0 < K; p0 += kc) {
     const kLen = Math.min(kc, K - p0);
     const kPad = Math.ceil(kLen / K_STEP) * K_STEP;
-    // op(B)[p0 .. p0 + kLen, c0 .. c0 + cols] into 4-column panels of kPad rows (zero rows up to a multiple
+    // op(B)[p0 .. p0 + kLen, c0 .. c0 + cols] into nr-column panels of kPad rows (zero rows up to a multiple
     // of K_STEP); full panels by the wasm packer when there is one, the ragged last panel here.
-    const fullB = pack ? cols >> 2 : 0;
-    if (pack) {
+    const fullB = packB ? Math.floor(cols / nr) : 0;
+    if (packB) {
       const v = copy === "blocks" ? gather(f, bSrc, B, c0, cols, p0, kLen) : view(bSrc, B, c0, p0);
-      pack(8 * v.base, 8 * bOff, fullB, kLen, 8 * v.s1, 8 * v.s2);
+      packB(w * v.base, w * bOff, fullB, kLen, w * v.s1, w * v.s2);
     }
-    packPanels(f, B.src, c0 * B.s1 + p0 * B.s2, bOff, fullB, nTiles, kLen, kPad, B.s1, B.s2, cols);
-    const av = !pack
+    packPanels(f, B.src, c0 * B.s1 + p0 * B.s2, bOff, fullB, nTiles, kLen, kPad, B.s1, B.s2, cols, nr);
+    const av = !packA
       ? null
       : copy === "blocks"
         ? gather(f, aSrc, A, r0, rows, p0, kLen)
@@ -644,17 +721,18 @@ function block(
     for (let i0 = 0; i0 < Mp; i0 += mc) {
       const mTiles = Math.min(mc, Mp - i0) >> 2;
       // op(A)[r0 + i0 .. r0 + i0 + mLen, p0 .. p0 + kLen] into 4-row panels.
-      const fullA = pack ? Math.min(mTiles, (rows - i0) >> 2) : 0;
-      if (pack && av) pack(8 * (av.base + i0 * av.s1), 8 * aOff, fullA, kLen, 8 * av.s1, 8 * av.s2);
+      const fullA = packA ? Math.min(mTiles, (rows - i0) >> 2) : 0;
+      if (packA && av) packA(w * (av.base + i0 * av.s1), w * aOff, fullA, kLen, w * av.s1, w * av.s2);
       const aBase = (r0 + i0) * A.s1 + p0 * A.s2;
-      packPanels(f, A.src, aBase, aOff, fullA, mTiles, kLen, kPad, A.s1, A.s2, rows - i0);
-      const pc = 8 * (cOff + i0 * Np);
+      packPanels(f, A.src, aBase, aOff, fullA, mTiles, kLen, kPad, A.s1, A.s2, rows - i0, 4);
+      const pc = w * (cOff + i0 * Np);
       const load = p0 === 0 ? 0 : 1;
       // Row tiles are counted from the block's first column for the triangle (upper blocks start on or
       // right of the diagonal).
       const rowTile0 = (r0 + i0 - c0) >> 2;
-      if (e.pool) e.pool.run(8 * aOff, 8 * bOff, pc, kPad, 8 * Np, mTiles, nTiles, load, tri, rowTile0);
-      else e.kernel(8 * aOff, 8 * bOff, pc, kPad, 8 * Np, mTiles, 0, nTiles, load, tri, rowTile0);
+      if (e.pool)
+        e.pool.run(el.kind, w * aOff, w * bOff, pc, kPad, w * Np, mTiles, nTiles, load, tri, rowTile0);
+      else e.kernels[el.kind](w * aOff, w * bOff, pc, kPad, w * Np, mTiles, 0, nTiles, load, tri, rowTile0);
     }
   }
   for (let i = 0; i < rows; i++) {
@@ -680,7 +758,7 @@ function view(at: number, X: Operand, x0: number, p0: number): { base: number; s
  * in the same orientation (contiguous runs stay contiguous: one copy per run), and says where they are.
  */
 function gather(
-  f: Float64Array,
+  f: Floats,
   at: number,
   X: Operand,
   x0: number,
@@ -703,12 +781,13 @@ function gather(
 }
 
 /**
- * Packs panels p in [from, to) of a strided matrix: panel p holds, for k < kLen, the 4 values
- * src[base + (4 p + q) step + k stride] (q = 0..3; 0 where 4 p + q >= limit), then kPad - kLen zero rows.
+ * Packs panels p in [from, to) of a strided matrix: panel p holds, for k < kLen, the `width` values
+ * src[base + (width p + q) step + k stride] (q < width; 0 where width p + q >= limit), then kPad - kLen
+ * zero rows.
  */
 function packPanels(
-  f: Float64Array,
-  src: Float64Array,
+  f: Floats,
+  src: Floats,
   base: number,
   dstOff: number,
   from: number,
@@ -718,24 +797,56 @@ function packPanels(
   step: number,
   stride: number,
   limit: number,
+  width: number,
 ): void {
   for (let p = from; p < to; p++) {
-    let dst = dstOff + p * kPad * 4;
-    const valid = Math.min(4, limit - 4 * p);
-    const start = base + 4 * p * step;
-    for (let k = 0; k < kLen; k++, dst += 4) {
+    let dst = dstOff + p * kPad * width;
+    const valid = Math.min(width, limit - width * p);
+    const start = base + width * p * step;
+    for (let k = 0; k < kLen; k++, dst += width) {
       const at = start + k * stride;
-      if (valid === 4) {
+      if (valid === 4 && width === 4) {
         f[dst] = src[at];
         f[dst + 1] = src[at + step];
         f[dst + 2] = src[at + 2 * step];
         f[dst + 3] = src[at + 3 * step];
       } else {
-        for (let q = 0; q < 4; q++) f[dst + q] = q < valid ? src[at + q * step] : 0;
+        for (let q = 0; q < width; q++) f[dst + q] = q < valid ? src[at + q * step] : 0;
       }
     }
-    if (kPad > kLen) f.fill(0, dst, dstOff + (p + 1) * kPad * 4);
+    if (kPad > kLen) f.fill(0, dst, dstOff + (p + 1) * kPad * width);
   }
+}
+
+/**
+ * gemm32's reference: the textbook triple loop in float32 arithmetic (every product and sum rounded to
+ * float32, k ascending from 0 per entry); then alpha s + beta c in float64, rounded once to float32 (as
+ * gemm32 applies them).
+ */
+export function gemm32Reference(
+  A: Mat32,
+  B: Mat32,
+  C: Mat32,
+  options: Omit<GemmOptions, "upper"> = {},
+): Mat32 {
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  const alpha = options.alpha ?? 1;
+  const beta = options.beta ?? 0;
+  const [M, N, K] = checkOperands("gemm32Reference", A, B, C, { transA, transB, alpha, beta }, F32);
+  const r = Math.fround;
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) {
+        const x = transA ? A.data[k * M + i] : A.data[i * K + k];
+        const y = transB ? B.data[j * K + k] : B.data[k * N + j];
+        s = r(s + r(x * y));
+      }
+      C.data[i * N + j] = beta === 0 ? alpha * s : alpha * s + beta * C.data[i * N + j];
+    }
+  }
+  return C;
 }
 
 /** The textbook triple loop (k ascending from 0 per entry): the reference gemm is tested against. */

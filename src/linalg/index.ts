@@ -1,2 +1,11 @@
-export { gemm, gemmReference, mat, setGemmBackend, gemmBackend, gemmReady } from "./gemm";
-export type { Mat, GemmOptions } from "./gemm";
+export {
+  gemm,
+  gemm32,
+  gemm32Reference,
+  gemmReference,
+  mat,
+  setGemmBackend,
+  gemmBackend,
+  gemmReady,
+} from "./gemm";
+export type { Mat, Mat32, GemmOptions } from "./gemm";

@@ -20,7 +20,9 @@ const ARGS = 2; // pa, pb, pc, kc, ldc, mTiles, nTiles, chunk, load, tri, rowTil
 const NEXT = 13;
 const QUIT = 14;
 const READY = 15;
-const WORDS = 16;
+/** Which kernel the job runs: 0 the doubles' ("kernel"), 1 the floats' ("kernel32"). */
+const KIND = 16;
+const WORDS = 17;
 /** Jobs run alone after workers were found preempted (about 20 training steps of a 500-wide MLP). */
 const SOLO_JOBS = 64;
 
@@ -28,7 +30,8 @@ const workerSource = `
 const { workerData } = require("node:worker_threads");
 const { memory, module, control, index } = workerData;
 const ctl = new Int32Array(control, index * ${WORDS * 4}, ${WORDS});
-const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports.kernel;
+const exported = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const kernels = [exported.kernel, exported.kernel32];
 // GEN is read before READY is set: the main thread hands out a job only after READY, so a job can never
 // slip in between and be taken for the generation already seen (the worker would then sleep through it).
 let seen = Atomics.load(ctl, ${GEN});
@@ -40,6 +43,7 @@ for (;;) {
   seen = gen;
   if (Atomics.load(ctl, ${QUIT})) break;
   const pa = ctl[2], pb = ctl[3], pc = ctl[4], kc = ctl[5], ldc = ctl[6], mTiles = ctl[7], nTiles = ctl[8], chunk = ctl[9], load = ctl[10], tri = ctl[11], row0 = ctl[12];
+  const kernel = kernels[ctl[${KIND}]];
   const next = new Int32Array(control, 0, ${WORDS});
   for (;;) {
     const j = Atomics.add(next, ${NEXT}, chunk);
@@ -89,7 +93,8 @@ export class KernelPool {
   constructor(
     memory: WasmMemory,
     module: WasmModule,
-    private readonly kernel: Kernel,
+    /** The calling thread's instances of the kernels, by kind (0: doubles, 1: floats). */
+    private readonly kernels: readonly Kernel[],
     workers: number,
   ) {
     this.size = workers;
@@ -129,8 +134,9 @@ export class KernelPool {
     return Math.min(n, this.active);
   }
 
-  /** Runs kernel over column tiles [0, nTiles) on this thread and every ready worker. */
+  /** Runs kernel `kind` over column tiles [0, nTiles) on this thread and every ready worker. */
   run(
+    kind: number,
     pa: number,
     pb: number,
     pc: number,
@@ -150,9 +156,10 @@ export class KernelPool {
     for (let w = 1; w < this.blocks.length && ready.length < this.active; w++) {
       if (Atomics.load(this.blocks[w], READY) === 1) ready.push(this.blocks[w]);
     }
+    const kernel = this.kernels[kind];
     if (ready.length === 0 || nTiles < 2 || this.solo > 0) {
       if (this.solo > 0) this.solo--;
-      this.kernel(pa, pb, pc, kc, ldc, mTiles, 0, nTiles, load, tri, rowTile0);
+      kernel(pa, pb, pc, kc, ldc, mTiles, 0, nTiles, load, tri, rowTile0);
       return;
     }
     Atomics.store(counter, NEXT, 0);
@@ -169,6 +176,7 @@ export class KernelPool {
       ctl[ARGS + 8] = load;
       ctl[ARGS + 9] = tri;
       ctl[ARGS + 10] = rowTile0;
+      ctl[KIND] = kind;
       Atomics.store(ctl, GEN, gen);
       Atomics.notify(ctl, GEN);
     }
@@ -176,7 +184,7 @@ export class KernelPool {
     for (;;) {
       const j = Atomics.add(counter, NEXT, chunk);
       if (j >= nTiles) break;
-      this.kernel(pa, pb, pc, kc, ldc, mTiles, j, Math.min(nTiles, j + chunk), load, tri, rowTile0);
+      kernel(pa, pb, pc, kc, ldc, mTiles, j, Math.min(nTiles, j + chunk), load, tri, rowTile0);
     }
     const t1 = performance.now();
     const started = Date.now();

@@ -45,12 +45,23 @@ const op = {
 /** memarg: alignment log2 and a byte offset. */
 const vload = (offset: number): number[] => simd(0x00, 4, ...uleb(offset));
 const vstore = (offset: number): number[] => simd(0x0b, 4, ...uleb(offset));
-const splat64 = (offset: number): number[] => simd(0x0a, 3, ...uleb(offset));
-const f64x2Add = simd(0xf0);
-const f64x2Mul = simd(0xf2);
+/**
+ * The two element types: a v128 holds 2 doubles or 4 floats, so a micro-tile's row of 2 vectors is 4
+ * columns (f64) or 8 (f32), and a B panel row is 32 bytes either way; an A panel row is mr elements.
+ */
+export type Element = "f64" | "f32";
+/** Columns of a micro-tile (and of a B panel) per element type. */
+export const NR: Record<Element, number> = { f64: 4, f32: 8 };
+const BYTES: Record<Element, number> = { f64: 8, f32: 4 };
+/** v128.load64_splat / v128.load32_splat of one A value. */
+const splat = (el: Element, offset: number): number[] =>
+  el === "f64" ? simd(0x0a, 3, ...uleb(offset)) : simd(0x09, 2, ...uleb(offset));
+const vAdd = (el: Element): number[] => (el === "f64" ? simd(0xf0) : simd(0xe4));
+const vMul = (el: Element): number[] => (el === "f64" ? simd(0xf2) : simd(0xe6));
 
-/** The kernel described above, as a function body (locals and code). */
-function kernelBody(unroll: number, mr: number): number[] {
+/** The kernel described above, as a function body (locals and code), for doubles or floats. */
+function kernelBody(unroll: number, mr: number, el: Element = "f64"): number[] {
+  const aBytes = BYTES[el];
   // Parameters 0..10: pa, pb, pc, kc, ldc, mTiles, jt0, jt1, load, tri, rowTile0.
   const [pa, pb, pc, kc, ldc, mTiles, jt0, jt1, load, tri, rowTile0] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   // i32 locals 11..: jt, it, ap, bp, aEnd, cp, bPanel, panelBytes (B), aPanelBytes, mEnd.
@@ -73,7 +84,7 @@ function kernelBody(unroll: number, mr: number): number[] {
     op.i32Shl,
     ...set(panelBytes),
     ...get(kc),
-    ...i32(8 * mr),
+    ...i32(aBytes * mr),
     op.i32Mul,
     ...set(aPanelBytes),
     ...get(jt0),
@@ -178,16 +189,16 @@ function kernelBody(unroll: number, mr: number): number[] {
   for (let u = 0; u < unroll; u++) {
     code.push(...get(bp), ...vload(32 * u), ...set(b0), ...get(bp), ...vload(32 * u + 16), ...set(b1));
     for (let r = 0; r < mr; r++) {
-      code.push(...get(ap), ...splat64(8 * mr * u + 8 * r), ...set(av));
+      code.push(...get(ap), ...splat(el, aBytes * (mr * u + r)), ...set(av));
       for (let h = 0; h < 2; h++) {
-        code.push(...get(acc(r, h)), ...get(av), ...get(h === 0 ? b0 : b1), ...f64x2Mul, ...f64x2Add);
+        code.push(...get(acc(r, h)), ...get(av), ...get(h === 0 ? b0 : b1), ...vMul(el), ...vAdd(el));
         code.push(...set(acc(r, h)));
       }
     }
   }
   code.push(
     ...get(ap),
-    ...i32(8 * mr * unroll),
+    ...i32(aBytes * mr * unroll),
     op.i32Add,
     ...set(ap),
     ...get(bp),
@@ -227,42 +238,45 @@ function kernelBody(unroll: number, mr: number): number[] {
 
 /** k steps per trip of the kernel's inner loop (see the measurement above). */
 export const K_STEP = 1;
-/** Rows of the micro-tile (its columns are 4: two f64x2). */
+/** Rows of the micro-tile (its columns are NR: two vectors). */
 export const MR = 4;
 
 /**
- * pack(src, dst, panels, kLen, step, stride): for p < panels, k < kLen, q < 4 (addresses in bytes)
- *   f64 at dst + ((p kLen + k) 4 + q) 8  <-  f64 at src + (4 p + q) step + k stride,
- * i.e. 4-row (or 4-column) micro-panels of a strided matrix already copied into the memory: A panels
+ * pack(src, dst, panels, kLen, step, stride): for p < panels, k < kLen, q < w (addresses in bytes; w the
+ * panel width, s the element size)
+ *   element at dst + ((p kLen + k) w + q) s  <-  element at src + (w p + q) step + k stride,
+ * i.e. w-row (or w-column) micro-panels of a strided matrix already copied into the memory: A panels
  * with step = row stride, stride = column stride, B panels the other way round. Plain copies, no
  * arithmetic on the values.
  */
-function packBody(): number[] {
+function packBody(width = 4, el: Element = "f64"): number[] {
+  const bytes = BYTES[el];
+  const [loadOp, storeOp, align] = el === "f64" ? [0x2b, 0x39, 3] : [0x2a, 0x38, 2];
   const [src, dst, panels, kLen, step, stride] = [0, 1, 2, 3, 4, 5];
   const [p, k, sp, d] = [6, 7, 8, 9];
   const locals = vec([[...uleb(4), I32]]);
-  const f64load = (offsetLocal: number | null): number[] => [
+  const load = (offsetLocal: number | null): number[] => [
     ...get(sp),
     ...(offsetLocal === null
       ? []
       : offsetLocal === 1
         ? [...get(step), op.i32Add]
         : [...get(step), ...i32(offsetLocal), op.i32Mul, op.i32Add]),
-    0x2b,
-    3,
+    loadOp,
+    align,
     0,
   ];
   const code: number[] = [...get(dst), ...set(d), ...i32(0), ...set(p), op.block, 0x40, op.loop, 0x40];
   code.push(...get(p), ...get(panels), op.i32GeU, op.brIf, 1);
-  // sp = src + 4 p step
-  code.push(...get(src), ...get(p), ...get(step), op.i32Mul, ...i32(2), op.i32Shl, op.i32Add, ...set(sp));
+  // sp = src + width p step
+  code.push(...get(src), ...get(p), ...get(step), op.i32Mul, ...i32(width), op.i32Mul, op.i32Add, ...set(sp));
   code.push(...i32(0), ...set(k), op.block, 0x40, op.loop, 0x40);
   code.push(...get(k), ...get(kLen), op.i32GeU, op.brIf, 1);
-  for (let q = 0; q < 4; q++) {
-    code.push(...get(d), ...f64load(q === 0 ? null : q), 0x39, 3, ...uleb(8 * q));
+  for (let q = 0; q < width; q++) {
+    code.push(...get(d), ...load(q === 0 ? null : q), storeOp, align, ...uleb(bytes * q));
   }
   code.push(...get(sp), ...get(stride), op.i32Add, ...set(sp));
-  code.push(...get(d), ...i32(32), op.i32Add, ...set(d));
+  code.push(...get(d), ...i32(bytes * width), op.i32Add, ...set(d));
   code.push(...get(k), ...i32(1), op.i32Add, ...set(k), op.br, 0, op.end, op.end);
   code.push(...get(p), ...i32(1), op.i32Add, ...set(p), op.br, 0, op.end, op.end, op.end);
   const body = [...locals, ...code];
@@ -272,7 +286,11 @@ function packBody(): number[] {
 /** Largest memory, in 64 KiB pages, a shared memory may grow to (a reservation, not an allocation). */
 export const MAX_PAGES = 32768;
 
-/** The module bytes: imports env.memory (shared when `shared`), exports "kernel" and "pack". */
+/**
+ * The module bytes: imports env.memory (shared when `shared`), exports "kernel" and "pack" (doubles: 4 x 4
+ * tiles, 4-wide panels), and "kernel32", "pack32a" and "pack32b" (floats: 4 x 8 tiles, A packed in 4-row
+ * panels, B in 8-column panels; each entry summed in float32 in the same k order).
+ */
 export function kernelModuleBytes(shared: boolean, unroll = K_STEP, mr = MR): Uint8Array {
   const type = section(
     1,
@@ -283,15 +301,27 @@ export function kernelModuleBytes(shared: boolean, unroll = K_STEP, mr = MR): Ui
   );
   const limits = shared ? [0x03, ...uleb(1), ...uleb(MAX_PAGES)] : [0x00, ...uleb(1)];
   const imports = section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]]));
-  const funcs = section(3, vec([uleb(0), uleb(1)]));
+  const funcs = section(3, vec([uleb(0), uleb(1), uleb(0), uleb(1), uleb(1)]));
   const exportSection = section(
     7,
     vec([
       [...name("kernel"), 0x00, 0],
       [...name("pack"), 0x00, 1],
+      [...name("kernel32"), 0x00, 2],
+      [...name("pack32a"), 0x00, 3],
+      [...name("pack32b"), 0x00, 4],
     ]),
   );
-  const code = section(10, vec([kernelBody(unroll, mr), packBody()]));
+  const code = section(
+    10,
+    vec([
+      kernelBody(unroll, mr),
+      packBody(),
+      kernelBody(unroll, mr, "f32"),
+      packBody(4, "f32"),
+      packBody(NR.f32, "f32"),
+    ]),
+  );
   return wasmModule(type, imports, funcs, exportSection, code);
 }
 
