@@ -14,7 +14,7 @@
  */
 import { checkArchitecture, type Architecture } from "./layers";
 import { rngFrom, type Rng } from "./random";
-import { gemm, mat } from "./linalg/gemm";
+import { gemm, gemm32, mat, type GemmOptions } from "./linalg/gemm";
 import { checkInteger, checkNumberList, describeValue } from "./validate";
 
 /**
@@ -46,15 +46,58 @@ export interface NetworkOptions {
 
 /**
  * The batched forward pass over n points at once: row i of each matrix belongs to point i (row-major
- * n x width); output is n x outputs.
+ * n x width); output is n x outputs. In float32 (A = Float32Array) every stored value is rounded to float32.
  */
-export interface BatchTrace {
+export interface BatchTrace<A extends Floats = Float64Array> {
   readonly n: number;
-  readonly input: Float64Array;
-  readonly preActivations: Float64Array[];
-  readonly features: Float64Array[];
-  readonly output: Float64Array;
+  readonly input: A;
+  readonly preActivations: A[];
+  readonly features: A[];
+  readonly output: A;
 }
+
+/** The arrays a pass computes in: doubles, or floats for a trainer's float32 path. */
+export type Floats = Float64Array | Float32Array;
+
+/**
+ * The network's parameters in another array of the same layout (e.g. a float32 copy a trainer steps):
+ * weights[l] and biases[l] are views into it, as net.weights and net.biases are into net.params.
+ */
+export interface ParameterViews<A extends Floats> {
+  readonly params: A;
+  readonly weights: A[];
+  readonly biases: A[];
+}
+
+/**
+ * C <- alpha op(A) op(B) + beta C on row-major arrays of one type: gemm on doubles, gemm32 on floats (the
+ * type of C decides).
+ */
+function product<A extends Floats>(
+  a: A,
+  [ar, ac]: [number, number],
+  b: A,
+  [br, bc]: [number, number],
+  c: A,
+  [cr, cc]: [number, number],
+  options: GemmOptions,
+): void {
+  if (c instanceof Float32Array) {
+    const m = (rows: number, cols: number, data: Floats) => ({ rows, cols, data: data as Float32Array });
+    gemm32(m(ar, ac, a), m(br, bc, b), m(cr, cc, c), options);
+  } else {
+    gemm(
+      mat(ar, ac, a as Float64Array),
+      mat(br, bc, b as Float64Array),
+      mat(cr, cc, c as Float64Array),
+      options,
+    );
+  }
+}
+
+/** A zero array of the type of `like`. */
+const zeros = <A extends Floats>(like: A, length: number): A =>
+  (like instanceof Float32Array ? new Float32Array(length) : new Float64Array(length)) as A;
 
 export class Network {
   readonly architecture: Architecture;
@@ -172,6 +215,22 @@ export class Network {
     return this.params.length;
   }
 
+  /** weights and biases views into `params`, an array laid out as this.params (see ParameterViews). */
+  viewsOf<A extends Floats>(params: A): ParameterViews<A> {
+    if (params.length !== this.params.length) {
+      throw new Error(
+        `Network.viewsOf: params must have parameterCount = ${this.params.length} entries, got ${params.length}`,
+      );
+    }
+    return {
+      params,
+      weights: this.weights.map((w, l) => params.subarray(this.offsets[l], this.offsets[l] + w.length) as A),
+      biases: this.biases.map(
+        (b, l) => params.subarray(this.biasOffsets[l], this.biasOffsets[l] + b.length) as A,
+      ),
+    };
+  }
+
   /** The network's outputs f(x) (length outputs) at one point x: the batched pass on n = 1. */
   forward(x: ArrayLike<number>): Float64Array {
     const point = checkNumberList("Network.forward", "x", x, {
@@ -205,22 +264,28 @@ export class Network {
    * (a list the caller keeps between calls) the arrays of the last call of the same n are overwritten
    * instead of allocated: a trainer's steps then allocate nothing.
    */
-  deltasBatch(trace: BatchTrace, seeds: Float64Array, reuse?: Float64Array[]): Float64Array[] {
+  deltasBatch<A extends Floats = Float64Array>(
+    trace: BatchTrace<A>,
+    seeds: A,
+    reuse?: A[],
+    views?: ParameterViews<A>,
+  ): A[] {
     const n = trace.n;
+    const weights = views?.weights ?? (this.weights as A[]);
     if (seeds.length !== n * this.outputs) {
       throw new Error(
         `Network.deltasBatch: seeds must hold n x outputs = ${n * this.outputs} numbers, got ${seeds.length}`,
       );
     }
     const L = this.widths.length;
-    const out: Float64Array[] = new Array(L + 1);
+    const out: A[] = new Array(L + 1);
     out[L] = seeds;
     for (let l = L - 1; l >= 0; l--) {
       const fanIn = this.sizes[l + 1];
       const fanOut = this.sizes[l + 2];
-      const delta = reuse?.[l]?.length === n * fanIn ? reuse[l] : new Float64Array(n * fanIn);
+      const delta = reuse?.[l]?.length === n * fanIn ? reuse[l] : zeros(seeds, n * fanIn);
       if (reuse) reuse[l] = delta;
-      gemm(mat(n, fanOut, out[l + 1]), mat(fanOut, fanIn, this.weights[l + 1]), mat(n, fanIn, delta), {
+      product(out[l + 1], [n, fanOut], weights[l + 1], [fanOut, fanIn], delta, [n, fanIn], {
         alpha: this.weightScale[l + 1],
       });
       const ds = this.architecture.activations[l].derivative;
@@ -237,12 +302,13 @@ export class Network {
    * Delta_l^T G_{l-1}, db_l = biasScale_l Delta_l^T 1. A trainer passes seeds = dLoss/df per point.
    * With accumulate = false grad is overwritten instead (saves a pass over it).
    */
-  backwardBatch(
-    trace: BatchTrace,
-    seeds: Float64Array,
-    grad: Float64Array,
+  backwardBatch<A extends Floats = Float64Array>(
+    trace: BatchTrace<A>,
+    seeds: A,
+    grad: A,
     accumulate = true,
-    reuse?: Float64Array[],
+    reuse?: A[],
+    views?: ParameterViews<A>,
   ): void {
     if (grad.length !== this.params.length) {
       throw new Error(
@@ -250,23 +316,19 @@ export class Network {
       );
     }
     const n = trace.n;
-    const deltas = this.deltasBatch(trace, seeds, reuse);
+    const deltas = this.deltasBatch(trace, seeds, reuse, views);
     const L = this.widths.length;
     for (let l = 0; l <= L; l++) {
       const fanIn = this.sizes[l];
       const fanOut = this.sizes[l + 1];
       const g = l === 0 ? trace.input : trace.features[l - 1];
       const off = this.offsets[l];
-      gemm(
-        mat(n, fanOut, deltas[l]),
-        mat(n, fanIn, g),
-        mat(fanOut, fanIn, grad.subarray(off, off + fanOut * fanIn)),
-        {
-          transA: true,
-          alpha: this.weightScale[l],
-          beta: accumulate ? 1 : 0,
-        },
-      );
+      const gradW = grad.subarray(off, off + fanOut * fanIn) as A;
+      product(deltas[l], [n, fanOut], g, [n, fanIn], gradW, [fanOut, fanIn], {
+        transA: true,
+        alpha: this.weightScale[l],
+        beta: accumulate ? 1 : 0,
+      });
       if (l < L) {
         const bs = this.biasScale[l];
         const bo = this.biasOffsets[l];
@@ -335,31 +397,37 @@ function finiteOutput(who: string, name: string, output: Float64Array): Float64A
  * trace of an earlier call on as many points) its arrays are overwritten instead of allocated, and the
  * returned trace holds them: a trainer's steps allocate nothing.
  */
-export function batchTraceOf(
+export function batchTraceOf<A extends Floats = Float64Array>(
   net: Network,
-  X: Float64Array,
+  X: A,
   n: number,
-  reuse?: BatchTrace | null,
-): BatchTrace {
+  reuse?: BatchTrace<A> | null,
+  views?: ParameterViews<A>,
+): BatchTrace<A> {
   const L = net.widths.length;
+  if (X instanceof Float32Array && !views) {
+    throw new Error("batchTraceOf: float32 inputs need float32 parameters (net.viewsOf of a Float32Array)");
+  }
+  const weights = views?.weights ?? (net.weights as A[]);
+  const biases = views?.biases ?? (net.biases as A[]);
   const same = reuse?.n === n && reuse.preActivations.length === L;
-  const preActivations: Float64Array[] = [];
-  const features: Float64Array[] = [];
-  const fresh = (old: Float64Array | undefined, length: number): Float64Array =>
-    same && old?.length === length ? old : new Float64Array(length);
+  const preActivations: A[] = [];
+  const features: A[] = [];
+  const fresh = (old: A | undefined, length: number): A =>
+    same && old?.length === length ? old : zeros(X, length);
   let g = X;
   for (let l = 0; l <= L; l++) {
     const [fanIn, fanOut] = fans(net, l);
     const h = fresh(l === L ? reuse?.output : reuse?.preActivations[l], n * fanOut);
-    gemm(mat(n, fanIn, g), mat(fanOut, fanIn, net.weights[l]), mat(n, fanOut, h), {
+    product(g, [n, fanIn], weights[l], [fanOut, fanIn], h, [n, fanOut], {
       transB: true,
       alpha: net.weightScale[l],
     });
     if (l === L) return { n, input: X, preActivations, features, output: h };
     // The bias and the activation in one pass over h (the same operations, in the same order, as one
-    // pass each): h += biasScale b, then g = featureScale s(h).
+    // pass each): h += biasScale b, then g = featureScale s(h) of the value stored (in float32: rounded).
     const bs = net.biasScale[l];
-    const b = net.biases[l];
+    const b = biases[l];
     const s = net.architecture.activations[l].fn;
     const scale = net.featureScale[l];
     const next = fresh(reuse?.features[l], n * fanOut);
@@ -367,9 +435,8 @@ export function batchTraceOf(
       const row = i * fanOut;
       if (bs !== 0) {
         for (let r = 0; r < fanOut; r++) {
-          const v = h[row + r] + bs * b[r];
-          h[row + r] = v;
-          next[row + r] = scale * s(v);
+          h[row + r] += bs * b[r];
+          next[row + r] = scale * s(h[row + r]);
         }
       } else {
         for (let r = 0; r < fanOut; r++) next[row + r] = scale * s(h[row + r]);

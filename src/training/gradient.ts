@@ -3,7 +3,7 @@
  * (forwardBatch/backwardBatch: matrix products on all points at once). Tests hold it to a plain
  * point-by-point reference (test/network-oracle.ts).
  */
-import { batchTraceOf, type BatchTrace, type Network } from "../network";
+import { batchTraceOf, type BatchTrace, type Floats, type Network, type ParameterViews } from "../network";
 import { checkInteger, checkNumberList } from "../validate";
 import { readDataset, type Dataset, type TargetsLike } from "./data";
 import type { PointsInput } from "../kernels/points";
@@ -42,7 +42,7 @@ export function finiteLoss(who: string, name: string, loss: number): number {
 }
 
 /** (1/(2n)) sum (F - Y)^2 without checks: the trainers read divergence off a non-finite value. */
-export function squaredLoss(F: Float64Array, Y: Float64Array, n: number): number {
+export function squaredLoss(F: ArrayLike<number>, Y: ArrayLike<number>, n: number): number {
   let s = 0;
   for (let k = 0; k < F.length; k++) {
     const r = F[k] - Y[k];
@@ -54,20 +54,22 @@ export function squaredLoss(F: Float64Array, Y: Float64Array, n: number): number
 /**
  * Batched loss and gradient on a read dataset; grad is overwritten (allocated when omitted). trace: the
  * forward pass at the current parameters, when the caller has it; reuse: arrays for the deltas kept between
- * calls (Network.deltasBatch).
+ * calls (Network.deltasBatch). In float32 (X, grad and the views' parameters Float32Arrays) the passes run
+ * on gemm32; the loss is summed in float64.
  */
-export function batchLossAndGradient(
+export function batchLossAndGradient<A extends Floats = Float64Array>(
   net: Network,
-  data: Dataset,
-  grad = new Float64Array(net.parameterCount),
-  trace?: BatchTrace,
-  reuse?: Float64Array[],
-): LossAndGradient {
-  const t = trace ?? batchTraceOf(net, data.X, data.n);
+  data: { readonly n: number; readonly X: A; readonly Y: Float64Array },
+  grad: A = new Float64Array(net.parameterCount) as A,
+  trace?: BatchTrace<A>,
+  reuse?: A[],
+  views?: ParameterViews<A>,
+): { loss: number; gradient: A; predictions: A } {
+  const t = trace ?? batchTraceOf(net, data.X, data.n, null, views);
   const F = t.output;
-  const seeds = new Float64Array(F.length);
+  const seeds = (F instanceof Float32Array ? new Float32Array(F.length) : new Float64Array(F.length)) as A;
   for (let k = 0; k < F.length; k++) seeds[k] = (F[k] - data.Y[k]) / data.n;
-  net.backwardBatch(t, seeds, grad, false, reuse);
+  net.backwardBatch(t, seeds, grad, false, reuse, views);
   return { loss: squaredLoss(F, data.Y, data.n), gradient: grad, predictions: F };
 }
 

@@ -8,3 +8,19 @@ export { mlpNetwork } from "./model";
 export type { MlpNetworkOptions } from "./model";
 export type { TargetsLike } from "./data";
 export type { BatchTrace } from "../network";
+export {
+  kernelForecast,
+  studyInputs,
+  studyNetwork,
+  studyRun,
+  sweepAdamRate,
+  trainTrajectory,
+} from "./trajectory";
+export type {
+  Checkpoint,
+  ForecastOptions,
+  StudyRunRecord,
+  StudyRunSpec,
+  Trajectory,
+  TrajectoryOptions,
+} from "./trajectory";

@@ -13,7 +13,7 @@
  * 2020: the spike shrinks the kernel until the rate is stable): the warning still holds, the kernel regime
  * does not.
  */
-import { batchTraceOf, type BatchTrace, type Network } from "../network";
+import { batchTraceOf, type BatchTrace, type Floats, type Network } from "../network";
 import { checkInRange, checkInteger, checkPositive, describeValue } from "../validate";
 import { readDataset, readInputs, type TargetsLike } from "./data";
 import type { PointsInput } from "../kernels/points";
@@ -44,6 +44,14 @@ export interface TrainOptions {
   learningRate: number;
   /** "gd" (default) or "adam". */
   optimizer?: "gd" | "adam";
+  /**
+   * "float64" (default) or "float32": the steps on a float32 copy of the parameters, every stored value (the
+   * passes' arrays, gradient, Adam's moments, the parameters) rounded to float32, the products on gemm32
+   * (twice the SIMD lanes); elementwise operations computed in float64 and rounded when stored, the loss
+   * summed in float64. The network's float64 parameters receive the float32 ones at every record and at
+   * the end.
+   */
+  precision?: "float64" | "float32";
   adam?: AdamOptions;
   /** Stop as soon as the loss is <= targetLoss. */
   targetLoss?: number;
@@ -95,6 +103,8 @@ export interface TrainResult {
   stopReason: StopReason;
   /** One sentence on why the run stopped. */
   message: string;
+  /** The arithmetic the steps used. */
+  precision: "float64" | "float32";
   /** lambda_max of the empirical NTK at initialization and 2 n / lambda_max (null when not checked). */
   lambdaMax: number | null;
   maxStableLearningRate: number | null;
@@ -160,6 +170,10 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   if (!["warn", "error", "off"].includes(check)) {
     throw new Error(`${who}: learningRateCheck must be "warn", "error" or "off", got ${String(check)}`);
   }
+  const precision = options.precision ?? "float64";
+  if (precision !== "float64" && precision !== "float32") {
+    throw new Error(`${who}: precision must be "float64" or "float32", got ${describeValue(precision)}`);
+  }
   const factor = options.divergenceFactor ?? 100;
   checkInRange(who, "divergenceFactor", factor, 1, Infinity, { hiInclusive: false });
   const targetLoss = options.targetLoss ?? undefined;
@@ -218,10 +232,19 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   const boundText =
     maxRate === null ? "" : ` (the stability bound 2n/lambda_max is ${maxRate.toPrecision(4)})`;
 
-  const P = net.params;
-  const grad = new Float64Array(P.length);
-  const m1 = optimizer === "adam" ? new Float64Array(P.length) : null;
-  const m2 = optimizer === "adam" ? new Float64Array(P.length) : null;
+  // The parameters the steps update: net.params itself, or its float32 copy (synced back at records and
+  // at the end).
+  const single = precision === "float32";
+  const alloc = (length: number): Floats => (single ? new Float32Array(length) : new Float64Array(length));
+  const P: Floats = single ? Float32Array.from(net.params) : net.params;
+  const views = single ? net.viewsOf(P) : undefined;
+  const run = { n: data.n, X: single ? Float32Array.from(data.X) : data.X, Y: data.Y };
+  const sync = (): void => {
+    if (single) net.params.set(P);
+  };
+  const grad = alloc(P.length);
+  const m1 = optimizer === "adam" ? alloc(P.length) : null;
+  const m2 = optimizer === "adam" ? alloc(P.length) : null;
   const losses: number[] = [];
   const records: TrainRecord[] = [];
   let stopReason: StopReason = "budget";
@@ -230,15 +253,15 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   let initial = NaN;
   let t = 0;
   // The forward trace and the deltas of one step, overwritten by the next: steps allocate nothing.
-  let trace: BatchTrace | null = null;
-  const deltas: Float64Array[] = [];
+  let trace: BatchTrace<Floats> | null = null;
+  const deltas: Floats[] = [];
   for (;;) {
-    trace = batchTraceOf(net, data.X, data.n, trace);
+    trace = batchTraceOf<Floats>(net, run.X, data.n, trace, views);
     const last = t === options.steps;
     // Gradient only when an update follows.
     const { loss, predictions } = last
       ? { loss: squaredLoss(trace.output, data.Y, data.n), predictions: trace.output }
-      : batchLossAndGradient(net, data, grad, trace, deltas);
+      : batchLossAndGradient<Floats>(net, run, grad, trace, deltas, views);
     // Before any update a non-finite loss is not divergence: the inputs or targets overflow.
     if (t === 0) initial = finiteLoss(who, "X and y", loss);
     if (!Number.isFinite(loss) || loss > factor * initial) {
@@ -253,6 +276,7 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
     losses.push(loss);
     const reached = targetLoss !== undefined && loss <= targetLoss;
     if (toRecord.has(t) || last || reached) {
+      sync();
       const record: TrainRecord = {
         step: t,
         loss,
@@ -286,6 +310,7 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
     t++;
     if (bar) bar.tick();
   }
+  sync();
   // An early stop (target, divergence) leaves the display where it stopped; the message says why.
   if (bar && stopReason === "budget") bar.done();
   return {
@@ -294,6 +319,7 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
     steps: t,
     stopReason,
     message,
+    precision,
     lambdaMax,
     maxStableLearningRate: maxRate,
     warnings,
