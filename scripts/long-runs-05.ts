@@ -8,6 +8,7 @@
  * Usage:
  *   tsx scripts/long-runs-05.ts --part 1/2     runs every second job (start 1/2 and 2/2 on the two cores)
  *   tsx scripts/long-runs-05.ts --merge        writes data/05-long-runs.json from the finished jobs
+ *                                              (--partial: from those finished so far, marked incomplete)
  *   tsx scripts/long-runs-05.ts --list         prints the jobs and their budgets
  * Each finished job is written atomically to build/long-runs-05/<job>.json; a rerun skips jobs whose file
  * holds the same spec. One GEMM thread per process: two processes use both cores with the least overhead.
@@ -186,8 +187,10 @@ function runJob(job: Job): void {
   );
 }
 
-function merge(all: Job[]): void {
-  const runs = all.map((job) => {
+/** Writes the table; with `partial`, of the jobs finished so far (marked complete: false), for a first look. */
+function merge(all: Job[], partial: boolean): void {
+  const done = partial ? all.filter((job) => fs.existsSync(path.join(partsDir, `${job.id}.json`))) : all;
+  const runs = done.map((job) => {
     const file = path.join(partsDir, `${job.id}.json`);
     if (!fs.existsSync(file)) throw new Error(`long-runs-05 --merge: ${job.id} has not run (no ${file})`);
     const part = JSON.parse(fs.readFileSync(file, "utf8")) as { specText: string };
@@ -201,6 +204,7 @@ function merge(all: Job[]): void {
     command:
       "tsx scripts/long-runs-05.ts --part 1/2 & tsx scripts/long-runs-05.ts --part 2/2; tsx scripts/long-runs-05.ts --merge",
     settings: LONG_RUNS,
+    complete: runs.length === all.length,
     runs,
   };
   writeFileAtomic(outFile, JSON.stringify(table, null, 1) + "\n");
@@ -216,7 +220,7 @@ function main(): void {
     console.log(`total ${all.reduce((s, j) => s + j.cost, 0)} steps`);
     return;
   }
-  if (args.includes("--merge")) return merge(all);
+  if (args.includes("--merge")) return merge(all, args.includes("--partial"));
   const partArg = args[args.indexOf("--part") + 1];
   const m = /^(\d+)\/(\d+)$/.exec(partArg ?? "");
   if (!args.includes("--part") || !m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) {

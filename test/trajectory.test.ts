@@ -116,6 +116,15 @@ test("kernelForecast on a circulant kernel agrees with the closed form (1 - eta 
     assert.ok(got >= exact && got <= Math.ceil(exact * 10 ** 0.1) + 1, `k = ${k}: ${got} against ${exact}`);
   });
   assert.throws(() => kernelForecast(K, new Float64Array(n), target, { eta: 0 }), /kernelForecast: eta/);
+  // A step above the bound for frequency 1 (eta a_1 / 2 > 2, as at the edge of stability): that direction is
+  // held at its present size (never learned), the others follow their closed form as before.
+  const unstable = kernelForecast(K, new Float64Array(n), target, { eta: 1.2, threshold: 0.1 });
+  assert.equal(unstable[0], null);
+  [2, 4].forEach((k, c) => {
+    const exact = Math.ceil(Math.log(0.1) / Math.log(Math.abs(1 - (1.2 * a[k]) / 2)));
+    const got = unstable[c + 1]!;
+    assert.ok(got >= exact && got <= Math.ceil(exact * 10 ** 0.1) + 1, `k = ${k}: ${got} against ${exact}`);
+  });
 });
 
 const spec: StudyRunSpec = {

@@ -138,7 +138,9 @@ export interface ForecastOptions {
  * now, the linearized dynamics r_s = (I - eta K / n)^s (f - y) give, for each target frequency, the number
  * of further gradient-descent steps s after which its error stays at or below the threshold (null: not
  * within the horizon). At initialization this is the linearized model's time to learn; at the end of a run
- * cut by its budget, the prediction of the rest (valid while the kernel moves little from K).
+ * cut by its budget, the prediction of the rest (valid while the kernel moves little from K). Directions on
+ * which the step is unstable for K (eta lambda_j / n >= 2, the edge of stability) are held at their present
+ * size rather than followed to infinity.
  */
 export function kernelForecast(
   K: Matrix,
@@ -158,9 +160,28 @@ export function kernelForecast(
   if (!(horizon >= 1 && Number.isFinite(horizon))) {
     throw new Error(`${who}: horizon must be a finite number of steps >= 1, got ${horizon}`);
   }
-  const y = target.at(periodicPositions(K.rows));
+  const n = K.rows;
+  const y = target.at(periodicPositions(n));
   const dynamics = gradientDescentDynamics(K, y, { eta, initial: output });
-  return stepsToLearn((s) => componentErrors(dynamics.residual(s), target), {
+  // Directions the step cannot follow stably (|1 - eta lambda_j / n| >= 1: a network at the edge of
+  // stability, whose nonlinearity keeps them bounded) are held at their present size.
+  const held = Array.from(dynamics.eigenvalues, (l) => Math.abs(1 - (eta * l) / n) >= 1);
+  const start = dynamics.residualByDirection(0);
+  const V = dynamics.eigenvectors;
+  const residual = (s: number): Float64Array => {
+    const c = dynamics.residualByDirection(s);
+    held.forEach((h, j) => {
+      if (h) c[j] = start[j];
+    });
+    const r = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += V.get(i, j) * c[j];
+      r[i] = sum;
+    }
+    return r;
+  };
+  return stepsToLearn((s) => componentErrors(residual(s), target), {
     threshold,
     maxSteps: horizon,
     perDecade: 10,
@@ -222,6 +243,8 @@ export interface StudyRunRecord {
    * with the run's step (Adam: at the same fraction of the final kernel's bound as the gd runs use, 0.8).
    */
   finalForecast: (number | null)[];
+  /** Eigen-directions of the final kernel on which the forecast's step is unstable (held: kernelForecast). */
+  finalUnstableDirections: number;
   /** The fitted function at the end on `gridPoints` equally spaced points of [-1, 1]. */
   finalCurve: number[];
 }
@@ -285,10 +308,10 @@ export function studyRun(spec: StudyRunSpec, gridPoints = 129): StudyRunRecord {
     warn: () => undefined,
   });
   const K = run.finalKernel!;
-  const finalBound = (2 * spec.n) / eigenvalues(K, { top: 1 })[0];
-  const finalForecast = kernelForecast(K, run.finalOutput, spec.target, {
-    eta: spec.optimizer === "gd" ? learningRate : 0.8 * finalBound,
-  });
+  const finalTop = eigenvalues(K, { top: 8 });
+  const finalEta = spec.optimizer === "gd" ? learningRate : (0.8 * 2 * spec.n) / finalTop[0];
+  const finalForecast = kernelForecast(K, run.finalOutput, spec.target, { eta: finalEta });
+  const finalUnstableDirections = finalTop.filter((l) => (finalEta * l) / spec.n >= 2).length;
   const grid = Array.from({ length: gridPoints }, (_, i) => -1 + (2 * i) / (gridPoints - 1));
   const gridX =
     spec.inputs === "circle" ? grid.flatMap((x) => [Math.cos(Math.PI * x), Math.sin(Math.PI * x)]) : grid;
@@ -314,6 +337,7 @@ export function studyRun(spec: StudyRunSpec, gridPoints = 129): StudyRunRecord {
     })),
     initialForecast,
     finalForecast,
+    finalUnstableDirections,
     finalCurve: Array.from(net.predict(Float64Array.from(gridX), gridPoints)),
   };
 }
