@@ -10,7 +10,11 @@
  *   4 x 4 kernel (V8 keeps the 16 accumulators in registers but issues scalar double ops), and
  *   ~0.7 GFlop/s for the blocked loop montecarlo.ts had before. Larger tiles (5-7 x 4) and unrolling k
  *   measured slower (V8 spills), see wasm.ts. No FMA: WebAssembly's fused multiply-add is relaxed SIMD
- *   (not on by default in Node 20), and separate mul and add keep results exact (below);
+ *   (behind a V8 flag in Node 20), and the same 4 x 4 kernel with f64x2.relaxed_madd measured no faster
+ *   (24.5-26.0 against 25.0-26.8 GFlop/s at 64 and 200 x 500 x 500: this core issues two multiplies and
+ *   two adds per cycle, the same flops as two FMAs), while separate mul and add keep results exact (below).
+ *   The kernel reaches about 80-85% of the f64x2 FMA peak of one core (31-33 GFlop/s, bench/peak.ts);
+ * - gemm32: the same on floats, f32x4 (twice the lanes) in 4 x 8 micro-tiles;
  * - both cores: worker threads running the same kernel on the same shared WebAssembly memory, taking
  *   column tiles from a shared counter (pool.ts).
  * Packing: A and B are copied into the module's memory (one memcpy each) and packed there by the
