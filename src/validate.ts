@@ -137,3 +137,15 @@ export function checkOptionKeys(who: string, options: object, allowed: readonly 
     }
   }
 }
+
+/** f(), with an Error of the function `inner` reported as one of `who`, the function the user called. */
+export function renamed<T>(who: string, inner: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith(`${inner}: `)) {
+      throw new Error(`${who}: ${e.message.slice(inner.length + 2)}`);
+    }
+    throw e;
+  }
+}

@@ -1711,6 +1711,119 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "trainTrajectory",
+    args: () => [
+      lab.mlpNetwork({ activations: ["relu"], width: 3, seed: 1 }),
+      Array.from(lab.periodicGrid(8), (x) => [x]),
+      lab.multiSine([1, 2]),
+      { steps: 3, learningRate: 0.1, checkpoints: [0, 2], measureKernel: true, warn: quiet },
+    ],
+    inspect: (r) => (r as lab.Trajectory).checkpoints.map((c) => [c.step, c.loss, ...c.errors]),
+    params: [
+      { at: [0], name: "net", kind: "object" },
+      { at: [1], name: "X", kind: "points", sameDimensionAs: "net.inputDim" },
+      { at: [2], name: "target", kind: "object" },
+      { at: [3], name: "options", kind: "options" },
+      { at: [3, "steps"], name: "steps", ...integer(0) },
+      { at: [3, "learningRate"], name: "learningRate", ...positive() },
+      { at: [3, "checkpoints"], name: "checkpoints", kind: "bad", values: [null, 5, [-1], [0.5], [NaN]] },
+      { at: [3, "measureKernel"], name: "measureKernel", kind: "bad", values: [1, "yes"], optional: true },
+    ],
+  },
+  {
+    export: "kernelForecast",
+    args: () => {
+      const x = lab.periodicGrid(8);
+      const K = new Matrix(8, 8);
+      for (let i = 0; i < 8; i++)
+        for (let j = 0; j < 8; j++) K.set(i, j, 1 + Math.cos(Math.PI * (x[i] - x[j])));
+      return [K, new Float64Array(8), lab.multiSine([1]), { eta: 0.5, threshold: 0.1, horizon: 1e6 }];
+    },
+    params: [
+      { at: [0], name: "K", kind: "matrix", shape: "symmetric", rows: "either" },
+      { at: [1], name: "output", kind: "vector", length: "fixed" },
+      { at: [2], name: "target", kind: "object" },
+      { at: [3], name: "options", kind: "options" },
+      { at: [3, "eta"], name: "eta", ...positive() },
+      { at: [3, "threshold"], name: "threshold", ...positive(), optional: true },
+      {
+        at: [3, "horizon"],
+        name: "horizon",
+        kind: "number",
+        ok: (v) => Number.isFinite(v) && v >= 1,
+        probes: [NaN, Infinity, null, 0, 0.5, -1],
+        optional: true,
+      },
+    ],
+  },
+  ...(["studyRun", "studyNetwork", "sweepAdamRate"] as const).map((name): Row => ({
+    export: name,
+    args: () => [
+      {
+        pair: ["relu"],
+        parameterization: "ntk",
+        targetName: "multi-sine",
+        target: lab.multiSine([1, 2]),
+        inputs: "line",
+        n: 8,
+        width: 3,
+        biasStd: 0.5,
+        seed: 1,
+        optimizer: "gd",
+        rate: { fractionOfBound: 0.5 },
+        maxSteps: 3,
+        perDecade: 2,
+      },
+      ...(name === "studyRun" ? [5] : name === "sweepAdamRate" ? [[1e-3, 1e-2], 2] : []),
+    ],
+    inspect: (r) =>
+      name === "studyNetwork"
+        ? (r as lab.Network).params
+        : name === "studyRun"
+          ? (r as lab.StudyRunRecord).checkpoints.map((c) => [c.step, c.loss, ...c.errors])
+          : r,
+    params: [
+      { at: [0], name: "spec", kind: "options" },
+      { at: [0, "inputs"], name: "spec.inputs", kind: "choice", values: ["line", "circle"] },
+      { at: [0, "n"], name: "spec.n", ...integer(4) },
+      { at: [0, "pair"], name: "spec.pair", kind: "list" },
+      {
+        at: [0, "parameterization"],
+        name: "spec.parameterization",
+        kind: "choice",
+        values: ["ntk", "standard", "default"],
+      },
+      { at: [0, "width"], name: "spec.width", ...integer(1) },
+      { at: [0, "biasStd"], name: "spec.biasStd", ...nonNegative() },
+      { at: [0, "seed"], name: "spec.seed", ...integer(0, 2 ** 53) },
+      { at: [0, "target"], name: "spec.target", kind: "object" },
+      ...(name === "studyRun"
+        ? ([
+            { at: [0, "optimizer"], name: "spec.optimizer", kind: "choice", values: ["gd", "adam"] },
+            { at: [0, "rate"], name: "spec.rate", kind: "options" },
+            { at: [0, "rate", "fractionOfBound"], name: "spec.rate.fractionOfBound", ...positive() },
+            { at: [0, "maxSteps"], name: "spec.maxSteps", ...integer(1) },
+            { at: [0, "perDecade"], name: "spec.perDecade", ...integer(1), optional: true },
+            { at: [1], name: "gridPoints", ...integer(2), optional: true },
+          ] as Param[])
+        : name === "sweepAdamRate"
+          ? ([
+              { at: [1], name: "rates", kind: "bad", values: [null, [], [0], [NaN], 3] },
+              { at: [2], name: "steps", ...integer(1) },
+            ] as Param[])
+          : []),
+    ],
+  })),
+  {
+    export: "studyInputs",
+    args: () => [{ inputs: "circle", n: 6 }],
+    params: [
+      { at: [0], name: "spec", kind: "options" },
+      { at: [0, "inputs"], name: "spec.inputs", kind: "choice", values: ["line", "circle"] },
+      { at: [0, "n"], name: "spec.n", ...integer(4) },
+    ],
+  },
+  {
     export: "logSpacedSteps",
     args: () => [1000, 3],
     params: [

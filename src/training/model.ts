@@ -7,7 +7,7 @@ import { ACTIVATION_NAMES, activationByName, type Activation } from "../activati
 import { mlp } from "../layers";
 import { Network, type Parameterization } from "../network";
 import type { Rng } from "../random";
-import { describeValue } from "../validate";
+import { describeValue, renamed } from "../validate";
 
 export interface MlpNetworkOptions {
   /** One activation (name or Activation object) per hidden layer. */
@@ -54,16 +54,4 @@ export function mlpNetwork(options: MlpNetworkOptions): Network {
     },
     who,
   );
-}
-
-/** f(), with an Error of the function `inner` reported as one of `who`, the function the user called. */
-function renamed<T>(who: string, inner: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof Error && e.message.startsWith(`${inner}: `)) {
-      throw new Error(`${who}: ${e.message.slice(inner.length + 2)}`);
-    }
-    throw e;
-  }
 }

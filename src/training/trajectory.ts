@@ -9,7 +9,7 @@
  * image (cos pi x, sin pi x) on the circle), so that the discrete Fourier transform of the residual gives
  * every frequency k < n / 2 exactly (componentErrors).
  */
-import type { Matrix } from "ml-matrix";
+import { Matrix } from "ml-matrix";
 import { empiricalNtk } from "../kernels/empirical";
 import type { PointsInput } from "../kernels/points";
 import type { Network } from "../network";
@@ -18,7 +18,17 @@ import { gradientDescentDynamics } from "../regression/dynamics";
 import { componentErrors, stepsToLearn } from "../spectral-bias";
 import { eigenvalues } from "../spectrum/eigen";
 import type { SineSeries } from "../targets";
-import { checkInteger, checkPositive, describeValue } from "../validate";
+import { activationByName } from "../activations";
+import {
+  checkFinite,
+  checkInteger,
+  checkNumberList,
+  checkNonNegative,
+  checkPositive,
+  describeValue,
+  renamed,
+  requiredObject,
+} from "../validate";
 import { readInputs } from "./data";
 import { mlpNetwork } from "./model";
 import { train, type TrainOptions, type TrainResult } from "./train";
@@ -49,10 +59,10 @@ export interface Trajectory {
   result: TrainResult;
   /** The targets y = target.at(grid). */
   y: Float64Array;
-  /** The network's outputs on X before and after the run. */
+  /** The network's outputs on X before and after the run (after a diverged run: at its last record). */
   initialOutput: Float64Array;
   finalOutput: Float64Array;
-  /** The empirical NTK on X before and after the run (null when not measured). */
+  /** The empirical NTK on X before and after the run (at the last record; null when not measured). */
   initialKernel: Matrix | null;
   finalKernel: Matrix | null;
 }
@@ -74,6 +84,7 @@ export function trainTrajectory(
       `${who}: options must be an object { steps, learningRate, checkpoints, ... }, got ${describeValue(options)}`,
     );
   }
+  checkSeries(who, "target", target);
   const { checkpoints: wanted, measureKernel = true, ...trainOptions } = options;
   if (!Array.isArray(wanted)) {
     throw new Error(`${who}: checkpoints must be an array of steps, got ${describeValue(wanted)}`);
@@ -84,6 +95,7 @@ export function trainTrajectory(
   }
   const inputs = readInputs(who, "X", net, X);
   const n = inputs.length / net.inputDim;
+  if (n < 4) throw new Error(`${who}: X must hold at least 4 points (a periodic grid), got ${n}`);
   const y = target.at(periodicPositions(n));
   const theta0 = Float64Array.from(net.params);
   const initialKernel = measureKernel ? empiricalNtk(net, X) : null;
@@ -91,29 +103,33 @@ export function trainTrajectory(
   const initialOutput = net.predict(inputs, n);
   const checkpoints: Checkpoint[] = [];
   let finalKernel: Matrix | null = null;
-  const result = train(net, X, y, {
-    ...trainOptions,
-    record: wanted,
-    onRecord(record, current) {
-      const residual = Array.from(record.predictions, (f, i) => f - y[i]);
-      const K = measureKernel ? empiricalNtk(current, X) : null;
-      finalKernel = K;
-      checkpoints.push({
-        step: record.step,
-        loss: record.loss,
-        errors: componentErrors(residual, target),
-        weightChange: relativeError(current.params, theta0),
-        kernelChange: K && K0 ? relativeError(K.to1DArray(), K0) : null,
-        lambdaMax: K ? eigenvalues(K, { top: 1 })[0] : null,
-      });
-    },
-  });
+  let lastPredictions: Float64Array | null = null;
+  const result = renamed(who, "train", () =>
+    train(net, X, y, {
+      ...trainOptions,
+      record: wanted,
+      onRecord(record, current) {
+        const residual = Array.from(record.predictions, (f, i) => f - y[i]);
+        const K = measureKernel ? empiricalNtk(current, X) : null;
+        finalKernel = K;
+        lastPredictions = record.predictions;
+        checkpoints.push({
+          step: record.step,
+          loss: record.loss,
+          errors: componentErrors(residual, target),
+          weightChange: relativeError(current.params, theta0),
+          kernelChange: K && K0 ? relativeError(K.to1DArray(), K0) : null,
+          lambdaMax: K ? eigenvalues(K, { top: 1 })[0] : null,
+        });
+      },
+    }),
+  );
   return {
     checkpoints,
     result,
     y,
     initialOutput,
-    finalOutput: net.predict(inputs, n),
+    finalOutput: result.stopReason === "diverged" ? lastPredictions! : net.predict(inputs, n),
     initialKernel,
     finalKernel,
   };
@@ -154,15 +170,24 @@ export function kernelForecast(
       `${who}: options must be an object { eta, threshold?, horizon? }, got ${describeValue(options)}`,
     );
   }
+  checkSeries(who, "target", target);
   const { eta, threshold = 0.1, horizon = 1e12 } = options;
   checkPositive(who, "eta", eta);
   checkPositive(who, "threshold", threshold);
   if (!(horizon >= 1 && Number.isFinite(horizon))) {
     throw new Error(`${who}: horizon must be a finite number of steps >= 1, got ${horizon}`);
   }
+  if (!(K instanceof Matrix)) {
+    throw new Error(
+      `${who}: K must be a Matrix (the n x n kernel on the periodic grid), got ${describeValue(K)}`,
+    );
+  }
   const n = K.rows;
+  checkNumberList(who, "output", output, { length: n, lengthRule: " (one per row of K)" });
   const y = target.at(periodicPositions(n));
-  const dynamics = gradientDescentDynamics(K, y, { eta, initial: output });
+  const dynamics = renamed(who, "gradientDescentDynamics", () =>
+    gradientDescentDynamics(K, y, { eta, initial: output }),
+  );
   // Directions the step cannot follow stably (|1 - eta lambda_j / n| >= 1: a network at the edge of
   // stability, whose nonlinearity keeps them bounded) are held at their present size.
   const held = Array.from(dynamics.eigenvalues, (l) => Math.abs(1 - (eta * l) / n) >= 1);
@@ -249,8 +274,74 @@ export interface StudyRunRecord {
   finalCurve: number[];
 }
 
+/** Throws unless target is a SineSeries (from multiSine or squareWaveSeries). */
+function checkSeries(who: string, name: string, target: unknown): asserts target is SineSeries {
+  const t = target as Partial<SineSeries> | null;
+  if (t === null || typeof t !== "object" || !Array.isArray(t.frequencies) || typeof t.at !== "function") {
+    throw new Error(
+      `${who}: ${name} must be a SineSeries (from multiSine or squareWaveSeries), got ${describeValue(target)}`,
+    );
+  }
+}
+
+function checkChoice(who: string, name: string, value: unknown, allowed: readonly string[]): void {
+  if (!allowed.includes(value as string)) {
+    throw new Error(
+      `${who}: ${name} must be ${allowed.map((a) => `"${a}"`).join(" or ")}, got ${describeValue(value)}`,
+    );
+  }
+}
+
+/** The checks of a spec's fields that `part` reads: its inputs, its network too, or everything a run needs. */
+function checkSpec(who: string, spec: StudyRunSpec, part: "inputs" | "network" | "run"): void {
+  requiredObject(
+    who,
+    "spec",
+    spec,
+    "{ pair, parameterization, target, inputs, n, width, biasStd, seed, optimizer, rate, maxSteps }",
+  );
+  checkChoice(who, "spec.inputs", spec.inputs, ["line", "circle"]);
+  checkInteger(who, "spec.n", spec.n, 4);
+  if (part === "inputs") return;
+  if (!Array.isArray(spec.pair) || spec.pair.length < 1) {
+    throw new Error(
+      `${who}: spec.pair must be a non-empty array of activation names, one per hidden layer, got ${describeValue(spec.pair)}`,
+    );
+  }
+  spec.pair.forEach((a, i) => activationByName(a, who, `spec.pair[${i}]`));
+  checkChoice(who, "spec.parameterization", spec.parameterization, ["ntk", "standard", "default"]);
+  checkInteger(who, "spec.width", spec.width, 1);
+  checkFinite(who, "spec.biasStd", spec.biasStd);
+  checkNonNegative(who, "spec.biasStd", spec.biasStd);
+  checkInteger(who, "spec.seed", spec.seed, 0, 2 ** 53);
+  checkSeries(who, "spec.target", spec.target);
+  if (part === "network") return;
+  checkChoice(who, "spec.optimizer", spec.optimizer, ["gd", "adam"]);
+  requiredObject(who, "spec.rate", spec.rate, "{ fractionOfBound } or { learningRate }");
+  if ("fractionOfBound" in spec.rate)
+    checkPositive(who, "spec.rate.fractionOfBound", spec.rate.fractionOfBound);
+  else checkPositive(who, "spec.rate.learningRate", spec.rate.learningRate);
+  checkInteger(who, "spec.maxSteps", spec.maxSteps, 1);
+  if (spec.minSteps !== undefined) checkInteger(who, "spec.minSteps", spec.minSteps, 1);
+  if (spec.perDecade !== undefined) checkInteger(who, "spec.perDecade", spec.perDecade, 1);
+  if (spec.cappedByForecast !== undefined && typeof spec.cappedByForecast !== "boolean") {
+    throw new Error(
+      `${who}: spec.cappedByForecast must be true or false, got ${describeValue(spec.cappedByForecast)}`,
+    );
+  }
+  if (spec.targetLoss !== undefined) {
+    checkFinite(who, "spec.targetLoss", spec.targetLoss);
+    checkNonNegative(who, "spec.targetLoss", spec.targetLoss);
+  }
+}
+
 /** The network of a spec (mlpNetwork with the spec's activations, width, bias, seed and parameterization). */
 export function studyNetwork(spec: StudyRunSpec): Network {
+  checkSpec("studyNetwork", spec, "network");
+  return build(spec);
+}
+
+function build(spec: StudyRunSpec): Network {
   return mlpNetwork({
     activations: spec.pair,
     width: spec.width,
@@ -263,6 +354,11 @@ export function studyNetwork(spec: StudyRunSpec): Network {
 
 /** The training inputs of a spec: the periodic grid on [-1, 1), as numbers or as points on the circle. */
 export function studyInputs(spec: Pick<StudyRunSpec, "inputs" | "n">): number[][] {
+  checkSpec("studyInputs", spec as StudyRunSpec, "inputs");
+  return inputsOf(spec);
+}
+
+function inputsOf(spec: Pick<StudyRunSpec, "inputs" | "n">): number[][] {
   const xs = periodicPositions(spec.n);
   return Array.from(xs, (x) =>
     spec.inputs === "circle" ? [Math.cos(Math.PI * x), Math.sin(Math.PI * x)] : [x],
@@ -275,16 +371,39 @@ export function studyInputs(spec: Pick<StudyRunSpec, "inputs" | "n">): number[][
  */
 export function studyRun(spec: StudyRunSpec, gridPoints = 129): StudyRunRecord {
   const who = "studyRun";
-  checkInteger(who, "spec.n", spec.n, 4);
-  checkInteger(who, "spec.maxSteps", spec.maxSteps, 1);
-  const net = studyNetwork(spec);
-  const X = studyInputs(spec);
+  checkSpec(who, spec, "run");
+  checkInteger(who, "gridPoints", gridPoints, 2);
+  return withSpecNamed(who, spec, () => runSpec(spec, gridPoints));
+}
+
+/**
+ * f(), with a failure inside it (a network that overflows, a run that diverges) reported as one of `who`
+ * that names the spec's scales, which decide it.
+ */
+function withSpecNamed<T>(who: string, spec: StudyRunSpec, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof Error) || e.message.startsWith(`${who}: `)) throw e;
+    const rate =
+      spec.rate && "fractionOfBound" in spec.rate
+        ? `spec.rate.fractionOfBound = ${spec.rate.fractionOfBound}`
+        : `spec.rate.learningRate = ${spec.rate?.learningRate}`;
+    throw new Error(
+      `${who}: ${e.message}; with spec.biasStd = ${spec.biasStd}, spec.width = ${spec.width} and ${rate}: the spec must keep the network and its training finite`,
+    );
+  }
+}
+
+function runSpec(spec: StudyRunSpec, gridPoints: number): StudyRunRecord {
+  const net = build(spec);
+  const X = inputsOf(spec);
   const K0 = empiricalNtk(net, X);
   const f0 = net.predict(Float64Array.from(X.flat()), spec.n);
   const bound = (2 * spec.n) / eigenvalues(K0, { top: 1 })[0];
   const learningRate =
     "fractionOfBound" in spec.rate ? spec.rate.fractionOfBound * bound : spec.rate.learningRate;
-  checkPositive(who, "learning rate", learningRate);
+  checkPositive("studyRun", "the learning rate", learningRate);
   const gdRate = "fractionOfBound" in spec.rate ? learningRate : 0.8 * bound;
   const initialForecast = kernelForecast(K0, f0, spec.target, { eta: gdRate });
   const top = initialForecast[initialForecast.length - 1];
@@ -307,6 +426,7 @@ export function studyRun(spec: StudyRunSpec, gridPoints = 129): StudyRunRecord {
     checkpoints: [0, ...new Set(steps)],
     warn: () => undefined,
   });
+  if (run.result.stopReason === "diverged") throw new Error(run.result.message);
   const K = run.finalKernel!;
   const finalTop = eigenvalues(K, { top: 8 });
   const finalEta = spec.optimizer === "gd" ? learningRate : (0.8 * 2 * spec.n) / finalTop[0];
@@ -352,20 +472,18 @@ export function sweepAdamRate(
   steps: number,
 ): { rates: number[]; losses: number[]; chosen: number } {
   const who = "sweepAdamRate";
+  checkSpec(who, spec, "network");
   if (!Array.isArray(rates) || rates.length < 1) {
     throw new Error(`${who}: rates must be a non-empty array of learning rates, got ${describeValue(rates)}`);
   }
   rates.forEach((r, i) => checkPositive(who, `rates[${i}]`, r));
   checkInteger(who, "steps", steps, 1);
-  const X = studyInputs(spec);
+  const X = inputsOf(spec);
   const y = spec.target.at(periodicPositions(spec.n));
   const losses = rates.map((learningRate) => {
-    const r = train(studyNetwork(spec), X, y, {
-      steps,
-      learningRate,
-      optimizer: "adam",
-      warn: () => undefined,
-    });
+    const r = withSpecNamed(who, spec, () =>
+      train(build(spec), X, y, { steps, learningRate, optimizer: "adam", warn: () => undefined }),
+    );
     return r.stopReason === "diverged" ? Infinity : r.losses[r.losses.length - 1];
   });
   const best = losses.indexOf(Math.min(...losses));
