@@ -833,12 +833,29 @@ export function gemm32Reference(
   C: Mat32,
   options: Omit<GemmOptions, "upper"> = {},
 ): Mat32 {
+  return textbook("gemm32Reference", A, B, C, options, F32);
+}
+
+/** The textbook triple loop (k ascending from 0 per entry): the reference gemm is tested against. */
+export function gemmReference(A: Mat, B: Mat, C: Mat, options: GemmOptions = {}): Mat {
+  return textbook("gemmReference", A, B, C, options, F64);
+}
+
+/** The two references: sums in float64, or with every product and sum rounded to float32. */
+function textbook<T extends Mat | Mat32>(
+  who: string,
+  A: T,
+  B: T,
+  C: T,
+  options: GemmOptions,
+  el: Element,
+): T {
   const transA = options.transA ?? false;
   const transB = options.transB ?? false;
   const alpha = options.alpha ?? 1;
   const beta = options.beta ?? 0;
-  const [M, N, K] = checkOperands("gemm32Reference", A, B, C, { transA, transB, alpha, beta }, F32);
-  const r = Math.fround;
+  const [M, N, K] = checkOperands(who, A, B, C, { transA, transB, alpha, beta }, el);
+  const r = el === F32 ? Math.fround : (x: number): number => x;
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let s = 0;
@@ -848,28 +865,6 @@ export function gemm32Reference(
         s = r(s + r(x * y));
       }
       C.data[i * N + j] = beta === 0 ? alpha * s : alpha * s + beta * C.data[i * N + j];
-    }
-  }
-  return C;
-}
-
-/** The textbook triple loop (k ascending from 0 per entry): the reference gemm is tested against. */
-export function gemmReference(A: Mat, B: Mat, C: Mat, options: GemmOptions = {}): Mat {
-  const transA = options.transA ?? false;
-  const transB = options.transB ?? false;
-  const alpha = options.alpha ?? 1;
-  const beta = options.beta ?? 0;
-  const [M, N, K] = checkOperands("gemmReference", A, B, C, { transA, transB, alpha, beta });
-  for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) {
-        const x = transA ? A.data[k * M + i] : A.data[i * K + k];
-        const y = transB ? B.data[j * K + k] : B.data[k * N + j];
-        s += x * y;
-      }
-      const v = alpha * s;
-      C.data[i * N + j] = beta === 0 ? v : v + beta * C.data[i * N + j];
     }
   }
   return C;
