@@ -385,10 +385,11 @@ function withSpecNamed<T>(who: string, spec: StudyRunSpec, f: () => T): T {
     return f();
   } catch (e) {
     if (!(e instanceof Error) || e.message.startsWith(`${who}: `)) throw e;
+    const given = spec.rate as { fractionOfBound?: number; learningRate?: number } | undefined;
     const rate =
-      spec.rate && "fractionOfBound" in spec.rate
-        ? `spec.rate.fractionOfBound = ${spec.rate.fractionOfBound}`
-        : `spec.rate.learningRate = ${spec.rate?.learningRate}`;
+      given?.fractionOfBound !== undefined
+        ? `spec.rate.fractionOfBound = ${given.fractionOfBound}`
+        : `spec.rate.learningRate = ${given?.learningRate}`;
     throw new Error(
       `${who}: ${e.message}; with spec.biasStd = ${spec.biasStd}, spec.width = ${spec.width} and ${rate}: the spec must keep the network and its training finite`,
     );
