@@ -7,7 +7,7 @@
  *
  * Usage:
  *   tsx scripts/long-runs-05.ts --part 1/2     runs every second job (start 1/2 and 2/2 on the two cores)
- *   tsx scripts/long-runs-05.ts --merge        writes data/05-long-run-records.json from the finished jobs
+ *   tsx scripts/long-runs-05.ts --merge        writes data/long-runs/05-records.json from the finished jobs
  *                                              (--partial: from those finished so far, marked incomplete)
  *   tsx scripts/long-runs-05.ts --list         prints the jobs and their budgets
  * Each finished job is written atomically to build/long-runs-05/<job>.json; a rerun skips jobs whose file
@@ -33,7 +33,7 @@ import { eigenvalues } from "../src/spectrum/eigen";
 
 const root = projectRoot();
 const partsDir = path.join(root, "build", "long-runs-05");
-const outFile = path.join(root, "data", "05-long-run-records.json");
+const outFile = path.join(root, "data", "long-runs", "05-records.json");
 
 /** The study's claims and the runs each needs. */
 export const LONG_RUNS = {
