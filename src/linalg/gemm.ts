@@ -393,7 +393,7 @@ function checkOperands(
   B: Mat | Mat32,
   C: Mat | Mat32,
   { transA, transB, alpha, beta }: { transA: boolean; transB: boolean; alpha: number; beta: number },
-  el: Element = F64,
+  el: Element,
 ): [number, number, number] {
   const [type, kind] = el === F64 ? [Float64Array, "Mat"] : [Float32Array, "Mat32"];
   for (const [nm, X] of [
@@ -428,31 +428,7 @@ function checkOperands(
 
 /** C <- alpha op(A) op(B) + beta C (see the file comment). Returns C. */
 export function gemm(A: Mat, B: Mat, C: Mat, options: GemmOptions = {}): Mat {
-  const transA = options.transA ?? false;
-  const transB = options.transB ?? false;
-  const alpha = options.alpha ?? 1;
-  const beta = options.beta ?? 0;
-  const upper = options.upper ?? false;
-  const [M, N, K] = checkOperands("gemm", A, B, C, { transA, transB, alpha, beta });
-  if (upper && M !== N) throw new Error(`gemm: upper needs a square C, got ${M} x ${N}`);
-  if (M === 0 || N === 0) return C;
-  if (upper && (K === 0 || alpha === 0 || M * N * K < SMALL || M < 4)) {
-    // Rare and small: the full product into a copy, then its upper triangle.
-    const full = mat(M, N, Float64Array.from(C.data));
-    gemm(A, B, full, { transA, transB, alpha, beta });
-    for (let i = 0; i < M; i++) C.data.set(full.data.subarray(i * N + i, (i + 1) * N), i * N + i);
-    return C;
-  }
-  if (K === 0 || alpha === 0) {
-    scaleInto(C.data, beta);
-    return C;
-  }
-  if (M * N * K < SMALL || M < 4 || N < 4) {
-    small(A.data, B.data, C.data, M, N, K, transA, transB, alpha, beta);
-    return C;
-  }
-  packed(A.data, B.data, C.data, M, N, K, transA, transB, alpha, beta, upper);
-  return C;
+  return multiply("gemm", A, B, C, options, F64);
 }
 
 /**
@@ -463,22 +439,44 @@ export function gemm(A: Mat, B: Mat, C: Mat, options: GemmOptions = {}): Mat {
  * plain loops that sum in float64 and round once (more accurate, not bit-equal to the packed path).
  */
 export function gemm32(A: Mat32, B: Mat32, C: Mat32, options: Omit<GemmOptions, "upper"> = {}): Mat32 {
+  if ((options as GemmOptions).upper) throw new Error("gemm32: upper is not supported (use gemm)");
+  return multiply("gemm32", A, B, C, options, F32);
+}
+
+/** gemm and gemm32: the checks, the shortcuts, small loops or the packed product for the element type. */
+function multiply<T extends Mat | Mat32>(
+  who: string,
+  A: T,
+  B: T,
+  C: T,
+  options: GemmOptions,
+  el: Element,
+): T {
   const transA = options.transA ?? false;
   const transB = options.transB ?? false;
   const alpha = options.alpha ?? 1;
   const beta = options.beta ?? 0;
-  if ((options as GemmOptions).upper) throw new Error("gemm32: upper is not supported (use gemm)");
-  const [M, N, K] = checkOperands("gemm32", A, B, C, { transA, transB, alpha, beta }, F32);
+  const upper = options.upper ?? false;
+  const [M, N, K] = checkOperands(who, A, B, C, { transA, transB, alpha, beta }, el);
+  if (upper && M !== N) throw new Error(`${who}: upper needs a square C, got ${M} x ${N}`);
   if (M === 0 || N === 0) return C;
+  if (upper && (K === 0 || alpha === 0 || M * N * K < SMALL || M < 4)) {
+    // Rare and small: the full product into a copy, then its upper triangle (doubles only: gemm32 has no upper).
+    const full = mat(M, N, Float64Array.from(C.data));
+    gemm(A as Mat, B as Mat, full, { transA, transB, alpha, beta });
+    for (let i = 0; i < M; i++) C.data.set(full.data.subarray(i * N + i, (i + 1) * N), i * N + i);
+    return C;
+  }
   if (K === 0 || alpha === 0) {
     scaleInto(C.data, beta);
     return C;
   }
-  if (M * N * K < SMALL || M < 4 || N < 4 || getEngine(0).backend === "js") {
+  // Small products, and floats on the JS backend (which has a kernel for doubles only), in plain loops.
+  if (M * N * K < SMALL || M < 4 || N < 4 || getEngine(0).kernels[el.kind] === undefined) {
     small(A.data, B.data, C.data, M, N, K, transA, transB, alpha, beta);
     return C;
   }
-  packed(A.data, B.data, C.data, M, N, K, transA, transB, alpha, beta, false, F32);
+  packed(A.data, B.data, C.data, M, N, K, transA, transB, alpha, beta, upper, el);
   return C;
 }
 
@@ -600,7 +598,7 @@ function packed(
   alpha: number,
   beta: number,
   upper: boolean,
-  el: Element = F64,
+  el: Element,
 ): void {
   const nr = el.nr;
   // Balanced blocks: K = 500 gives two blocks of 252, not 256 + 244.
