@@ -95,8 +95,8 @@ function product<A extends Floats>(
   }
 }
 
-/** A zero array of the type of `like`. */
-const zeros = <A extends Floats>(like: A, length: number): A =>
+/** A zero array of the type of `like` (Float64Array or Float32Array). */
+export const zerosLike = <A extends Floats>(like: A, length: number): A =>
   (like instanceof Float32Array ? new Float32Array(length) : new Float64Array(length)) as A;
 
 export class Network {
@@ -283,7 +283,7 @@ export class Network {
     for (let l = L - 1; l >= 0; l--) {
       const fanIn = this.sizes[l + 1];
       const fanOut = this.sizes[l + 2];
-      const delta = reuse?.[l]?.length === n * fanIn ? reuse[l] : zeros(seeds, n * fanIn);
+      const delta = reuse?.[l]?.length === n * fanIn ? reuse[l] : zerosLike(seeds, n * fanIn);
       if (reuse) reuse[l] = delta;
       product(out[l + 1], [n, fanOut], weights[l + 1], [fanOut, fanIn], delta, [n, fanIn], {
         alpha: this.weightScale[l + 1],
@@ -414,7 +414,7 @@ export function batchTraceOf<A extends Floats = Float64Array>(
   const preActivations: A[] = [];
   const features: A[] = [];
   const fresh = (old: A | undefined, length: number): A =>
-    same && old?.length === length ? old : zeros(X, length);
+    same && old?.length === length ? old : zerosLike(X, length);
   let g = X;
   for (let l = 0; l <= L; l++) {
     const [fanIn, fanOut] = fans(net, l);

@@ -3,9 +3,16 @@
  * (forwardBatch/backwardBatch: matrix products on all points at once). Tests hold it to a plain
  * point-by-point reference (test/network-oracle.ts).
  */
-import { batchTraceOf, type BatchTrace, type Floats, type Network, type ParameterViews } from "../network";
+import {
+  batchTraceOf,
+  zerosLike,
+  type BatchTrace,
+  type Floats,
+  type Network,
+  type ParameterViews,
+} from "../network";
 import { checkInteger, checkNumberList } from "../validate";
-import { readDataset, type Dataset, type TargetsLike } from "./data";
+import { readDataset, type TargetsLike } from "./data";
 import type { PointsInput } from "../kernels/points";
 
 export interface LossAndGradient {
@@ -67,7 +74,7 @@ export function batchLossAndGradient<A extends Floats = Float64Array>(
 ): { loss: number; gradient: A; predictions: A } {
   const t = trace ?? batchTraceOf(net, data.X, data.n, null, views);
   const F = t.output;
-  const seeds = (F instanceof Float32Array ? new Float32Array(F.length) : new Float64Array(F.length)) as A;
+  const seeds = zerosLike(F, F.length);
   for (let k = 0; k < F.length; k++) seeds[k] = (F[k] - data.Y[k]) / data.n;
   net.backwardBatch(t, seeds, grad, false, reuse, views);
   return { loss: squaredLoss(F, data.Y, data.n), gradient: grad, predictions: F };

@@ -13,7 +13,7 @@
  * 2020: the spike shrinks the kernel until the rate is stable): the warning still holds, the kernel regime
  * does not.
  */
-import { batchTraceOf, type BatchTrace, type Floats, type Network } from "../network";
+import { batchTraceOf, zerosLike, type BatchTrace, type Floats, type Network } from "../network";
 import { checkInRange, checkInteger, checkPositive, describeValue } from "../validate";
 import { readDataset, readInputs, type TargetsLike } from "./data";
 import type { PointsInput } from "../kernels/points";
@@ -235,16 +235,15 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   // The parameters the steps update: net.params itself, or its float32 copy (synced back at records and
   // at the end).
   const single = precision === "float32";
-  const alloc = (length: number): Floats => (single ? new Float32Array(length) : new Float64Array(length));
   const P: Floats = single ? Float32Array.from(net.params) : net.params;
   const views = single ? net.viewsOf(P) : undefined;
   const run = { n: data.n, X: single ? Float32Array.from(data.X) : data.X, Y: data.Y };
   const sync = (): void => {
     if (single) net.params.set(P);
   };
-  const grad = alloc(P.length);
-  const m1 = optimizer === "adam" ? alloc(P.length) : null;
-  const m2 = optimizer === "adam" ? alloc(P.length) : null;
+  const grad = zerosLike(P, P.length);
+  const m1 = optimizer === "adam" ? zerosLike(P, P.length) : null;
+  const m2 = optimizer === "adam" ? zerosLike(P, P.length) : null;
   const losses: number[] = [];
   const records: TrainRecord[] = [];
   let stopReason: StopReason = "budget";
