@@ -20,16 +20,7 @@ import { execFileSync } from "node:child_process";
 import { setGemmBackend } from "../src/linalg/gemm";
 import { writeFileAtomic, projectRoot } from "../src/report";
 import { multiSine, squareWaveSeries } from "../src/targets";
-import {
-  kernelForecast,
-  studyInputs,
-  studyNetwork,
-  studyRun,
-  sweepAdamRate,
-  type StudyRunSpec,
-} from "../src/training/trajectory";
-import { empiricalNtk } from "../src/kernels/empirical";
-import { eigenvalues } from "../src/spectrum/eigen";
+import { studyBudget, studyRun, sweepAdamRate, type StudyRunSpec } from "../src/training/trajectory";
 
 const root = projectRoot();
 const partsDir = path.join(root, "build", "long-runs-05");
@@ -99,24 +90,13 @@ function jobs(): Job[] {
             id,
             claim: claim.claim,
             spec,
-            cost: optimizer === "gd" ? gdBudget(spec) : c.adamSteps + 4000,
+            cost: optimizer === "gd" ? studyBudget(spec).budget : c.adamSteps + 4000,
           });
         }
       }
     }
   }
   return out;
-}
-
-/** The gd budget studyRun will use: the cap, or the initial kernel's forecast for the top frequency. */
-function gdBudget(spec: StudyRunSpec): number {
-  const net = studyNetwork(spec);
-  const X = studyInputs(spec);
-  const K = empiricalNtk(net, X);
-  const eta = (LONG_RUNS.rateFraction * 2 * spec.n) / eigenvalues(K, { top: 1 })[0];
-  const f = kernelForecast(K, net.predict(Float64Array.from(X.flat()), spec.n), spec.target, { eta });
-  const top = f[f.length - 1];
-  return top !== null && top < spec.maxSteps ? Math.max(spec.minSteps ?? 1, top) : spec.maxSteps;
 }
 
 /** Jobs split into k parts of about equal cost (largest first, each to the lightest part). */

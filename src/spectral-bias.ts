@@ -9,7 +9,7 @@
  * which each error stays below a threshold.
  */
 import { fourierComponents } from "./fourier";
-import type { SineSeries } from "./targets";
+import { checkSineSeries, type SineSeries } from "./targets";
 import {
   checkFinite,
   checkInteger,
@@ -31,12 +31,7 @@ export function componentErrors(
   options: { from?: number } = {},
 ): Float64Array {
   const who = "componentErrors";
-  const t = target as Partial<SineSeries> | null;
-  if (t === null || typeof t !== "object" || !Array.isArray(t.frequencies) || !Array.isArray(t.amplitudes)) {
-    throw new Error(
-      `${who}: target must be a SineSeries (from multiSine or squareWaveSeries), got ${describeValue(target)}`,
-    );
-  }
+  checkSineSeries(who, "target", target);
   const values = checkNumberList(who, "residual", residual);
   const n = values.length;
   const top = Math.max(...target.frequencies);

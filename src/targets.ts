@@ -28,6 +28,22 @@ export interface SineSeries {
   readonly at: (xs: ArrayLike<number>) => Float64Array;
 }
 
+/** Throws unless value is a SineSeries (from multiSine or squareWaveSeries), naming `who` and `name`. */
+export function checkSineSeries(who: string, name: string, value: unknown): asserts value is SineSeries {
+  const t = value as Partial<SineSeries> | null;
+  if (
+    t === null ||
+    typeof t !== "object" ||
+    !Array.isArray(t.frequencies) ||
+    !Array.isArray(t.amplitudes) ||
+    typeof t.at !== "function"
+  ) {
+    throw new Error(
+      `${who}: ${name} must be a SineSeries (from multiSine or squareWaveSeries), got ${describeValue(value)}`,
+    );
+  }
+}
+
 /** The argument of sin for frequency k in a name: "πx", "3πx" for period 2, "2π·3x/5" otherwise. */
 function angle(k: number | string, period: number): string {
   if (period === 2) return `${k === 1 ? "" : k}πx`;

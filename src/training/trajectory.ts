@@ -15,9 +15,10 @@ import type { PointsInput } from "../kernels/points";
 import type { Network } from "../network";
 import { relativeError } from "../kernels/convergence";
 import { gradientDescentDynamics } from "../regression/dynamics";
-import { componentErrors, stepsToLearn } from "../spectral-bias";
+import { times } from "../regression/vectors";
+import { componentErrors, logSpacedSteps, stepsToLearn } from "../spectral-bias";
 import { eigenvalues } from "../spectrum/eigen";
-import type { SineSeries } from "../targets";
+import { checkSineSeries, periodicGrid, type SineSeries } from "../targets";
 import { activationByName } from "../activations";
 import {
   checkFinite,
@@ -84,7 +85,7 @@ export function trainTrajectory(
       `${who}: options must be an object { steps, learningRate, checkpoints, ... }, got ${describeValue(options)}`,
     );
   }
-  checkSeries(who, "target", target);
+  checkSineSeries(who, "target", target);
   const { checkpoints: wanted, measureKernel = true, ...trainOptions } = options;
   if (!Array.isArray(wanted)) {
     throw new Error(`${who}: checkpoints must be an array of steps, got ${describeValue(wanted)}`);
@@ -96,7 +97,7 @@ export function trainTrajectory(
   const inputs = readInputs(who, "X", net, X);
   const n = inputs.length / net.inputDim;
   if (n < 4) throw new Error(`${who}: X must hold at least 4 points (a periodic grid), got ${n}`);
-  const y = target.at(periodicPositions(n));
+  const y = target.at(periodicGrid(n));
   const theta0 = Float64Array.from(net.params);
   const initialKernel = measureKernel ? empiricalNtk(net, X) : null;
   const K0 = initialKernel?.to1DArray() ?? null;
@@ -110,7 +111,8 @@ export function trainTrajectory(
       record: wanted,
       onRecord(record, current) {
         const residual = Array.from(record.predictions, (f, i) => f - y[i]);
-        const K = measureKernel ? empiricalNtk(current, X) : null;
+        // At step 0 the parameters are those initialKernel was measured at.
+        const K = !measureKernel ? null : record.step === 0 ? initialKernel : empiricalNtk(current, X);
         finalKernel = K;
         lastPredictions = record.predictions;
         checkpoints.push({
@@ -133,11 +135,6 @@ export function trainTrajectory(
     initialKernel,
     finalKernel,
   };
-}
-
-/** The periodic grid x_i = -1 + 2 i / n the inputs stand for (their images on the circle alike). */
-function periodicPositions(n: number): Float64Array {
-  return Float64Array.from({ length: n }, (_, i) => -1 + (2 * i) / n);
 }
 
 export interface ForecastOptions {
@@ -170,7 +167,7 @@ export function kernelForecast(
       `${who}: options must be an object { eta, threshold?, horizon? }, got ${describeValue(options)}`,
     );
   }
-  checkSeries(who, "target", target);
+  checkSineSeries(who, "target", target);
   const { eta, threshold = 0.1, horizon = 1e12 } = options;
   checkPositive(who, "eta", eta);
   checkPositive(who, "threshold", threshold);
@@ -184,7 +181,7 @@ export function kernelForecast(
   }
   const n = K.rows;
   checkNumberList(who, "output", output, { length: n, lengthRule: " (one per row of K)" });
-  const y = target.at(periodicPositions(n));
+  const y = target.at(periodicGrid(n));
   const dynamics = renamed(who, "gradientDescentDynamics", () =>
     gradientDescentDynamics(K, y, { eta, initial: output }),
   );
@@ -198,13 +195,7 @@ export function kernelForecast(
     held.forEach((h, j) => {
       if (h) c[j] = start[j];
     });
-    const r = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let j = 0; j < n; j++) sum += V.get(i, j) * c[j];
-      r[i] = sum;
-    }
-    return r;
+    return times(V, c);
   };
   return stepsToLearn((s) => componentErrors(residual(s), target), {
     threshold,
@@ -274,16 +265,6 @@ export interface StudyRunRecord {
   finalCurve: number[];
 }
 
-/** Throws unless target is a SineSeries (from multiSine or squareWaveSeries). */
-function checkSeries(who: string, name: string, target: unknown): asserts target is SineSeries {
-  const t = target as Partial<SineSeries> | null;
-  if (t === null || typeof t !== "object" || !Array.isArray(t.frequencies) || typeof t.at !== "function") {
-    throw new Error(
-      `${who}: ${name} must be a SineSeries (from multiSine or squareWaveSeries), got ${describeValue(target)}`,
-    );
-  }
-}
-
 function checkChoice(who: string, name: string, value: unknown, allowed: readonly string[]): void {
   if (!allowed.includes(value as string)) {
     throw new Error(
@@ -314,7 +295,7 @@ function checkSpec(who: string, spec: StudyRunSpec, part: "inputs" | "network" |
   checkFinite(who, "spec.biasStd", spec.biasStd);
   checkNonNegative(who, "spec.biasStd", spec.biasStd);
   checkInteger(who, "spec.seed", spec.seed, 0, 2 ** 53);
-  checkSeries(who, "spec.target", spec.target);
+  checkSineSeries(who, "spec.target", spec.target);
   if (part === "network") return;
   checkChoice(who, "spec.optimizer", spec.optimizer, ["gd", "adam"]);
   requiredObject(who, "spec.rate", spec.rate, "{ fractionOfBound } or { learningRate }");
@@ -359,7 +340,7 @@ export function studyInputs(spec: Pick<StudyRunSpec, "inputs" | "n">): number[][
 }
 
 function inputsOf(spec: Pick<StudyRunSpec, "inputs" | "n">): number[][] {
-  const xs = periodicPositions(spec.n);
+  const xs = periodicGrid(spec.n);
   return Array.from(xs, (x) =>
     spec.inputs === "circle" ? [Math.cos(Math.PI * x), Math.sin(Math.PI * x)] : [x],
   );
@@ -396,7 +377,19 @@ function withSpecNamed<T>(who: string, spec: StudyRunSpec, f: () => T): T {
   }
 }
 
-function runSpec(spec: StudyRunSpec, gridPoints: number): StudyRunRecord {
+/**
+ * The budget a spec's run gets, as studyRun sets it: the cap, or the initial kernel's forecast for the top
+ * target frequency where that is shorter (with cappedByForecast). Costs one empirical NTK and one forecast.
+ */
+export function studyBudget(spec: StudyRunSpec): { budget: number; reason: string } {
+  const who = "studyBudget";
+  checkSpec(who, spec, "run");
+  const { budget, budgetReason } = withSpecNamed(who, spec, () => planRun(spec));
+  return { budget, reason: budgetReason };
+}
+
+/** A run before its training: the network, inputs, the rate from the initial kernel, the budget. */
+function planRun(spec: StudyRunSpec) {
   const net = build(spec);
   const X = inputsOf(spec);
   const K0 = empiricalNtk(net, X);
@@ -414,17 +407,20 @@ function runSpec(spec: StudyRunSpec, gridPoints: number): StudyRunRecord {
     budget = Math.max(spec.minSteps ?? 1, top);
     budgetReason = `the initial kernel's forecast for k = ${spec.target.frequencies.at(-1)} (${top} steps)${budget > top ? `, raised to ${budget}` : ""}`;
   }
+  return { net, X, bound, learningRate, initialForecast, budget, budgetReason };
+}
+
+function runSpec(spec: StudyRunSpec, gridPoints: number): StudyRunRecord {
+  const { net, X, bound, learningRate, initialForecast, budget, budgetReason } = planRun(spec);
   const perDecade = spec.perDecade ?? 10;
-  const steps = Array.from({ length: Math.ceil(Math.log10(budget) * perDecade) + 1 }, (_, i) =>
-    Math.min(budget, Math.round(10 ** (i / perDecade))),
-  );
+
   const run = trainTrajectory(net, X, spec.target, {
     steps: budget,
     learningRate,
     optimizer: spec.optimizer,
     learningRateCheck: "off",
     targetLoss: spec.targetLoss,
-    checkpoints: [0, ...new Set(steps)],
+    checkpoints: logSpacedSteps(budget, perDecade),
     warn: () => undefined,
   });
   if (run.result.stopReason === "diverged") throw new Error(run.result.message);
@@ -480,7 +476,7 @@ export function sweepAdamRate(
   rates.forEach((r, i) => checkPositive(who, `rates[${i}]`, r));
   checkInteger(who, "steps", steps, 1);
   const X = inputsOf(spec);
-  const y = spec.target.at(periodicPositions(spec.n));
+  const y = spec.target.at(periodicGrid(spec.n));
   const losses = rates.map((learningRate) => {
     const r = withSpecNamed(who, spec, () =>
       train(build(spec), X, y, { steps, learningRate, optimizer: "adam", warn: () => undefined }),
