@@ -11,6 +11,7 @@ import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "./speci
 import { erf as erfFunction, erfDerivative } from "./special/erf";
 import { gaussHermite } from "./special/quadrature";
 import { MIN_NORMAL } from "./numeric";
+import type { VectorForm } from "./linalg/elementwise";
 import { checkFinite, checkFunction, checkInteger, describeValue, requiredObject } from "./validate";
 
 /**
@@ -52,6 +53,11 @@ export interface Activation {
   readonly dual: Dual;
   /** c_s = 1 / E[s(z)^2], z ~ N(0, 1): the normalization that keeps the layer variances at 1. */
   readonly scale: number;
+  /**
+   * Set on relu and identity only: the trainer's passes may then compute fn and derivative branch-free in
+   * WebAssembly SIMD (linalg/elementwise.ts), to the same bits.
+   */
+  readonly vector?: VectorForm;
 }
 
 /**
@@ -319,12 +325,13 @@ export function reluPower(k: number): Activation {
       }
     }
   };
-  return activation({
+  const act = activation({
     name: k === 1 ? "relu" : `relu^${k}`,
     fn: k === 1 ? (z) => (z > 0 ? z : 0) : (z) => (z > 0 ? Math.pow(z, k) : 0),
     derivative: k === 1 ? (z) => (z > 0 ? 1 : 0) : (z) => (z > 0 ? k * Math.pow(z, k - 1) : 0),
     dual,
   });
+  return k === 1 ? Object.freeze({ ...act, vector: "relu" }) : act;
 }
 
 /** max(0, z): reluPower(1); c_s = 2, the sqrt(2) of seed 004. */
@@ -429,16 +436,19 @@ export const erf: Activation = activation({
 });
 
 /** z: the dual is the covariance itself, passed through exactly (a linear layer). c_s = 1. */
-export const identity: Activation = activation({
-  name: "identity",
-  fn: (z) => z,
-  derivative: () => 1,
-  dual: (io, count) => {
-    io.value.set(io.c.subarray(0, count));
-    io.derivative.fill(1, 0, count);
-    io.gap.set(io.g.subarray(0, count));
-    io.cogap.set(io.h.subarray(0, count));
-  },
+export const identity: Activation = Object.freeze({
+  ...activation({
+    name: "identity",
+    fn: (z) => z,
+    derivative: () => 1,
+    dual: (io, count) => {
+      io.value.set(io.c.subarray(0, count));
+      io.derivative.fill(1, 0, count);
+      io.gap.set(io.g.subarray(0, count));
+      io.cogap.set(io.h.subarray(0, count));
+    },
+  }),
+  vector: "identity",
 });
 
 /** Activation names the lab understands (mlpNetwork, reference kernels) ("relu2", "relu3", ... are ReLU^k). */

@@ -14,6 +14,7 @@
  */
 import { checkArchitecture, type Architecture } from "./layers";
 import { rngFrom, type Rng } from "./random";
+import { activationInArena, columnSumsInArena, derivativeInArena } from "./linalg/elementwise";
 import { gemm, gemm32, mat, type GemmOptions } from "./linalg/gemm";
 import { checkInteger, checkNumberList, describeValue } from "./validate";
 
@@ -288,10 +289,13 @@ export class Network {
       product(out[l + 1], [n, fanOut], weights[l + 1], [fanOut, fanIn], delta, [n, fanIn], {
         alpha: this.weightScale[l + 1],
       });
-      const ds = this.architecture.activations[l].derivative;
+      const act = this.architecture.activations[l];
       const scale = this.featureScale[l];
       const h = trace.preActivations[l];
-      for (let k = 0; k < delta.length; k++) delta[k] *= scale * ds(h[k]);
+      if (!(act.vector && derivativeInArena(act.vector, delta, h, scale))) {
+        const ds = act.derivative;
+        for (let k = 0; k < delta.length; k++) delta[k] *= scale * ds(h[k]);
+      }
       out[l] = delta;
     }
     return out;
@@ -335,6 +339,7 @@ export class Network {
         if (!accumulate) grad.fill(0, bo, bo + fanOut);
         if (bs === 0) continue;
         const delta = deltas[l];
+        if (columnSumsInArena(delta, grad.subarray(bo, bo + fanOut), n, fanOut, bs)) continue;
         for (let i = 0; i < n; i++) {
           const row = i * fanOut;
           for (let r = 0; r < fanOut; r++) grad[bo + r] += bs * delta[row + r];
@@ -426,12 +431,17 @@ export function batchTraceOf<A extends Floats = Float64Array>(
     if (l === L) return { n, input: X, preActivations, features, output: h };
     // The bias and the activation in one pass over h (the same operations, in the same order, as one
     // pass each): h += biasScale b, then g = featureScale s(h) of the value stored (in float32: rounded).
+    // Branch-free in WebAssembly SIMD where the arrays lie in a trainer's arena (linalg/elementwise.ts).
     const bs = net.biasScale[l];
     const b = biases[l];
-    const s = net.architecture.activations[l].fn;
+    const act = net.architecture.activations[l];
+    const s = act.fn;
     const scale = net.featureScale[l];
     const next = fresh(reuse?.features[l], n * fanOut);
-    for (let i = 0; i < n; i++) {
+    const done =
+      act.vector !== undefined &&
+      activationInArena(act.vector, h, bs !== 0 ? b : null, next, n, fanOut, bs, scale);
+    for (let i = 0; i < (done ? 0 : n); i++) {
       const row = i * fanOut;
       if (bs !== 0) {
         for (let r = 0; r < fanOut; r++) {

@@ -20,6 +20,7 @@ import type { PointsInput } from "../kernels/points";
 import { batchLossAndGradient, finiteLoss, squaredLoss } from "./gradient";
 import { boundFor, guardBytes } from "./guard";
 import { checkMemory, gemmWorkBytes } from "../memory";
+import { adamInArena, arenaBytes, descentInArena, passArena } from "../linalg/elementwise";
 
 export interface AdamOptions {
   /** Default 0.9. */
@@ -128,8 +129,8 @@ function recordSteps(who: string, record: TrainOptions["record"], steps: number)
 /**
  * Upper bound of the training loop's peak memory (bytes) on n points, c outputs and hidden widths w_l
  * (W = sum_l w_l, P parameters): the batched forward trace n (2 W + c) and deltas n (W + c), the
- * gradient (and Adam's two moments) P or 3 P, the seeds n c, and the largest GEMM work space of the
- * forward, backward and weight-gradient products; all times 8.
+ * parameters' copy and the gradient (and Adam's two moments) 2 P or 4 P, the seeds n c, and the largest
+ * GEMM work space of the forward, backward and weight-gradient products; all times 8.
  */
 function trainingBytes(net: Network, n: number, adam: boolean): number {
   const c = net.outputs;
@@ -145,7 +146,7 @@ function trainingBytes(net: Network, n: number, adam: boolean): number {
       gemmWorkBytes(fanOut, fanIn, n),
     );
   }
-  return 8 * (n * (3 * W + 3 * c) + (adam ? 3 : 1) * net.parameterCount) + gemm;
+  return 8 * (n * (3 * W + 3 * c) + (adam ? 4 : 2) * net.parameterCount) + gemm;
 }
 
 /**
@@ -232,18 +233,36 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   const boundText =
     maxRate === null ? "" : ` (the stability bound 2n/lambda_max is ${maxRate.toPrecision(4)})`;
 
-  // The parameters the steps update: net.params itself, or its float32 copy (synced back at records and
-  // at the end).
+  // The step's arrays (parameters, gradient, Adam's moments, the forward trace and the deltas) in an arena,
+  // where the elementwise passes run in WebAssembly SIMD (linalg/elementwise.ts; without WebAssembly SIMD
+  // they are ordinary arrays and the passes JS loops, to the same bits). The parameters the steps update are
+  // a copy of net.params (float32: rounded), synced back at records and at the end.
   const single = precision === "float32";
-  const P: Floats = single ? Float32Array.from(net.params) : net.params;
-  const views = single ? net.viewsOf(P) : undefined;
-  const run = { n: data.n, X: single ? Float32Array.from(data.X) : data.X, Y: data.Y };
-  const sync = (): void => {
-    if (single) net.params.set(P);
-  };
-  const grad = zerosLike(P, P.length);
-  const m1 = optimizer === "adam" ? zerosLike(P, P.length) : null;
-  const m2 = optimizer === "adam" ? zerosLike(P, P.length) : null;
+  const n = data.n;
+  const like = single ? new Float32Array(0) : new Float64Array(0);
+  const count = net.parameterCount;
+  const perLayer = net.widths.map((w) => n * w);
+  const arena = passArena(
+    arenaBytes(
+      [
+        ...new Array<number>(optimizer === "adam" ? 4 : 2).fill(count),
+        ...perLayer,
+        ...perLayer,
+        ...perLayer,
+        n * net.outputs,
+      ],
+      like.BYTES_PER_ELEMENT,
+    ),
+  );
+  const alloc = (length: number): Floats => (arena ? arena.zerosLike(like, length) : zerosLike(like, length));
+  const P = alloc(count);
+  P.set(net.params);
+  const views = net.viewsOf(P);
+  const run = { n, X: single ? Float32Array.from(data.X) : data.X, Y: data.Y };
+  const sync = (): void => net.params.set(P);
+  const grad = alloc(count);
+  const m1 = optimizer === "adam" ? alloc(count) : null;
+  const m2 = optimizer === "adam" ? alloc(count) : null;
   const losses: number[] = [];
   const records: TrainRecord[] = [];
   let stopReason: StopReason = "budget";
@@ -252,10 +271,16 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   let initial = NaN;
   let t = 0;
   // The forward trace and the deltas of one step, overwritten by the next: steps allocate nothing.
-  let trace: BatchTrace<Floats> | null = null;
-  const deltas: Floats[] = [];
+  let trace: BatchTrace<Floats> = {
+    n,
+    input: run.X,
+    preActivations: perLayer.map(alloc),
+    features: perLayer.map(alloc),
+    output: alloc(n * net.outputs),
+  };
+  const deltas: Floats[] = perLayer.map(alloc);
   for (;;) {
-    trace = batchTraceOf<Floats>(net, run.X, data.n, trace, views);
+    trace = batchTraceOf<Floats>(net, run.X, n, trace, views);
     const last = t === options.steps;
     // Gradient only when an update follows.
     const { loss, predictions } = last
@@ -297,19 +322,21 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
     if (m1 && m2) {
       const c1 = 1 - beta1 ** (t + 1);
       const c2 = 1 - beta2 ** (t + 1);
-      for (let k = 0; k < P.length; k++) {
+      const done = adamInArena(P, grad, m1, m2, beta1, beta2, c1, c2, eta, epsilon);
+      for (let k = 0; k < (done ? 0 : P.length); k++) {
         const g = grad[k];
         m1[k] = beta1 * m1[k] + (1 - beta1) * g;
         m2[k] = beta2 * m2[k] + (1 - beta2) * g * g;
         P[k] -= (eta * (m1[k] / c1)) / (Math.sqrt(m2[k] / c2) + epsilon);
       }
-    } else {
+    } else if (!descentInArena(P, grad, eta)) {
       for (let k = 0; k < P.length; k++) P[k] -= eta * grad[k];
     }
     t++;
     if (bar) bar.tick();
   }
   sync();
+  arena?.release();
   // An early stop (target, divergence) leaves the display where it stopped; the message says why.
   if (bar && stopReason === "budget") bar.done();
   return {
