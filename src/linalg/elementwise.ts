@@ -446,7 +446,7 @@ export function elementwiseModuleBytes(): Uint8Array {
   );
 }
 
-type Exports = Record<string, (...args: number[]) => void>;
+type Passes = Record<string, (...args: number[]) => void>;
 
 /** The compiled module, once per evaluation of this file; null where WebAssembly SIMD is missing. */
 let compiled: object | null | undefined;
@@ -459,7 +459,7 @@ function compiledModule(): object | null {
 }
 
 /** Each arena's instance, by its memory's buffer (the buffer every view of the arena shares). */
-const arenas = new WeakMap<ArrayBufferLike, Exports>();
+const arenas = new WeakMap<ArrayBufferLike, Passes>();
 
 /** Fixed-size memory for a trainer's arrays, where the passes below run (see the file comment). */
 export interface PassArena {
@@ -496,8 +496,7 @@ export function passArena(bytes: number): PassArena | null {
   if (module === null || wasmApi === null) return null;
   const pages = Math.max(1, Math.ceil(bytes / 65536));
   const memory = new wasmApi.Memory({ initial: pages });
-  const exports = new wasmApi.Instance(module, { env: { memory } }).exports as Exports;
-  arenas.set(memory.buffer, exports);
+  arenas.set(memory.buffer, new wasmApi.Instance(module, { env: { memory } }).exports as Passes);
   const buffer = memory.buffer as ArrayBuffer;
   const capacity = buffer.byteLength;
   let used = 0;
@@ -545,12 +544,12 @@ export function arenaBytes(lengths: readonly number[], elementBytes: number): nu
 }
 
 /** The instance of the one arena every array lies in, with their element type; null otherwise. */
-function arenaOf(arrays: readonly Floats[]): { exports: Exports; el: Element } | null {
-  const exports = arenas.get(arrays[0].buffer);
-  if (!exports) return null;
+function arenaOf(arrays: readonly Floats[]): { passes: Passes; el: Element } | null {
+  const passes = arenas.get(arrays[0].buffer);
+  if (!passes) return null;
   const f32 = arrays[0] instanceof Float32Array;
   for (const a of arrays) if (a.buffer !== arrays[0].buffer || a instanceof Float32Array !== f32) return null;
-  return { exports, el: f32 ? "f32" : "f64" };
+  return { passes, el: f32 ? "f32" : "f64" };
 }
 
 /**
@@ -570,7 +569,7 @@ export function activationInArena(
 ): boolean {
   const found = arenaOf(b ? [h, b, g] : [h, g]);
   if (!found) return false;
-  found.exports[`activation_${found.el}_${form}${b ? "_bias" : ""}`](
+  found.passes[`activation_${found.el}_${form}${b ? "_bias" : ""}`](
     h.byteOffset,
     b ? b.byteOffset : 0,
     g.byteOffset,
@@ -586,7 +585,7 @@ export function activationInArena(
 export function derivativeInArena(form: VectorForm, d: Floats, h: Floats, scale: number): boolean {
   const found = arenaOf([d, h]);
   if (!found) return false;
-  found.exports[`derivative_${found.el}_${form}`](d.byteOffset, h.byteOffset, d.length, scale);
+  found.passes[`derivative_${found.el}_${form}`](d.byteOffset, h.byteOffset, d.length, scale);
   return true;
 }
 
@@ -594,7 +593,7 @@ export function derivativeInArena(form: VectorForm, d: Floats, h: Floats, scale:
 export function columnSumsInArena(d: Floats, out: Floats, n: number, w: number, bs: number): boolean {
   const found = arenaOf([d, out]);
   if (!found) return false;
-  found.exports[`column_sums_${found.el}`](d.byteOffset, out.byteOffset, n, w, bs);
+  found.passes[`column_sums_${found.el}`](d.byteOffset, out.byteOffset, n, w, bs);
   return true;
 }
 
@@ -602,7 +601,7 @@ export function columnSumsInArena(d: Floats, out: Floats, n: number, w: number, 
 export function descentInArena(p: Floats, g: Floats, eta: number): boolean {
   const found = arenaOf([p, g]);
   if (!found) return false;
-  found.exports[`descent_${found.el}`](p.byteOffset, g.byteOffset, p.length, eta);
+  found.passes[`descent_${found.el}`](p.byteOffset, g.byteOffset, p.length, eta);
   return true;
 }
 
@@ -624,7 +623,7 @@ export function adamInArena(
 ): boolean {
   const found = arenaOf([p, g, m1, m2]);
   if (!found) return false;
-  found.exports[`adam_${found.el}`](
+  found.passes[`adam_${found.el}`](
     p.byteOffset,
     g.byteOffset,
     m1.byteOffset,
