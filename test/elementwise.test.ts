@@ -11,6 +11,7 @@ import {
   type PassArena,
 } from "../src/linalg/elementwise";
 import { batchTraceOf, type BatchTrace, type Floats } from "../src/network";
+import { gemm, gemm32, mat } from "../src/linalg/gemm";
 import { mlpNetwork } from "../src/training/model";
 import { batchLossAndGradient } from "../src/training/gradient";
 import { readDataset } from "../src/training/data";
@@ -249,3 +250,66 @@ test("a released arena is taken again by the next call of its size or less, and 
   again.release();
   assert.notEqual(passArena(2 << 20), first, "a larger request does not take a smaller spare");
 });
+
+for (const kind of ["f64", "f32"] as const) {
+  test(`gemm's small products give the same bits on arrays in an arena: outer products, matrix-vector, one row, odd sizes, alpha and beta (${kind})`, () => {
+    const shapes: [number, number, number][] = [
+      [7, 9, 1],
+      [20, 33, 1],
+      [9, 1, 13],
+      [1, 11, 6],
+      [3, 5, 7],
+      [13, 2, 21],
+      [2, 1, 1],
+      [30, 30, 30],
+    ];
+    for (const [M, N, K] of shapes) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const [alpha, beta] of [
+            [1, 0],
+            [0.3, 0],
+            [1, 1],
+            [-1.7, 0.25],
+          ]) {
+            const a0 = make(kind, M * K);
+            a0.set(values(M * K, M + 3 * K));
+            const b0 = make(kind, K * N);
+            b0.set(values(K * N, N + 5 * K));
+            const c0 = make(kind, M * N);
+            c0.set(values(M * N, 11).map((x) => (Number.isFinite(x) ? x : 2)));
+            const [a, b, c] = inArena(kind, a0, b0, c0);
+            const cPlain = c0.slice();
+            const product = (x: Floats, y: Floats, z: Floats): void => {
+              const options = { transA, transB, alpha, beta };
+              const [ar, ac] = transA ? [K, M] : [M, K];
+              const [br, bc] = transB ? [N, K] : [K, N];
+              if (kind === "f64") {
+                gemm(
+                  mat(ar, ac, x as Float64Array),
+                  mat(br, bc, y as Float64Array),
+                  mat(M, N, z as Float64Array),
+                  options,
+                );
+              } else {
+                const m = (rows: number, cols: number, data: Floats) => ({
+                  rows,
+                  cols,
+                  data: data as Float32Array,
+                });
+                gemm32(m(ar, ac, x), m(br, bc, y), m(M, N, z), options);
+              }
+            };
+            product(a, b, c);
+            product(a0, b0, cPlain);
+            sameBits(
+              c,
+              cPlain,
+              `${M} x ${N} x ${K}, transA ${transA}, transB ${transB}, alpha ${alpha}, beta ${beta}`,
+            );
+          }
+        }
+      }
+    }
+  });
+}

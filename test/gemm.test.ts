@@ -262,6 +262,7 @@ test("a new evaluation of gemm.ts adopts the shared state when nothing changed, 
   // Last: the evaluations below replace the state this file's gemm uses on globalThis.
   const required = {
     "./pool": require("../src/linalg/pool"),
+    "./elementwise": require("../src/linalg/elementwise"),
     "./wasm-api": require("../src/linalg/wasm-api"),
     "./wasm": require("../src/linalg/wasm"),
     "../validate": require("../src/validate"),

@@ -412,6 +412,181 @@ function adamPass(el: Element): Func {
   };
 }
 
+/**
+ * The small products of gemm (gemm.ts small()): C[i, j] = alpha s + beta C[i, j] (C read only when beta is
+ * not 0), s = sum over k = 0 .. K-1 in order of A(i, k) B(k, j) with A(i, k) at a[i ai + k ak] and B(k, j)
+ * at b[k bk + j bj] (element strides), C row-major M x N, the sum in double precision starting from `init`
+ * (+0, or -0 when K = 1 so that s is the single product itself, as small() computes it). "rows" vectorizes
+ * two adjacent j (needs bj = 1), "pairs" two adjacent i (any strides: the matrix-vector products); the odd
+ * row or column left over entry by entry.
+ * product(pa, ai, ak, pb, bk, bj, pc, M, N, K, alpha, beta, init).
+ */
+function productPass(el: Element, mode: "rows" | "pairs"): Func {
+  const { vload, vstore, load, store } = access(el);
+  const sh = SHIFT[el];
+  const [pa, ai, ak, pb, bk, bj, pc, M, N, K, alpha, beta, init] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const [i, j, k, pA, pB, akB, bkB, aiB, nB, cAt] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
+  const [sv, alphaV, betaV, initV] = [23, 24, 25, 26];
+  const ss = 27;
+  const F64_NE = 0x62;
+  const times = (x: number, y: number): number[] => [...get(x), ...get(y), I32_MUL];
+  const bytes = (code: number[]): number[] => [...code, ...i32(sh), I32_SHL];
+  const address = (base: number, offset: number[]): number[] => [...get(base), ...bytes(offset), I32_ADD];
+  /** pA = pa + (i ai << sh), pB = pb + (j bj << sh), cAt = pc + ((i N + j) << sh). */
+  const start = [
+    ...address(pa, times(i, ai)),
+    ...set(pA),
+    ...address(pb, times(j, bj)),
+    ...set(pB),
+    ...address(pc, [...times(i, N), ...get(j), I32_ADD]),
+    ...set(cAt),
+  ];
+  const bump = [...get(pA), ...get(akB), I32_ADD, ...set(pA), ...get(pB), ...get(bkB), I32_ADD, ...set(pB)];
+  const ifBeta = (code: number[]): number[] => [...get(beta), ...f64Const(0), F64_NE, ...IF, ...code, END];
+  /** One entry (i, j), scalar. */
+  const entry = [
+    ...start,
+    ...get(init),
+    ...set(ss),
+    ...rowsLoop(k, K, [
+      ...get(ss),
+      ...get(pA),
+      ...load,
+      ...get(pB),
+      ...load,
+      F64_MUL,
+      F64_ADD,
+      ...set(ss),
+      ...bump,
+    ]),
+    ...get(alpha),
+    ...get(ss),
+    F64_MUL,
+    ...set(ss),
+    ...ifBeta([...get(ss), ...get(beta), ...get(cAt), ...load, F64_MUL, F64_ADD, ...set(ss)]),
+    ...get(cAt),
+    ...get(ss),
+    ...store,
+  ];
+  /** A(i, k), A(i + 1, k) as an f64x2 (pA and pA + aiB). */
+  const pairOfA = [
+    ...get(pA),
+    ...load,
+    ...V_SPLAT,
+    ...get(pA),
+    ...get(aiB),
+    I32_ADD,
+    ...load,
+    ...simd(0x22, 1),
+  ];
+  /** Entries (i, j) and (i, j + 1) ("rows") or (i, j) and (i + 1, j) ("pairs"). */
+  const two =
+    mode === "rows"
+      ? [
+          ...start,
+          ...get(initV),
+          ...set(sv),
+          ...rowsLoop(k, K, [
+            ...get(sv),
+            ...get(pA),
+            ...load,
+            ...V_SPLAT,
+            ...get(pB),
+            ...vload,
+            ...V_MUL,
+            ...V_ADD,
+            ...set(sv),
+            ...bump,
+          ]),
+          ...get(alphaV),
+          ...get(sv),
+          ...V_MUL,
+          ...set(sv),
+          ...ifBeta([...get(sv), ...get(betaV), ...get(cAt), ...vload, ...V_MUL, ...V_ADD, ...set(sv)]),
+          ...get(cAt),
+          ...get(sv),
+          ...vstore,
+        ]
+      : [
+          ...start,
+          ...get(initV),
+          ...set(sv),
+          ...rowsLoop(k, K, [
+            ...get(sv),
+            ...pairOfA,
+            ...get(pB),
+            ...load,
+            ...V_SPLAT,
+            ...V_MUL,
+            ...V_ADD,
+            ...set(sv),
+            ...bump,
+          ]),
+          ...get(alphaV),
+          ...get(sv),
+          ...V_MUL,
+          ...set(sv),
+          ...ifBeta([
+            ...get(sv),
+            ...get(betaV),
+            ...get(cAt),
+            ...load,
+            ...V_SPLAT,
+            ...get(cAt),
+            ...get(nB),
+            I32_ADD,
+            ...load,
+            ...simd(0x22, 1),
+            ...V_MUL,
+            ...V_ADD,
+            ...set(sv),
+          ]),
+          ...get(cAt),
+          ...get(sv),
+          ...simd(0x21, 0),
+          ...store,
+          ...get(cAt),
+          ...get(nB),
+          I32_ADD,
+          ...get(sv),
+          ...simd(0x21, 1),
+          ...store,
+        ];
+  const loops =
+    mode === "rows"
+      ? rowsLoop(i, M, pairsThenOne(j, N, two, entry))
+      : pairsThenOne(i, M, rowsLoop(j, N, two), rowsLoop(j, N, entry));
+  return {
+    name: `product_${mode}_${el}`,
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64],
+    locals: [
+      [10, I32],
+      [4, V128],
+      [1, F64],
+    ],
+    code: [
+      ...bytes(get(ak)),
+      ...set(akB),
+      ...bytes(get(bk)),
+      ...set(bkB),
+      ...bytes(get(ai)),
+      ...set(aiB),
+      ...bytes(get(N)),
+      ...set(nB),
+      ...get(alpha),
+      ...V_SPLAT,
+      ...set(alphaV),
+      ...get(beta),
+      ...V_SPLAT,
+      ...set(betaV),
+      ...get(init),
+      ...V_SPLAT,
+      ...set(initV),
+      ...loops,
+    ],
+  };
+}
+
 const FUNCS: readonly Func[] = (["f64", "f32"] as const).flatMap((el) => [
   activationPass(el, "relu", true),
   activationPass(el, "relu", false),
@@ -422,6 +597,8 @@ const FUNCS: readonly Func[] = (["f64", "f32"] as const).flatMap((el) => [
   columnSumsPass(el),
   descentPass(el),
   adamPass(el),
+  productPass(el, "rows"),
+  productPass(el, "pairs"),
 ]);
 
 /** The module: imports env.memory (plain, not shared) and exports every function of FUNCS by name. */
@@ -637,6 +814,45 @@ export function adamInArena(
     c2,
     eta,
     epsilon,
+  );
+  return true;
+}
+
+/**
+ * The small product of gemm's small() (see productPass) where a, b and c lie in one arena; false otherwise.
+ * ai, ak, bk, bj: element strides of op(A)(i, k) = a[i ai + k ak] and op(B)(k, j) = b[k bk + j bj].
+ */
+export function productInArena(
+  a: Floats,
+  ai: number,
+  ak: number,
+  b: Floats,
+  bk: number,
+  bj: number,
+  c: Floats,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  beta: number,
+): boolean {
+  const found = arenaOf([a, b, c]);
+  if (!found) return false;
+  const mode = bj === 1 && N >= 2 ? "rows" : "pairs";
+  found.passes[`product_${mode}_${found.el}`](
+    a.byteOffset,
+    ai,
+    ak,
+    b.byteOffset,
+    bk,
+    bj,
+    c.byteOffset,
+    M,
+    N,
+    K,
+    alpha,
+    beta,
+    K === 1 ? -0 : 0,
   );
   return true;
 }

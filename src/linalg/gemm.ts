@@ -41,6 +41,7 @@ import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { KernelPool, type Kernel } from "./pool";
 import { wasmApi, type WasmMemory } from "./wasm-api";
+import { productInArena } from "./elementwise";
 import { K_STEP, kernelModuleBytes, MAX_PAGES, NR, wasmSimdSupported } from "./wasm";
 import { checkFinite, describeValue, requiredObject } from "../validate";
 
@@ -507,6 +508,8 @@ function small(
   const ak = transA ? M : 1;
   const bk = transB ? 1 : N;
   const bj = transB ? K : 1;
+  // The same sums in WebAssembly SIMD where the arrays lie in a trainer's arena (elementwise.ts).
+  if (productInArena(a, ai, ak, b, bk, bj, c, M, N, K, alpha, beta)) return;
   if (K === 1) {
     // Outer product: each entry is the single product 0 + a b = a b.
     for (let i = 0; i < M; i++) {

@@ -61,7 +61,7 @@ export function squaredLoss(F: ArrayLike<number>, Y: ArrayLike<number>, n: numbe
 /**
  * Batched loss and gradient on a read dataset; grad is overwritten (allocated when omitted). trace: the
  * forward pass at the current parameters, when the caller has it; reuse: arrays for the deltas kept between
- * calls (Network.deltasBatch). In float32 (X, grad and the views' parameters Float32Arrays) the passes run
+ * calls (Network.deltasBatch), and at index L (the number of hidden layers) one for the seeds dLoss/df. In float32 (X, grad and the views' parameters Float32Arrays) the passes run
  * on gemm32; the loss is summed in float64.
  */
 export function batchLossAndGradient<A extends Floats = Float64Array>(
@@ -74,7 +74,8 @@ export function batchLossAndGradient<A extends Floats = Float64Array>(
 ): { loss: number; gradient: A; predictions: A } {
   const t = trace ?? batchTraceOf(net, data.X, data.n, null, views);
   const F = t.output;
-  const seeds = zerosLike(F, F.length);
+  const L = net.widths.length;
+  const seeds = reuse?.[L]?.length === F.length ? reuse[L] : zerosLike(F, F.length);
   for (let k = 0; k < F.length; k++) seeds[k] = (F[k] - data.Y[k]) / data.n;
   net.backwardBatch(t, seeds, grad, false, reuse, views);
   return { loss: squaredLoss(F, data.Y, data.n), gradient: grad, predictions: F };

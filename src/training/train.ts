@@ -128,8 +128,8 @@ function recordSteps(who: string, record: TrainOptions["record"], steps: number)
 
 /**
  * Upper bound of the training loop's peak memory (bytes) on n points, c outputs and hidden widths w_l
- * (W = sum_l w_l, P parameters): the batched forward trace n (2 W + c) and deltas n (W + c), the
- * parameters' copy and the gradient (and Adam's two moments) 2 P or 4 P, the seeds n c, and the largest
+ * (W = sum_l w_l, P parameters, d inputs): the inputs' copy n d, the batched forward trace n (2 W + c) and
+ * deltas n (W + c), the parameters' copy and the gradient (and Adam's two moments) 2 P or 4 P, the seeds n c, and the largest
  * GEMM work space of the forward, backward and weight-gradient products; all times 8.
  */
 function trainingBytes(net: Network, n: number, adam: boolean): number {
@@ -146,7 +146,7 @@ function trainingBytes(net: Network, n: number, adam: boolean): number {
       gemmWorkBytes(fanOut, fanIn, n),
     );
   }
-  return 8 * (n * (3 * W + 3 * c) + (adam ? 4 : 2) * net.parameterCount) + gemm;
+  return 8 * (n * (3 * W + 3 * c + net.inputDim) + (adam ? 4 : 2) * net.parameterCount) + gemm;
 }
 
 /**
@@ -233,7 +233,7 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   const boundText =
     maxRate === null ? "" : ` (the stability bound 2n/lambda_max is ${maxRate.toPrecision(4)})`;
 
-  // The step's arrays (parameters, gradient, Adam's moments, the forward trace and the deltas) in an arena,
+  // The step's arrays (parameters, gradient, Adam's moments, inputs, forward trace, deltas, seeds) in an arena,
   // where the elementwise passes run in WebAssembly SIMD (linalg/elementwise.ts; without WebAssembly SIMD
   // they are ordinary arrays and the passes JS loops, to the same bits). The parameters the steps update are
   // a copy of net.params (float32: rounded), synced back at records and at the end.
@@ -250,6 +250,8 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
         ...perLayer,
         ...perLayer,
         n * net.outputs,
+        n * net.outputs,
+        data.X.length,
       ],
       like.BYTES_PER_ELEMENT,
     ),
@@ -258,7 +260,9 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   const P = alloc(count);
   P.set(net.params);
   const views = net.viewsOf(P);
-  const run = { n, X: single ? Float32Array.from(data.X) : data.X, Y: data.Y };
+  const inputs = alloc(data.X.length);
+  inputs.set(data.X);
+  const run = { n, X: inputs, Y: data.Y };
   const sync = (): void => net.params.set(P);
   const grad = alloc(count);
   const m1 = optimizer === "adam" ? alloc(count) : null;
@@ -278,7 +282,8 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
     features: perLayer.map(alloc),
     output: alloc(n * net.outputs),
   };
-  const deltas: Floats[] = perLayer.map(alloc);
+  // The deltas of the hidden layers, then the seeds dLoss/df (batchLossAndGradient's reuse).
+  const deltas: Floats[] = [...perLayer.map(alloc), alloc(n * net.outputs)];
   for (;;) {
     trace = batchTraceOf<Floats>(net, run.X, n, trace, views);
     const last = t === options.steps;
