@@ -39,7 +39,7 @@
  */
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { KernelPool, type Kernel } from "./pool";
+import { KernelPool, type Kernel, type PackFn, type PanelPacking } from "./pool";
 import { wasmApi, type WasmMemory } from "./wasm-api";
 import { productInArena } from "./elementwise";
 import { K_STEP, kernelModuleBytes, MAX_PAGES, NR, wasmSimdSupported } from "./wasm";
@@ -155,8 +155,6 @@ interface Engine {
   /** The module's panel packers (wasm.ts), null for the JS backend: doubles, floats' A and B panels. */
   pack: { f64: PackFn; f32a: PackFn; f32b: PackFn } | null;
 }
-
-type PackFn = (src: number, dst: number, panels: number, kLen: number, step: number, stride: number) => void;
 
 /**
  * The process's one gemm state: settings, and the engine (worker threads, their shared WebAssembly memory,
@@ -330,7 +328,8 @@ function getEngine(bytes: number): Engine {
       let pool: KernelPool | null = null;
       if (shared) {
         try {
-          pool = new KernelPool(memory, module, kernels, state.threads - 1);
+          const packs = [instanceExports.pack as PackFn, instanceExports.pack32b as PackFn];
+          pool = new KernelPool(memory, module, kernels, packs, state.threads - 1);
         } catch {
           pool = null; // no worker threads here: one thread
         }
@@ -712,10 +711,14 @@ function block(
     const kPad = Math.ceil(kLen / K_STEP) * K_STEP;
     // op(B)[p0 .. p0 + kLen, c0 .. c0 + cols] into nr-column panels of kPad rows (zero rows up to a multiple
     // of K_STEP); full panels by the wasm packer when there is one, the ragged last panel here.
+    // With worker threads the full panels are packed inside the first row block's job, by the thread that
+    // multiplies them (pool.ts PanelPacking).
     const fullB = packB ? Math.floor(cols / nr) : 0;
+    let packing: PanelPacking | null = null;
     if (packB) {
       const v = copy === "blocks" ? gather(f, bSrc, B, c0, cols, p0, kLen) : view(bSrc, B, c0, p0);
-      packB(w * v.base, w * bOff, fullB, kLen, w * v.s1, w * v.s2);
+      packing = { src: w * v.base, step: w * v.s1, stride: w * v.s2, kLen, panels: fullB };
+      if (!e.pool) packB(packing.src, w * bOff, fullB, kLen, packing.step, packing.stride);
     }
     packPanels(f, B.src, c0 * B.s1 + p0 * B.s2, bOff, fullB, nTiles, kLen, kPad, B.s1, B.s2, cols, nr);
     const av = !packA
@@ -735,9 +738,10 @@ function block(
       // Row tiles are counted from the block's first column for the triangle (upper blocks start on or
       // right of the diagonal).
       const rowTile0 = (r0 + i0 - c0) >> 2;
-      if (e.pool)
-        e.pool.run(el.kind, w * aOff, w * bOff, pc, kPad, w * Np, mTiles, nTiles, load, tri, rowTile0);
-      else e.kernels[el.kind](w * aOff, w * bOff, pc, kPad, w * Np, mTiles, 0, nTiles, load, tri, rowTile0);
+      if (e.pool) {
+        const job = i0 === 0 ? packing : null;
+        e.pool.run(el.kind, w * aOff, w * bOff, pc, kPad, w * Np, mTiles, nTiles, load, tri, rowTile0, job);
+      } else e.kernels[el.kind](w * aOff, w * bOff, pc, kPad, w * Np, mTiles, 0, nTiles, load, tri, rowTile0);
     }
   }
   for (let i = 0; i < rows; i++) {

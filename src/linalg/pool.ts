@@ -22,7 +22,11 @@ const QUIT = 14;
 const READY = 15;
 /** Which kernel the job runs: 0 the doubles' ("kernel"), 1 the floats' ("kernel32"). */
 const KIND = 16;
-const WORDS = 17;
+// B panels a job packs before multiplying them (see PanelPacking): words 17..21, panels 0 for none.
+const PACK = 17;
+const WORDS = 22;
+/** Columns of a B panel by kernel kind (doubles 4, floats 8): every panel row is 32 bytes. */
+const PANEL_COLUMNS = [4, 8];
 /** Jobs run alone after workers were found preempted (about 20 training steps of a 500-wide MLP). */
 const SOLO_JOBS = 64;
 /** How long the calling thread watches for the workers' last chunks before it sleeps (ms). */
@@ -34,6 +38,8 @@ const { memory, module, control, index } = workerData;
 const ctl = new Int32Array(control, index * ${WORDS * 4}, ${WORDS});
 const exported = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const kernels = [exported.kernel, exported.kernel32];
+const packs = [exported.pack, exported.pack32b];
+const columns = [${PANEL_COLUMNS.join(", ")}];
 // GEN is read before READY is set: the main thread hands out a job only after READY, so a job can never
 // slip in between and be taken for the generation already seen (the worker would then sleep through it).
 let seen = Atomics.load(ctl, ${GEN});
@@ -45,12 +51,17 @@ for (;;) {
   seen = gen;
   if (Atomics.load(ctl, ${QUIT})) break;
   const pa = ctl[2], pb = ctl[3], pc = ctl[4], kc = ctl[5], ldc = ctl[6], mTiles = ctl[7], nTiles = ctl[8], chunk = ctl[9], load = ctl[10], tri = ctl[11], row0 = ctl[12];
-  const kernel = kernels[ctl[${KIND}]];
+  const kind = ctl[${KIND}];
+  const kernel = kernels[kind];
+  const pack = packs[kind];
+  const src = ctl[${PACK}], step = ctl[${PACK + 1}], stride = ctl[${PACK + 2}], kLen = ctl[${PACK + 3}], panels = ctl[${PACK + 4}];
   const next = new Int32Array(control, 0, ${WORDS});
   for (;;) {
     const j = Atomics.add(next, ${NEXT}, chunk);
     if (j >= nTiles) break;
-    kernel(pa, pb, pc, kc, ldc, mTiles, j, Math.min(nTiles, j + chunk), load, tri, row0);
+    const end = Math.min(nTiles, j + chunk);
+    if (j < panels) pack(src + j * columns[kind] * step, pb + j * kc * 32, Math.min(end, panels) - j, kLen, step, stride);
+    kernel(pa, pb, pc, kc, ldc, mTiles, j, end, load, tri, row0);
   }
   Atomics.store(ctl, ${DONE}, gen);
   Atomics.notify(ctl, ${DONE});
@@ -69,6 +80,30 @@ export type Kernel = (
   load: number,
   tri: number,
   rowTile0: number,
+) => void;
+
+/**
+ * B panels a job packs as it goes: each thread packs the panels of the column tiles it takes, just before
+ * multiplying them (the packing runs on every thread instead of before the job on the calling one). Panel
+ * p < panels of the job's B (at pb, kc rows of 32 bytes each) is packed by the module's B packer from the
+ * copy at src (byte strides step between columns and stride between rows, kLen rows); panels at and past
+ * `panels` (a ragged last one) were packed before.
+ */
+export interface PanelPacking {
+  readonly src: number;
+  readonly step: number;
+  readonly stride: number;
+  readonly kLen: number;
+  readonly panels: number;
+}
+
+export type PackFn = (
+  src: number,
+  dst: number,
+  panels: number,
+  kLen: number,
+  step: number,
+  stride: number,
 ) => void;
 
 export class KernelPool {
@@ -97,6 +132,8 @@ export class KernelPool {
     module: WasmModule,
     /** The calling thread's instances of the kernels, by kind (0: doubles, 1: floats). */
     private readonly kernels: readonly Kernel[],
+    /** And of the B packers, by kind. */
+    private readonly packs: readonly PackFn[],
     workers: number,
   ) {
     this.size = workers;
@@ -149,6 +186,7 @@ export class KernelPool {
     load: number,
     tri: number,
     rowTile0: number,
+    packing: PanelPacking | null = null,
   ): void {
     const counter = this.blocks[0];
     // Small chunks (about 32 per thread): a thread preempted by other work on the machine holds up the
@@ -159,8 +197,24 @@ export class KernelPool {
       if (Atomics.load(this.blocks[w], READY) === 1) ready.push(this.blocks[w]);
     }
     const kernel = this.kernels[kind];
+    const pack = this.packs[kind];
+    const panels = packing?.panels ?? 0;
+    const packFrom = (j: number, end: number): void => {
+      if (packing && j < panels) {
+        const { src, step, stride, kLen } = packing;
+        pack(
+          src + j * PANEL_COLUMNS[kind] * step,
+          pb + j * kc * 32,
+          Math.min(end, panels) - j,
+          kLen,
+          step,
+          stride,
+        );
+      }
+    };
     if (ready.length === 0 || nTiles < 2 || this.solo > 0) {
       if (this.solo > 0) this.solo--;
+      packFrom(0, nTiles);
       kernel(pa, pb, pc, kc, ldc, mTiles, 0, nTiles, load, tri, rowTile0);
       return;
     }
@@ -179,6 +233,11 @@ export class KernelPool {
       ctl[ARGS + 9] = tri;
       ctl[ARGS + 10] = rowTile0;
       ctl[KIND] = kind;
+      ctl[PACK] = packing?.src ?? 0;
+      ctl[PACK + 1] = packing?.step ?? 0;
+      ctl[PACK + 2] = packing?.stride ?? 0;
+      ctl[PACK + 3] = packing?.kLen ?? 0;
+      ctl[PACK + 4] = panels;
       Atomics.store(ctl, GEN, gen);
       Atomics.notify(ctl, GEN);
     }
@@ -186,7 +245,9 @@ export class KernelPool {
     for (;;) {
       const j = Atomics.add(counter, NEXT, chunk);
       if (j >= nTiles) break;
-      kernel(pa, pb, pc, kc, ldc, mTiles, j, Math.min(nTiles, j + chunk), load, tri, rowTile0);
+      const end = Math.min(nTiles, j + chunk);
+      packFrom(j, end);
+      kernel(pa, pb, pc, kc, ldc, mTiles, j, end, load, tri, rowTile0);
     }
     const t1 = performance.now();
     const started = Date.now();
