@@ -4,8 +4,8 @@
  * n = 64 (notebook 05's runs), through train() itself. Ours runs with gemm's default threads (both cores)
  * and with one thread; where a python with torch is found (NTK_BENCH_PYTHON, else python3), the same step in
  * torch float64 and float32 with torch.set_num_threads(1) runs in the same invocation, and the ratios ours /
- * torch are printed. Rounds of ours (2 threads, 1 thread) and of torch (f64, f32; a python child that times
- * one round per request) alternate, so that load from other work on the machine hits both alike; rates are
+ * torch are printed. Rounds of ours (2 threads, 1 thread; each one train() call of about 0.6 s) and of
+ * torch (f64, f32; a python child that times one round per request) alternate, so that load from other work on the machine hits both alike; rates are
  * medians over the rounds. Also printed: the CPU's SIMD features, the f64x2 fused-multiply-add peak of one
  * core (bench/peak.ts) and gemm's rate on the step's largest product (n x 500 times 500 x 500) against it.
  * Usage: tsx bench/train.ts [--json]
@@ -40,13 +40,13 @@ async function oursRound(
 ): Promise<{ rate: number; threads: number }> {
   if (gemmBackend().threads !== threads) setGemmBackend({ threads });
   const ready = await gemmReady();
-  train(net, X, y, { ...options, precision, steps: 2 }); // warm-up after a switch
-  let steps = 0;
+  // A warm-up after a switch, which also sizes the round: then one call of about ROUND_MS, so that steps are
+  // timed in a run as torch's are in its loop (a call's own set-up, about 1-3 ms, is not a step's).
+  const t0 = performance.now();
+  train(net, X, y, { ...options, precision, steps: 5 });
+  const steps = Math.max(5, Math.round((5 * ROUND_MS) / (performance.now() - t0)));
   const start = performance.now();
-  while (performance.now() - start < ROUND_MS) {
-    train(net, X, y, { ...options, precision, steps: 10 });
-    steps += 10;
-  }
+  train(net, X, y, { ...options, precision, steps });
   return { rate: steps / ((performance.now() - start) / 1000), threads: ready };
 }
 

@@ -236,7 +236,7 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   // The step's arrays (parameters, gradient, Adam's moments, inputs, forward trace, deltas, seeds) in an arena,
   // where the elementwise passes run in WebAssembly SIMD (linalg/elementwise.ts; without WebAssembly SIMD
   // they are ordinary arrays and the passes JS loops, to the same bits). The parameters the steps update are
-  // a copy of net.params (float32: rounded), synced back at records and at the end.
+  // a copy of net.params (float32: rounded), synced back at the end and at records that read them.
   const single = precision === "float32";
   const n = data.n;
   const like = single ? new Float32Array(0) : new Float64Array(0);
@@ -305,7 +305,8 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
     losses.push(loss);
     const reached = targetLoss !== undefined && loss <= targetLoss;
     if (toRecord.has(t) || last || reached) {
-      sync();
+      // net receives the parameters for whoever reads them now: the evaluation points' pass, onRecord.
+      if (evalX || onRecord) sync();
       const record: TrainRecord = {
         step: t,
         loss,
