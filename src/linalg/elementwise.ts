@@ -1,10 +1,11 @@
 /**
  * The trainer's elementwise passes in WebAssembly SIMD, on arrays kept in a PassArena (a WebAssembly memory
  * of their own): the bias and activation of a forward pass, the activation's derivative of a backward one,
- * the bias gradients (column sums) and the gradient-descent and Adam updates.
+ * the bias gradients (column sums), the gradient-descent and Adam updates, and gemm's small products (the
+ * outer products and matrix-vector products of a network's input and output layers).
  *
  * Why: in plain JS these passes were a quarter of a training step of a 1-500-500-1 MLP on 200 points
- * (3.5 of 14.5 ms, one thread), and the ReLU ones were branch-bound: `z > 0 ? z : 0` over pre-activations
+ * (3.5 of 14.5 ms, one thread; now 0.6), and the ReLU ones were branch-bound: `z > 0 ? z : 0` over pre-activations
  * whose signs look random to the branch predictor ran at 5 ns per element against 1 ns for sorted ones.
  * Here ReLU is a compare mask and a bitwise and (branch-free), two doubles per instruction.
  *
@@ -89,64 +90,45 @@ const at = (el: Element, base: number, index: number): number[] => [
   I32_ADD,
 ];
 
-/**
- * for (index = 0; index + 1 < count; index += 2) pair; then if (index < count) single: two elements at a
- * time and the odd one left over.
- */
-function pairsThenOne(index: number, count: number, pair: number[], single: number[]): number[] {
+/** for (index = 0; !exit; index += step) body, where `exit` is code leaving an i32 (non-zero: stop). */
+function loop(index: number, exit: number[], step: number, body: number[]): number[] {
   return [
     ...i32(0),
     ...set(index),
     ...BLOCK,
     ...LOOP,
-    ...get(index),
-    ...i32(1),
-    I32_ADD,
-    ...get(count),
-    I32_GE_S,
+    ...exit,
     BR_IF,
     1,
-    ...pair,
+    ...body,
     ...get(index),
-    ...i32(2),
+    ...i32(step),
     I32_ADD,
     ...set(index),
     BR,
     0,
     END,
-    END,
-    ...get(index),
-    ...get(count),
-    I32_LT_S,
-    ...IF,
-    ...single,
     END,
   ];
 }
 
-/** for (row = 0; row < rows; row++) body. */
-function rowsLoop(row: number, rows: number, body: number[]): number[] {
-  return [
-    ...i32(0),
-    ...set(row),
-    ...BLOCK,
-    ...LOOP,
-    ...get(row),
-    ...get(rows),
-    I32_GE_S,
-    BR_IF,
-    1,
-    ...body,
-    ...get(row),
-    ...i32(1),
-    I32_ADD,
-    ...set(row),
-    BR,
-    0,
-    END,
-    END,
-  ];
-}
+/** for (index = 0; index < count; index++) body. */
+const upTo = (index: number, count: number, body: number[]): number[] =>
+  loop(index, [...get(index), ...get(count), I32_GE_S], 1, body);
+
+/**
+ * for (index = 0; index + 1 < count; index += 2) pair; then if (index < count) single: two elements at a
+ * time and the odd one left over.
+ */
+const pairsThenOne = (index: number, count: number, pair: number[], single: number[]): number[] => [
+  ...loop(index, [...get(index), ...i32(1), I32_ADD, ...get(count), I32_GE_S], 2, pair),
+  ...get(index),
+  ...get(count),
+  I32_LT_S,
+  ...IF,
+  ...single,
+  END,
+];
 
 /** A function: its type index, its locals ([count, type] runs) and its code. */
 interface Func {
@@ -156,74 +138,88 @@ interface Func {
   readonly code: number[];
 }
 
-/** relu(z) of the f64 on the stack's top, as z > 0 ? z : 0 (the value is in local `scalar`). */
-const scalarRelu = (scalar: number): number[] => [
-  ...set(scalar),
-  ...get(scalar),
-  ...f64Const(0),
-  ...get(scalar),
-  ...f64Const(0),
-  F64_GT,
-  SELECT,
-];
+/**
+ * The instructions of a pass's body on two elements (vector: f64x2) or one (f64): loads and stores of the
+ * element type, arithmetic, relu of the value on the stack (z > 0 ? z : 0: a compare mask and a bitwise and,
+ * or a select; `spare` is a local of the body's kind to hold z), and a local's value splatted or not
+ * (`scalar` the f64 local, `vector` its splat).
+ */
+function ops(el: Element, vector: boolean) {
+  const { vload, vstore, load, store } = access(el);
+  return vector
+    ? {
+        ld: vload,
+        st: vstore,
+        add: V_ADD,
+        sub: V_SUB,
+        mul: V_MUL,
+        div: V_DIV,
+        sqrt: V_SQRT,
+        relu: (spare: number, zero: number): number[] => [
+          ...set(spare),
+          ...get(spare),
+          ...get(spare),
+          ...get(zero),
+          ...V_GT,
+          ...V_AND,
+        ],
+        value: (scalar: number, splatted: number): number[] => get(splatted),
+      }
+    : {
+        ld: load,
+        st: store,
+        add: [F64_ADD],
+        sub: [F64_SUB],
+        mul: [F64_MUL],
+        div: [F64_DIV],
+        sqrt: [F64_SQRT],
+        relu: (spare: number): number[] => [
+          ...set(spare),
+          ...get(spare),
+          ...f64Const(0),
+          ...get(spare),
+          ...f64Const(0),
+          F64_GT,
+          SELECT,
+        ],
+        value: (scalar: number): number[] => get(scalar),
+      };
+}
 
 /**
  * act(h, b, g, n, w, bs, scale): for each of n rows of w: (with bias) h += bs b, then g = scale s(h) of the
  * stored h; s = relu or the identity. Network's batchTraceOf loop.
  */
 function activationPass(el: Element, form: VectorForm, bias: boolean): Func {
-  const { vload, vstore, load, store } = access(el);
   const [h, b, g, n, w, bs, scale] = [0, 1, 2, 3, 4, 5, 6];
   const [row, j, hRow, gRow] = [7, 8, 9, 10];
-  const [bsv, sv, zero, t] = [11, 12, 13, 14];
+  const [bsv, sv, zero, tv] = [11, 12, 13, 14];
   const ts = 15;
-  const relu = form === "relu";
-  const pair = [
-    ...(bias
-      ? [
-          ...at(el, hRow, j),
-          ...at(el, hRow, j),
-          ...vload,
-          ...get(bsv),
-          ...at(el, b, j),
-          ...vload,
-          ...V_MUL,
-          ...V_ADD,
-          ...vstore,
-        ]
-      : []),
-    ...at(el, hRow, j),
-    ...vload,
-    ...set(t),
-    ...at(el, gRow, j),
-    ...get(sv),
-    ...get(t),
-    ...(relu ? [...get(t), ...get(zero), ...V_GT, ...V_AND] : []),
-    ...V_MUL,
-    ...vstore,
-  ];
-  const single = [
-    ...(bias
-      ? [
-          ...at(el, hRow, j),
-          ...at(el, hRow, j),
-          ...load,
-          ...get(bs),
-          ...at(el, b, j),
-          ...load,
-          F64_MUL,
-          F64_ADD,
-          ...store,
-        ]
-      : []),
-    ...at(el, gRow, j),
-    ...get(scale),
-    ...at(el, hRow, j),
-    ...load,
-    ...(relu ? scalarRelu(ts) : []),
-    F64_MUL,
-    ...store,
-  ];
+  const body = (vector: boolean): number[] => {
+    const { ld, st, add, mul, relu, value } = ops(el, vector);
+    return [
+      ...(bias
+        ? [
+            ...at(el, hRow, j),
+            ...at(el, hRow, j),
+            ...ld,
+            ...value(bs, bsv),
+            ...at(el, b, j),
+            ...ld,
+            ...mul,
+            ...add,
+            ...st,
+          ]
+        : []),
+      ...at(el, gRow, j),
+      ...value(scale, sv),
+      ...at(el, hRow, j),
+      ...ld,
+      ...(form === "relu" ? relu(vector ? tv : ts, zero) : []),
+      ...mul,
+      ...st,
+    ];
+  };
   const rowStart = (base: number, local: number): number[] => [
     ...get(base),
     ...get(row),
@@ -249,36 +245,36 @@ function activationPass(el: Element, form: VectorForm, bias: boolean): Func {
       ...get(scale),
       ...V_SPLAT,
       ...set(sv),
-      ...rowsLoop(row, n, [...rowStart(h, hRow), ...rowStart(g, gRow), ...pairsThenOne(j, w, pair, single)]),
+      ...upTo(row, n, [
+        ...rowStart(h, hRow),
+        ...rowStart(g, gRow),
+        ...pairsThenOne(j, w, body(true), body(false)),
+      ]),
     ],
   };
 }
 
 /** derivative(d, h, count, scale): d *= scale s'(h) (relu: scale [h > 0]; identity: scale). deltasBatch's loop. */
 function derivativePass(el: Element, form: VectorForm): Func {
-  const { vload, vstore, load, store } = access(el);
   const [d, h, count, scale] = [0, 1, 2, 3];
   const k = 4;
   const [sv, zero] = [5, 6];
-  const relu = form === "relu";
-  const pair = [
-    ...at(el, d, k),
-    ...at(el, d, k),
-    ...vload,
-    ...get(sv),
-    ...(relu ? [...at(el, h, k), ...vload, ...get(zero), ...V_GT, ...V_AND] : []),
-    ...V_MUL,
-    ...vstore,
-  ];
-  const single = [
-    ...at(el, d, k),
-    ...at(el, d, k),
-    ...load,
-    ...get(scale),
-    ...(relu ? [...f64Const(0), ...at(el, h, k), ...load, ...f64Const(0), F64_GT, SELECT] : []),
-    F64_MUL,
-    ...store,
-  ];
+  const body = (vector: boolean): number[] => {
+    const { ld, st, mul, value } = ops(el, vector);
+    // scale [h > 0]: the mask of h > 0 and the scale (vector), or a select.
+    const step = vector
+      ? [...at(el, h, k), ...ld, ...get(zero), ...V_GT, ...V_AND]
+      : [...f64Const(0), ...at(el, h, k), ...ld, ...f64Const(0), F64_GT, SELECT];
+    return [
+      ...at(el, d, k),
+      ...at(el, d, k),
+      ...ld,
+      ...value(scale, sv),
+      ...(form === "relu" ? step : []),
+      ...mul,
+      ...st,
+    ];
+  };
   return {
     name: `derivative_${el}_${form}`,
     params: [I32, I32, I32, F64],
@@ -286,54 +282,39 @@ function derivativePass(el: Element, form: VectorForm): Func {
       [1, I32],
       [2, V128],
     ],
-    code: [...get(scale), ...V_SPLAT, ...set(sv), ...pairsThenOne(k, count, pair, single)],
+    code: [...get(scale), ...V_SPLAT, ...set(sv), ...pairsThenOne(k, count, body(true), body(false))],
   };
 }
 
-/** columnSums(d, out, n, w, bs): out[j] += bs d[i, j] for i = 0 .. n-1 in order. backwardBatch's bias loop. */
-function columnSumsPass(el: Element): Func {
-  const { vload, vstore, load, store } = access(el);
-  const [d, out, n, w, bs] = [0, 1, 2, 3, 4];
-  const [row, j, dRow] = [5, 6, 7];
-  const bsv = 8;
-  const pair = [...at(el, out, j), ...at(el, out, j), ...vload, ...get(bsv), ...at(el, dRow, j), ...vload];
-  pair.push(...V_MUL, ...V_ADD, ...vstore);
-  const single = [...at(el, out, j), ...at(el, out, j), ...load, ...get(bs), ...at(el, dRow, j), ...load];
-  single.push(F64_MUL, F64_ADD, ...store);
-  const rowStart = [...get(d), ...get(row), ...get(w), I32_MUL, ...i32(SHIFT[el]), I32_SHL, I32_ADD];
-  return {
-    name: `column_sums_${el}`,
-    params: [I32, I32, I32, I32, F64],
-    locals: [
-      [3, I32],
-      [1, V128],
-    ],
-    code: [
-      ...get(bs),
-      ...V_SPLAT,
-      ...set(bsv),
-      ...rowsLoop(row, n, [...rowStart, ...set(dRow), ...pairsThenOne(j, w, pair, single)]),
-    ],
+/**
+ * y = y + a x (add) or y = y - a x (subtract) elementwise: axpy(y, x, count, a). The gradient-descent
+ * update (p -= eta g) and, one row at a time, the bias gradients (out += bs d[i, .]).
+ */
+function axpyPass(el: Element, sign: "add" | "subtract"): Func {
+  const [y, x, count, a] = [0, 1, 2, 3];
+  const [k, av] = [4, 5];
+  const body = (vector: boolean): number[] => {
+    const { ld, st, add, sub, mul, value } = ops(el, vector);
+    return [
+      ...at(el, y, k),
+      ...at(el, y, k),
+      ...ld,
+      ...value(a, av),
+      ...at(el, x, k),
+      ...ld,
+      ...mul,
+      ...(sign === "add" ? add : sub),
+      ...st,
+    ];
   };
-}
-
-/** descent(p, g, count, eta): p -= eta g. */
-function descentPass(el: Element): Func {
-  const { vload, vstore, load, store } = access(el);
-  const [p, g, count, eta] = [0, 1, 2, 3];
-  const [k, ev] = [4, 5];
-  const pair = [...at(el, p, k), ...at(el, p, k), ...vload, ...get(ev), ...at(el, g, k), ...vload];
-  pair.push(...V_MUL, ...V_SUB, ...vstore);
-  const single = [...at(el, p, k), ...at(el, p, k), ...load, ...get(eta), ...at(el, g, k), ...load];
-  single.push(F64_MUL, F64_SUB, ...store);
   return {
-    name: `descent_${el}`,
+    name: `axpy_${sign}_${el}`,
     params: [I32, I32, I32, F64],
     locals: [
       [1, I32],
       [1, V128],
     ],
-    code: [...get(eta), ...V_SPLAT, ...set(ev), ...pairsThenOne(k, count, pair, single)],
+    code: [...get(a), ...V_SPLAT, ...set(av), ...pairsThenOne(k, count, body(true), body(false))],
   };
 }
 
@@ -343,20 +324,17 @@ function descentPass(el: Element): Func {
  *   p -= (eta (m1 / c1)) / (sqrt(m2 / c2) + epsilon)   (m1, m2 as stored).
  */
 function adamPass(el: Element): Func {
-  const { vload, vstore, load, store } = access(el);
   const [p, g, m1, m2, count] = [0, 1, 2, 3, 4];
   const scalars = [5, 6, 7, 8, 9, 10, 11, 12]; // beta1, 1 - beta1, beta2, 1 - beta2, c1, c2, eta, epsilon
   const k = 13;
   const v = (s: number): number => 14 + s; // splats of the scalars, locals 14..21
   const gv = 22;
   const body = (vector: boolean): number[] => {
-    const [ld, st, add, sub, mul, div, sqrt] = vector
-      ? [vload, vstore, V_ADD, V_SUB, V_MUL, V_DIV, V_SQRT]
-      : [load, store, [F64_ADD], [F64_SUB], [F64_MUL], [F64_DIV], [F64_SQRT]];
-    const c = (s: number): number[] => (vector ? get(v(s)) : get(scalars[s]));
-    const gVal = vector ? get(gv) : [...at(el, g, k), ...load];
+    const { ld, st, add, sub, mul, div, sqrt, value } = ops(el, vector);
+    const c = (i: number): number[] => value(scalars[i], v(i));
+    const gVal = vector ? get(gv) : [...at(el, g, k), ...ld];
     return [
-      ...(vector ? [...at(el, g, k), ...vload, ...set(gv)] : []),
+      ...(vector ? [...at(el, g, k), ...ld, ...set(gv)] : []),
       ...at(el, m1, k),
       ...c(0),
       ...at(el, m1, k),
@@ -448,7 +426,7 @@ function productPass(el: Element, mode: "rows" | "pairs"): Func {
     ...start,
     ...get(init),
     ...set(ss),
-    ...rowsLoop(k, K, [
+    ...upTo(k, K, [
       ...get(ss),
       ...get(pA),
       ...load,
@@ -486,7 +464,7 @@ function productPass(el: Element, mode: "rows" | "pairs"): Func {
           ...start,
           ...get(initV),
           ...set(sv),
-          ...rowsLoop(k, K, [
+          ...upTo(k, K, [
             ...get(sv),
             ...get(pA),
             ...load,
@@ -511,7 +489,7 @@ function productPass(el: Element, mode: "rows" | "pairs"): Func {
           ...start,
           ...get(initV),
           ...set(sv),
-          ...rowsLoop(k, K, [
+          ...upTo(k, K, [
             ...get(sv),
             ...pairOfA,
             ...get(pB),
@@ -554,8 +532,8 @@ function productPass(el: Element, mode: "rows" | "pairs"): Func {
         ];
   const loops =
     mode === "rows"
-      ? rowsLoop(i, M, pairsThenOne(j, N, two, entry))
-      : pairsThenOne(i, M, rowsLoop(j, N, two), rowsLoop(j, N, entry));
+      ? upTo(i, M, pairsThenOne(j, N, two, entry))
+      : pairsThenOne(i, M, upTo(j, N, two), upTo(j, N, entry));
   return {
     name: `product_${mode}_${el}`,
     params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64],
@@ -594,8 +572,8 @@ const FUNCS: readonly Func[] = (["f64", "f32"] as const).flatMap((el) => [
   activationPass(el, "identity", false),
   derivativePass(el, "relu"),
   derivativePass(el, "identity"),
-  columnSumsPass(el),
-  descentPass(el),
+  axpyPass(el, "add"),
+  axpyPass(el, "subtract"),
   adamPass(el),
   productPass(el, "rows"),
   productPass(el, "pairs"),
@@ -770,7 +748,9 @@ export function derivativeInArena(form: VectorForm, d: Floats, h: Floats, scale:
 export function columnSumsInArena(d: Floats, out: Floats, n: number, w: number, bs: number): boolean {
   const found = arenaOf([d, out]);
   if (!found) return false;
-  found.passes[`column_sums_${found.el}`](d.byteOffset, out.byteOffset, n, w, bs);
+  const add = found.passes[`axpy_add_${found.el}`];
+  const rowBytes = w * d.BYTES_PER_ELEMENT;
+  for (let i = 0; i < n; i++) add(out.byteOffset, d.byteOffset + i * rowBytes, w, bs);
   return true;
 }
 
@@ -778,7 +758,7 @@ export function columnSumsInArena(d: Floats, out: Floats, n: number, w: number, 
 export function descentInArena(p: Floats, g: Floats, eta: number): boolean {
   const found = arenaOf([p, g]);
   if (!found) return false;
-  found.passes[`descent_${found.el}`](p.byteOffset, g.byteOffset, p.length, eta);
+  found.passes[`axpy_subtract_${found.el}`](p.byteOffset, g.byteOffset, p.length, eta);
   return true;
 }
 

@@ -19,8 +19,10 @@
  *   column tiles from a shared counter (pool.ts).
  * Packing: A and B are copied into the module's memory (one memcpy each) and packed there by the
  * module's `pack` function; only ragged edge panels are packed in JS. That took a 200 x 500 x 500
- * product from ~5.1 to ~4.7 ms on one thread (JS packing was ~12% of it). The final alpha/beta update
- * is plain JS: O(mn) against O(mnk) multiply-adds.
+ * product from ~5.1 to ~4.7 ms on one thread (JS packing was ~12% of it). With workers, each thread
+ * packs the B panels of the column tiles it takes (pool.ts). The final alpha/beta update is plain JS:
+ * O(mn) against O(mnk) multiply-adds. Small products run in plain loops, or in WebAssembly SIMD when
+ * their arrays lie in a trainer's arena (elementwise.ts), to the same bits.
  *
  * Every backend (plain loops for small products, the JS micro-kernel, WebAssembly on one or several
  * threads) sums each entry of op(A) op(B) over k = 0, 1, ..., K-1 in order starting from 0, with
