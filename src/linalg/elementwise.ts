@@ -5,8 +5,9 @@
  * outer products and matrix-vector products of a network's input and output layers).
  *
  * Why: in plain JS these passes were a quarter of a training step of a 1-500-500-1 MLP on 200 points
- * (3.5 of 14.5 ms, one thread; now 0.6), and the ReLU ones were branch-bound: `z > 0 ? z : 0` over pre-activations
- * whose signs look random to the branch predictor ran at 5 ns per element against 1 ns for sorted ones.
+ * (3.5 of 14.5 ms, one thread; now 0.6), and the ReLU ones were branch-bound: `z > 0 ? z : 0` over
+ * pre-activations whose signs look random to the branch predictor ran at 5 ns per element against 1 ns
+ * for sorted ones.
  * Here ReLU is a compare mask and a bitwise and (branch-free), two doubles per instruction.
  *
  * Same numbers as the JS loops, bit for bit: every pass performs the JS loop's IEEE operations in the
