@@ -70,6 +70,15 @@ describe("figures", () => {
       assert.ok(a.includes(`url(#${id})`) || a.includes(`href="#${id}"`), `${id} is used`);
   });
 
+  it("give the same figure the same bytes however many figures the process drew before (Plot counts its markers per process)", () => {
+    const options: Plot.PlotOptions = {
+      marks: [Plot.line(data, { x: "rank", y: "value", stroke: "kernel", marker: "circle" })],
+    };
+    const first = composeFigure(options, { caption: "same" });
+    for (let i = 0; i < 3; i++) composeFigure(options, { caption: "another" });
+    assert.equal(composeFigure(options, { caption: "same" }), first);
+  });
+
   it("draw a continuous color legend as a gradient, not with a canvas", () => {
     const svg = composeFigure(
       {

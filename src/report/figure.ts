@@ -186,15 +186,25 @@ export function compose(who: string, options: Plot.PlotOptions, text: FigureText
 }
 
 /**
- * Makes a standalone SVG safe to inline beside others and to rasterize: every id (Plot numbers its markers
- * and clip paths from 1 in each chart, and the legend's gradient has a fixed id) gets a prefix derived from
- * the figure's content, so two figures in one HTML page never resolve each other's url(#id); and CSS
- * variables, which resvg cannot resolve (it panics on Plot's marker stroke var(--plot-background)), are
- * replaced by their value.
+ * Makes a standalone SVG safe to inline beside others, to rasterize, and the same bytes however many figures
+ * the process drew before: every id is renumbered in order of appearance (Plot numbers its markers with one
+ * counter per process, so "plot-marker-15" in a full run was "plot-marker-1" when the notebook ran alone)
+ * and gets a prefix derived from the figure's content, so two figures in one HTML page never resolve each
+ * other's url(#id); and CSS variables, which resvg cannot resolve (it panics on Plot's marker stroke
+ * var(--plot-background)), are replaced by their value.
  */
 function standalone(svg: string): string {
-  const prefix = `f${createHash("sha1").update(svg).digest("hex").slice(0, 8)}-`;
-  return svg
+  const renamed = new Map<string, string>();
+  for (const [, id] of svg.matchAll(/\bid="([^"]+)"/g)) {
+    if (!renamed.has(id)) renamed.set(id, `${id.replace(/-?\d+$/, "")}-${renamed.size + 1}`);
+  }
+  const rename = (id: string): string => renamed.get(id) ?? id;
+  const numbered = svg
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${rename(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${rename(id)})`)
+    .replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${rename(id)}"`);
+  const prefix = `f${createHash("sha1").update(numbered).digest("hex").slice(0, 8)}-`;
+  return numbered
     .replace(/var\(--plot-background\)/g, "white")
     .replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`)
     .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
