@@ -25,7 +25,7 @@ const TO = 100;
 const REPEATS = { slope: 3, spectrum: 5 };
 const SEED = 1;
 
-/** The same two tasks in numpy: the ReLU NTK from the points by its closed form (seed 004, problem 5a). */
+/** The same two tasks in numpy: the ReLU NTK from the points by its closed form (Problem Set 4, problem 5a). */
 const NUMPY_SCRIPT = `
 import sys, time, json, numpy as np
 task, path, n, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])

@@ -262,10 +262,10 @@ function gaussHermiteDual(
 export const RELU_POWER_MAX_K = 150;
 
 /**
- * max(0, z)^k for an integer 1 <= k <= 150 (not z^k: for even k that would be a different, even function, the
- * bug of a public version of this study). Dual: arc-cosine kernel of order k (Cho & Saul 2009),
+ * max(0, z)^k for an integer 1 <= k <= 150 (not z^k: for even k that would be a different, even function).
+ * Dual: arc-cosine kernel of order k (Cho & Saul 2009),
  * E[s(u)s(v)] = (ab)^{k/2} J_k(theta) / (2 pi); the derivative k max(0,z)^{k-1} gives order k - 1 times k^2.
- * c_s = 2 / (2k - 1)!!. Homogeneity of degree k carries the unit-sphere formula to any norms (seed 004
+ * c_s = 2 / (2k - 1)!!. Homogeneity of degree k carries the unit-sphere formula to any norms (Problem Set 4,
  * problem 1). A zero input variance (a = 0 or b = 0) has the limit E[s(u)s(v)] = 0; the derivative
  * term then takes theta = pi/2, a value that only ever multiplies a factor that is zero there.
  */
@@ -334,12 +334,12 @@ export function reluPower(k: number): Activation {
   return k === 1 ? Object.freeze({ ...act, vector: "relu" }) : act;
 }
 
-/** max(0, z): reluPower(1); c_s = 2, the sqrt(2) of seed 004. */
+/** max(0, z): reluPower(1); c_s = 2, the sqrt(2) of Problem Set 4. */
 export const relu: Activation = reluPower(1);
 
 /**
  * sin z (sign = 1) or cos z (sign = -1). With E[cos(u -+ v)] = e^{-(a + b -+ 2c)/2}:
- *   E[sin u sin v] = e^{-(a+b)/2} sinh c,  E[cos u cos v] = e^{-(a+b)/2} cosh c  (DESIGN.md),
+ *   E[sin u sin v] = e^{-(a+b)/2} sinh c,  E[cos u cos v] = e^{-(a+b)/2} cosh c,
  * and the derivative of each is the other up to sign. E[sin^2 u] = e^{-a} sinh a, E[cos^2 u] = e^{-a} cosh a.
  *
  * The gaps (see DualArrays) are written without cancellation, so a ReLU layer after sin or cos keeps

@@ -10,8 +10,8 @@ type CircleOptions = { random?: boolean; seed?: number; rng?: Rng };
 /**
  * n points on the unit circle, x_i = (cos t_i, sin t_i).
  * Equally spaced by default: t_i = 2 pi i / n for i = 0..n-1, with no repeated endpoint (a duplicated
- * point t = 2 pi would make the kernel matrix singular and break its circulant structure; seed 000's
- * public code had this bug through linspace(0, 2 pi, n)). With random: true the angles are uniform on
+ * point t = 2 pi would make the kernel matrix singular and break its circulant structure; linspace(0, 2 pi, n), a common
+ * choice, repeats it: the NTK-study write-up does not say how its points were placed). With random: true the angles are uniform on
  * [0, 2 pi) from the seed or generator.
  */
 export function circlePoints(n: number, options: CircleOptions = {}): Matrix {

@@ -8,9 +8,9 @@
  *
  * Layer l = 1 .. L+1 computes h_l = weightScale_l W_l g_{l-1} + biasScale_l b_l (g_0 = x, no output
  * bias), and hidden layers emit g_l = featureScale_l s_l(h_l). The parameterization fixes the scales and
- * the initial draw; "ntk" (Jacot et al. 2018; seed 003) is weightScale = weightStd_l, biasScale = biasStd_l,
+ * the initial draw; "ntk" (Jacot et al. 2018; the 18.408 project report) is weightScale = weightStd_l, biasScale = biasStd_l,
  * featureScale = sqrt(c_l / d_l), W and b ~ N(0, 1): the network whose infinite-width kernels are
- * ntk() and nngp(). With weightStd 1 and no bias, one ReLU layer is f = A sqrt(2/k) relu(B x) (seed 004).
+ * ntk() and nngp(). With weightStd 1 and no bias, one ReLU layer is f = A sqrt(2/k) relu(B x) (Problem Set 4).
  */
 import { checkArchitecture, type Architecture } from "./layers";
 import { rngFrom, type Rng } from "./random";
@@ -25,9 +25,9 @@ import { checkInteger, checkNumberList, describeValue } from "./validate";
  * - "standard": the same draws folded into the weights, no explicit scaling: W_1 ~ N(0, sigma_w,1^2),
  *   W_{l+1} ~ N(0, sigma_w,l+1^2 c_l / d_l) (= N(0, c_l / fan_in) for sigma_w = 1), b_l ~ N(0, sigma_b,l^2).
  *   For one seed it is the same function as "ntk" at initialization, with different gradients
- *   (seed 000 calls it "NTK initialization").
+ *   (the NTK-study write-up calls it "NTK initialization").
  * - "default": the usual framework default (PyTorch nn.Linear): W, b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
- *   no scaling; a hidden layer has a bias only where biasStd_l > 0, and weightStd is not used (seed 000's
+ *   no scaling; a hidden layer has a bias only where biasStd_l > 0, and weightStd is not used (the NTK-study write-up's
  *   "standard").
  */
 export type Parameterization = "ntk" | "standard" | "default";

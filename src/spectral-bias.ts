@@ -1,5 +1,5 @@
 /**
- * Spectral bias measured during training (seed 000, Experiment 3): the error of each Fourier component
+ * Spectral bias measured during training (the NTK-study write-up, Experiment 3): the error of each Fourier component
  * of a fit, and how many gradient-descent steps a component needs before its error stays small.
  *
  * In the kernel regime the residual r_t = f_t(X) - y after t steps is (I - eta K / n)^t r_0

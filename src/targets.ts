@@ -1,5 +1,5 @@
 /**
- * Multi-scale target functions on a segment (seed 000, Experiment 3): a sum of sines of several
+ * Multi-scale target functions on a segment (the NTK-study write-up, Experiment 3): a sum of sines of several
  * frequencies, and a truncated Fourier series of a square wave. Both are periodic with the period of the
  * segment (default [-1, 1), period 2), so on the equally spaced grid of periodicGrid their Fourier
  * components (fourier.ts) are exactly the terms listed here: the fit's error per component can then be

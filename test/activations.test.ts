@@ -128,7 +128,7 @@ test("relu^2 is max(0, z)^2, not z^2: zero for negative z and zero correlation f
   assert.ok(Math.abs(dualOf(r2, 1, 1, 1)[0] - 1.5) < 1e-15);
 });
 
-test("homogeneity: relu^k duals at norms (a, b) are (ab)^{k/2} times the unit-norm dual (seed 004 problem 1)", () => {
+test("homogeneity: relu^k duals at norms (a, b) are (ab)^{k/2} times the unit-norm dual (Problem Set 4, problem 1)", () => {
   for (let k = 1; k <= 3; k++) {
     const act = reluPower(k);
     const unit = dualOf(act, 1, 1, 0.2);

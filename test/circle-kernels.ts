@@ -6,7 +6,7 @@
  * Arc-cosine kernels (Cho & Saul 2009): for unit vectors, E[relu(w.x)^k relu(w.y)^k] = J_k(theta) / (2 pi)
  * with J_0 = pi - theta, J_1 = sin theta + (pi - theta) cos theta,
  * J_2 = 3 sin theta cos theta + (pi - theta)(1 + 2 cos^2 theta).
- * Two-layer NTK (Arora et al. 2019, DESIGN.md conventions): Theta = Sigma0 dSigma + Sigma with
+ * Two-layer NTK (Arora et al. 2019, in the conventions of src/kernels/ntk.ts): Theta = Sigma0 dSigma + Sigma with
  * Sigma = c J_k / (2 pi), dSigma = c k^2 J_{k-1} / (2 pi), c = 2 / (2k - 1)!!.
  */
 import { Matrix } from "ml-matrix";

@@ -61,7 +61,7 @@ function meanError(width: number, seeds: number[]): number {
   return total / seeds.length;
 }
 
-test("the empirical NTK approaches the analytic NTK as width grows, error ~ width^-1/2 (seed 003)", () => {
+test("the empirical NTK approaches the analytic NTK as width grows, error ~ width^-1/2 (the 18.408 project report)", () => {
   const seeds = [1, 2, 3, 4, 5, 6];
   const widths = [64, 256, 1024];
   const errors = widths.map((w) => meanError(w, seeds));
@@ -70,7 +70,7 @@ test("the empirical NTK approaches the analytic NTK as width grows, error ~ widt
   assert.ok(errors[2] < 0.15, `error at width 1024: ${errors[2]}`);
 });
 
-test("off-diagonal output blocks shrink as width grows (seed 004 problem 2)", () => {
+test("off-diagonal output blocks shrink as width grows (Problem Set 4, problem 2)", () => {
   const arch = mlp([erf]);
   const offDiagonal = (width: number) => {
     const net = network(arch, { inputDim: 2, width, outputs: 2, seed: 5 });

@@ -134,7 +134,7 @@ test("the cosine and angle forms of kappa agree, and the per-frequency decay mat
   );
 });
 
-test("the theory table gives the DESIGN.md rank slopes and scales to the sphere", () => {
+test("the theory table gives the papers' rank slopes and scales to the sphere", () => {
   assert.equal(expectedDecay({ family: "reluNtk" }).rankSlope, -2);
   assert.equal(expectedDecay({ family: "reluPowerNtk", k: 3 }).rankSlope, -6);
   assert.equal(expectedDecay({ family: "laplace" }).rankSlope, -2);

@@ -6,7 +6,7 @@ import { batchTraceOf, network } from "../src/network";
 import { Rng } from "../src/random";
 import { backward, deltas, traceOf } from "./network-oracle";
 
-test("one hidden relu layer is f = A sqrt(2/k) relu(B x) with A, B read from the flat parameters (seed 004)", () => {
+test("one hidden relu layer is f = A sqrt(2/k) relu(B x) with A, B read from the flat parameters (Problem Set 4)", () => {
   const k = 7;
   const net = network(mlp([relu]), { inputDim: 3, width: k, seed: 11 });
   const x = [0.4, -1.1, 0.8];

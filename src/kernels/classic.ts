@@ -1,5 +1,5 @@
 /**
- * Comparison kernels of seed 000, functions of the distance r = |x - y| only. r is summed from the
+ * Comparison kernels of the NTK-study write-up, functions of the distance r = |x - y| only. r is summed from the
  * coordinate differences directly (not |x|^2 + |y|^2 - 2 x.y, which cancels for close points).
  * Where that sum of squares is not a normal finite number (points closer than about 1.5e-154 or farther
  * than about 1.3e154), r comes from the scaled differences (points.ts distance) and the kernel from r
@@ -124,7 +124,7 @@ export function gaussianKernelAs(
 }
 
 /**
- * Gamma-exponential ("pseudo-Laplacian" of seed 000) exp(-|x - y|^alpha / sigma), 0 < alpha <= 2
+ * Gamma-exponential ("pseudo-Laplacian" of the NTK-study write-up) exp(-|x - y|^alpha / sigma), 0 < alpha <= 2
  * (positive definite exactly there), sigma > 0 (default 1). alpha = 1 is laplaceKernel.
  */
 export function gammaExponentialKernel(
@@ -179,8 +179,8 @@ function powerOver(r: number, alpha: number, sigma: number): number {
 }
 
 /**
- * Seed 000's extended kernel exp(-|x - y|^alpha) |x - y|^beta, 0 < alpha <= 2, beta >= 0. For beta > 0
- * it vanishes on the diagonal and is not positive semidefinite (DESIGN.md); beta = 0 gives 1 there.
+ * The NTK-study write-up's extended kernel exp(-|x - y|^alpha) |x - y|^beta, 0 < alpha <= 2, beta >= 0. For beta > 0
+ * it vanishes on the diagonal and is not positive semidefinite (a 2 x 2 principal minor is -K(x, y)^2); beta = 0 gives 1 there.
  */
 export function extendedLaplaceKernel(
   X: PointsInput,

@@ -2,7 +2,7 @@
  * Measuring how an estimated kernel converges to its limit: the relative error of a kernel matrix (also
  * how far training moved the weights or the empirical NTK) and the least-squares slope of log error
  * against log size (sample count, width). A Monte Carlo average over m independent terms has error
- * ~ m^{-1/2}; so does the empirical NTK of a width-m network around the analytic NTK (seed 003, Arora et
+ * ~ m^{-1/2}; so does the empirical NTK of a width-m network around the analytic NTK (the 18.408 project report; Arora et
  * al. 2019, Theorem 3.1 gives the non-asymptotic version).
  */
 import { Matrix } from "ml-matrix";

@@ -1,5 +1,5 @@
 /**
- * The empirical NTK of a finite network, K(x, y)_{ab} = <df_a(x)/dparams, df_b(y)/dparams> (seed 003).
+ * The empirical NTK of a finite network, K(x, y)_{ab} = <df_a(x)/dparams, df_b(y)/dparams> (the 18.408 project report).
  * Every weight gradient is an outer product weightScale_l delta_l g_{l-1}^T (network.ts), so layer l
  * contributes weightScale_l^2 (delta_l^a(x) . delta_l^b(y)) (g_{l-1}(x) . g_{l-1}(y)) plus
  * biasScale_l^2 delta_l^a(x) . delta_l^b(y): the Jacobian (n outputs x millions of parameters for
@@ -93,7 +93,7 @@ export function empiricalNtkArray(
 /**
  * The empirical NTK of net on X (n x inputDim) and Y (m x inputDim; omitted = X). With c outputs the
  * result is (n c) x (m c) in output-major blocks: entry (a n + i, b m + j) is <df_a(x_i), df_b(y_j)>.
- * For wide nets the off-diagonal blocks (a != b) shrink to 0 (seed 004 problem 2) and each diagonal
+ * For wide nets the off-diagonal blocks (a != b) shrink to 0 (Problem Set 4, problem 2) and each diagonal
  * block approaches ntk(net.architecture, X, Y). Peak memory: empiricalNtkBytes plus the returned Matrix,
  * 8 c^2 n m, checked before anything is allocated.
  */

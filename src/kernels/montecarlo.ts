@@ -6,7 +6,7 @@
  * For one hidden layer each entry is a mean of m independent terms and its standard error is exact;
  * for deeper nets it is the error of the last layer's average given the earlier layers (a lower bound).
  *
- * Two forms, as in seed 000: "features" builds the n x m feature matrices and takes products;
+ * Two forms, as in the NTK-study write-up: "features" builds the n x m feature matrices and takes products;
  * "entrywise" sums over units pair by pair. Both add the same products in the same order, so for one
  * seed they agree exactly: a test of both.
  */

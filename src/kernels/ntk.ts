@@ -14,7 +14,7 @@
  * per-pair recursion this replaced (kept in test/oracle/per-pair-ntk.ts, which the tests check it against
  * bit for bit).
  *
- * Precision (DESIGN.md): along with each covariance c the recursion carries g = sqrt(ab) - c and
+ * Precision: along with each covariance c the recursion carries g = sqrt(ab) - c and
  * h = sqrt(ab) + c, computed without cancellation: from the inputs as |x||y| |x^ -+ y^|^2 / 2, and from
  * layer to layer by the duals (activations.ts) and the bias update below. The duals that depend on the
  * angle read it as 2 atan2(sqrt g, sqrt h), so nearly parallel and nearly antipodal pairs keep their

@@ -1,5 +1,5 @@
 /**
- * Gradient descent on the kernel model, solved in the kernel's eigenbasis (seeds 002 and 003: a wide network
+ * Gradient descent on the kernel model, solved in the kernel's eigenbasis (the notes on NTK papers and the 18.408 project report: a wide network
  * trained by gradient descent follows these linear dynamics).
  *
  * With the loss L = (1/(2n)) sum_i (f(x_i) - y_i)^2 and step eta, one step moves the training residual

@@ -1,5 +1,5 @@
 /**
- * The Gaussian-process posterior with a kernel prior (seed 001: a GP prior over functions; with the NNGP
+ * The Gaussian-process posterior with a kernel prior (the notes on functional gradient descent and RKHS: a GP prior over functions; with the NNGP
  * kernel it is the infinitely wide network at initialization, with the NTK the posterior mean is NTK
  * regression). Observations y = f(X) + noise, noise ~ N(0, noise I).
  *   mean(x*) = K(x*, X) (K + noise I)^-1 y

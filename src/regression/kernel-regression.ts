@@ -1,5 +1,5 @@
 /**
- * Kernel regression f(x) = K(x, X) alpha with (K(X, X) + ridge I) alpha = y (seeds 002 and 004, problem 5).
+ * Kernel regression f(x) = K(x, X) alpha with (K(X, X) + ridge I) alpha = y (the notes on NTK papers; Problem Set 4, problem 5).
  *
  * The default solve is Cholesky (ml-matrix), which also proves the system positive definite. A singular or
  * indefinite system is an Error naming both remedies: a ridge, or the minimum-norm least-squares mode, which

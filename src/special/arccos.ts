@@ -9,14 +9,14 @@
  * Expanding (cos 2s - cos phi)^k / 2^k binomially turns (1) into the finite sum used here,
  *   J_k(theta) = k! sum_{j=0}^k C(k, j) cos^{k-j}(theta) C_j(phi),  C_j(phi) = int_0^phi cos^j w dw,
  * with C_0 = phi, C_1 = sin phi, C_j = cos^{j-1}(phi) sin(phi) / j + (j - 1)/j C_{j-2}. It gives
- * J_0 = pi - theta and J_1 = sin theta + (pi - theta) cos theta, the ReLU kernel of seed 004 problem 1.
+ * J_0 = pi - theta and J_1 = sin theta + (pi - theta) cos theta, the ReLU kernel of Problem Set 4, problem 1.
  *
  * Past theta = pi/2 the sum's terms alternate in sign and cancel (J_k ~ phi^{2k+1} near pi; at cos theta
  * = -0.6 the sum kept no correct digit for k = 30), so there (1) is integrated directly by Gauss-Legendre:
  * its integrand is positive and nearly a polynomial of degree 2k in s, so a rule of 24 nodes (k <= 10)
  * or max(32, k + 16) nodes is exact to rounding (24 nodes lost 1e-11 at k = 20, 1e-2 at k = 100). For k = 1 the sum only loses a
  * digit or so, and (1) takes over below phi = 0.5 as before. Callers pass theta, phi = pi - theta, cos theta and sin theta, each computed
- * accurately on its own (DESIGN.md: arccos of a rounded cosine loses half the digits at 0 and pi).
+ * accurately on its own (arccos of a rounded cosine loses half the digits at 0 and pi, where its derivative is infinite).
  */
 import { gaussLegendre, type QuadratureRule } from "./quadrature";
 

@@ -1,11 +1,11 @@
 /**
  * The eigen-decay rate of a kernel matrix: the slope of log lambda_i against log i over a rank window,
- * as in seed 000 ("Experiment 1": ranks 30..100, a least-squares line and the two-endpoint slope).
+ * as in the NTK-study write-up ("Experiment 1": ranks 30..100, a least-squares line and the two-endpoint slope).
  *
  * A slope is only reported where every eigenvalue in the window is resolved: above the float64 floor
  * n eps lambda_1 (the backward error of any stable symmetric eigensolver, Golub & Van Loan 8.1.2/8.3).
  * Below it the "eigenvalues" are rounding noise, often negative, and a log-log fit through them is a
- * number about the arithmetic, not the kernel (DESIGN.md: smooth kernels reach that floor by rank 14-42).
+ * number about the arithmetic, not the kernel (measured: smooth kernels reach that floor by rank 14-42).
  */
 import { logLogLine, type LineMethod } from "../line-fit";
 import { checkFiniteList } from "./symmetric";

@@ -11,7 +11,7 @@
  * frequency j is, exactly, by Poisson summation (aliasing):
  *   lambda_j = sum_m kappa(cos t_m) exp(-i j t_m) = n sum_{l in Z} a_{|j + l n|}  ~  n a_j  for j << n.
  * So matrix eigenvalue / n estimates a_j, and the alias terms are what flattens the decay near the Nyquist
- * frequency n / 2 (DESIGN.md: -1.45 instead of -2 at n = 200).
+ * frequency n / 2 (measured: -1.45 instead of -2 at n = 200).
  */
 import { circulantEigenvalues, type CirculantOptions } from "./circulant";
 import { checkFiniteList, type SymmetricInput } from "./symmetric";

@@ -1,5 +1,5 @@
 /**
- * The theory's eigen-decay rates, as data for reference lines and tables (DESIGN.md, "Expected eigen-decay").
+ * The theory's eigen-decay rates, as data for reference lines and tables (from the papers named below).
  *
  * On the sphere S^{d-1} a dot-product kernel's eigenvalue for spherical harmonics of degree j decays like
  * j^{-p}; degree j has about j^{d-2} harmonics, so the eigenvalues sorted by rank i decay like

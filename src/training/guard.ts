@@ -2,8 +2,8 @@
  * The learning-rate guard. Linearized around the current parameters, one gradient-descent step on
  * L = (1/(2n)) sum_i |f(x_i) - y_i|^2 maps the training residual r to (I - eta K / n) r, K the empirical
  * NTK on the training points (nc x nc for c outputs); it shrinks every eigen-direction only if
- * |1 - eta lambda / n| < 1, i.e. eta < 2 n / lambda_max (the normalization of Neural Tangents and of
- * DESIGN.md; seed 003's "1 / lambda_max" belongs to another one). The kernel comes from the kernel
+ * |1 - eta lambda / n| < 1, i.e. eta < 2 n / lambda_max (the normalization of Neural Tangents; the 18.408
+ * project report's "1 / lambda_max" belongs to a loss without the 1/n). The kernel comes from the kernel
  * library's batched empirical NTK and lambda_max from the spectrum module's top-1 solver (exact, where a
  * power iteration would approach it from below and so overstate the stable step).
  */
