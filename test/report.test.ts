@@ -79,6 +79,22 @@ describe("figures", () => {
     assert.equal(composeFigure(options, { caption: "same" }), first);
   });
 
+  it("label log axes in plain decades (0.001), not SI prefixes (1m), unless a tickFormat is given", () => {
+    const points = [1e-6, 1e-3, 1].map((value, rank) => ({ rank: rank + 1, value }));
+    const svg = composeFigure(
+      { marks: [Plot.dot(points, { x: "rank", y: "value" })], y: { type: "log" } },
+      { caption: "log" },
+    );
+    assert.match(svg, />0\.001</);
+    assert.doesNotMatch(svg, />1m</);
+    assert.doesNotMatch(svg, />100µ</);
+    const own = composeFigure(
+      { marks: [Plot.dot(points, { x: "rank", y: "value" })], y: { type: "log", tickFormat: ".0e" } },
+      { caption: "log" },
+    );
+    assert.match(own, />1e-3</);
+  });
+
   it("draw a continuous color legend as a gradient, not with a canvas", () => {
     const svg = composeFigure(
       {

@@ -114,6 +114,20 @@ export function composeFigure(options: Plot.PlotOptions, text: FigureText): stri
   return compose("composeFigure", options, text);
 }
 
+/**
+ * Log-scaled position axes without a tickFormat get d3's "~g" (0.001, 0.01, ..., 1e-16) instead of Plot's
+ * default SI prefixes (1m, 100µ, 100a), which read as units on a figure of eigenvalues or errors.
+ */
+function plainDecades(options: Plot.PlotOptions): Partial<Plot.PlotOptions> {
+  const out: Partial<Plot.PlotOptions> = {};
+  for (const key of ["x", "y", "fx", "fy"] as const) {
+    const scale = options[key] as Plot.ScaleOptions | undefined;
+    if (scale && scale.type === "log" && scale.tickFormat === undefined)
+      out[key] = { ...scale, tickFormat: "~g" };
+  }
+  return out;
+}
+
 /** composeFigure for the function `who` the user called (a notebook's figure, say). */
 export function compose(who: string, options: Plot.PlotOptions, text: FigureText): string {
   if (options === null || typeof options !== "object") {
@@ -134,6 +148,7 @@ export function compose(who: string, options: Plot.PlotOptions, text: FigureText
   const color = options.color as (Plot.ScaleOptions & { legend?: boolean }) | undefined;
   const chart = Plot.plot({
     ...options,
+    ...plainDecades(options),
     title: undefined,
     subtitle: undefined,
     caption: undefined,
