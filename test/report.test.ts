@@ -86,6 +86,7 @@ describe("figures", () => {
       { caption: "log" },
     );
     assert.match(svg, />0\.001</);
+    assert.match(svg, />1e-6</);
     assert.doesNotMatch(svg, />1m</);
     assert.doesNotMatch(svg, />100µ</);
     const own = composeFigure(

@@ -115,17 +115,26 @@ export function composeFigure(options: Plot.PlotOptions, text: FigureText): stri
 }
 
 /**
- * Log-scaled position axes without a tickFormat get d3's "~g" (0.001, 0.01, ..., 1e-16) instead of Plot's
- * default SI prefixes (1m, 100µ, 100a), which read as units on a figure of eigenvalues or errors.
+ * Log-scaled position axes without a tickFormat are labelled in plain decades instead of Plot's default SI
+ * prefixes (1m, 100µ, 100a), which read as units on a figure of eigenvalues or errors: 0.001 to 1000 written
+ * out, beyond that 1e-16 or 2e+5 (short enough for Plot's default margins). Plot hands a function to d3's log
+ * tick format, which still leaves the ticks between decades unlabelled when they are many.
  */
 function plainDecades(options: Plot.PlotOptions): Partial<Plot.PlotOptions> {
   const out: Partial<Plot.PlotOptions> = {};
   for (const key of ["x", "y", "fx", "fy"] as const) {
     const scale = options[key] as Plot.ScaleOptions | undefined;
-    if (scale && scale.type === "log" && scale.tickFormat === undefined)
-      out[key] = { ...scale, tickFormat: "~g" };
+    if (scale && scale.type === "log" && scale.tickFormat === undefined) {
+      out[key] = { ...scale, tickFormat: decadeLabel };
+    }
   }
   return out;
+}
+
+function decadeLabel(value: number): string {
+  const size = Math.abs(value);
+  if (size >= 1e-3 && size < 1e4) return String(Number(value.toPrecision(6)));
+  return value.toExponential().replace(/\.?0*e/, "e");
 }
 
 /** composeFigure for the function `who` the user called (a notebook's figure, say). */
