@@ -1,8 +1,9 @@
 /**
- * The course write-up: every notebook in numeric order as one self-contained HTML document under build/
- * (narrative with math rendered by KaTeX at build time, KaTeX's fonts inlined, so it needs no network),
- * figures and tables inline, code folded, shown or left out; and a PDF printed by Chromium when the
- * machine has it.
+ * The course write-up: a front page (what the lab is; per notebook its question, key figure and finding, as
+ * the notebook wrote them to data/<nn>-finding.json; how to reproduce it; provenance), then every notebook in
+ * numeric order, as one self-contained HTML document under build/ (narrative with math rendered by KaTeX at
+ * build time, KaTeX's fonts inlined, so it needs no network), figures and tables inline, code folded, shown
+ * or left out; and a PDF printed by Chromium when the machine has it.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -11,6 +12,7 @@ import * as path from "path";
 import katex from "katex";
 import { marked } from "marked";
 import { writeFileAtomic } from "../src/report/files";
+import type { Finding } from "../src/report/notebook";
 import { cellSource, listNotebooks, type NotebookFile, type Output } from "./notebook-runner";
 
 export type CodeMode = "fold" | "hide" | "show";
@@ -87,6 +89,9 @@ table.ntk-table { border-collapse: collapse; font-size: 0.8em; margin: 1em 0; fo
 table.ntk-table caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: 0.3em; }
 table.ntk-table th, table.ntk-table td { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
 .katex-display { overflow-x: auto; overflow-y: hidden; }
+.card { border: 1px solid #ddd; border-radius: 4px; padding: 0.2em 1em 0.6em; margin: 1em 0; break-inside: avoid; }
+.card img.key { max-width: 100%; height: auto; }
+.card p.finding { background: #f3f6fb; padding: 0.4em 0.6em; }
 @page { size: A4; margin: 14mm; }
 @media print { body { max-width: none; margin: 0; } section.notebook { break-before: page; border: none; } }
 `;
@@ -108,6 +113,73 @@ function notebookHtml(file: string, code: CodeMode): string {
   }
   const id = path.basename(file, ".ipynb");
   return `<section class="notebook" id="${id}">\n${parts.join("\n")}\n</section>`;
+}
+
+/** The notebook's title (its first heading) and its first paragraph after it, both as HTML. */
+function opening(file: string): { title: string; question: string } {
+  const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as NotebookFile;
+  const first = notebook.cells.find((c) => c.cell_type === "markdown");
+  const paragraphs = (first ? cellSource(first) : "").split(/\n\s*\n/).filter((p) => p.trim());
+  const heading = paragraphs.findIndex((p) => /^#\s/.test(p));
+  const title = heading >= 0 ? paragraphs[heading].replace(/^#\s+/, "") : path.basename(file, ".ipynb");
+  // The paragraph that states the notebook's question, else the first one after the title.
+  const rest = paragraphs.slice(heading + 1);
+  const question = rest.find((p) => /^\*\*(Question|The question|This notebook)/.test(p)) ?? rest[0] ?? "";
+  return {
+    title: markdownToHtml(title).replace(/^<p>|<\/p>\s*$/g, ""),
+    question: markdownToHtml(question),
+  };
+}
+
+/**
+ * The front page: what the lab is, a card per notebook (its question, key figure and finding), the commands
+ * that reproduce it, and where the numbers come from. `outputs` holds the run's figures/ and data/.
+ */
+function frontPage(files: string[], outputs: string): string {
+  const findings = files.map((f) => {
+    const file = path.join(outputs, "data", `${path.basename(f).slice(0, 2)}-finding.json`);
+    return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Finding) : null;
+  });
+  const cards = files.map((f, i) => {
+    const id = path.basename(f, ".ipynb");
+    const { title, question } = opening(f);
+    const found = findings[i];
+    const png = found ? path.join(outputs, "figures", `${found.figure}.png`) : null;
+    const figure =
+      png && fs.existsSync(png)
+        ? `<img class="key" alt="${escapeHtml(found!.figure)}" src="data:image/png;base64,${fs.readFileSync(png).toString("base64")}">`
+        : "";
+    const sentence = found
+      ? `<p class="finding"><strong>Finding.</strong> ${escapeHtml(found.finding)}</p>`
+      : "";
+    return `<div class="card"><h3><a href="#${id}">${title}</a></h3>\n${question}\n${figure}\n${sentence}</div>`;
+  });
+  const commits = [...new Set(findings.flatMap((f) => (f ? [f.provenance.gitCommit ?? "unknown"] : [])))];
+  const dirty = findings.some((f) => f?.provenance.gitDirty);
+  const any = findings.find((f) => f !== null);
+  const packages = any
+    ? Object.entries(any.provenance.packages)
+        .map(([name, version]) => `${escapeHtml(name)} ${escapeHtml(version)}`)
+        .join(", ")
+    : "";
+  return `<h1>ntk-lab: the Neural Tangent Kernel and the spectral bias of neural networks</h1>
+<p>A notebook laboratory in TypeScript for the Neural Tangent Kernel (NTK) and the spectral bias of neural
+networks: why wide networks trained by gradient descent learn the low frequencies of a target first. It
+reproduces the NTK-study write-up's three experiments and the course material around them (the 18.408 project
+report, Problem Set 4): closed-form kernels checked against quadrature, Monte Carlo and finite networks, their
+eigen-decay against theory, trained networks against kernel regression. Every number and figure below was
+computed by the lab's <code>src/</code> when the notebooks last ran.</p>
+<h2>The notebooks</h2>
+${cards.join("\n")}
+<h2>Reproduce it</h2>
+<pre>npm ci              # install
+npm run notebooks   # run every notebook and build this write-up (build/ntk-lab.html, .pdf)
+npm test            # the test suite</pre>
+<h2>Provenance</h2>
+<p>Built ${escapeHtml(new Date().toISOString().slice(0, 10))} from notebooks run at commit${commits.length > 1 ? "s" : ""}
+${commits.map((c) => `<code>${escapeHtml(c.slice(0, 12))}</code>`).join(", ") || "unknown"}${dirty ? " (with uncommitted changes)" : ""},
+Node ${escapeHtml(any?.provenance.node ?? process.version)}; ${packages}.</p>
+`;
 }
 
 function findChromium(): string | null {
@@ -172,20 +244,12 @@ export async function buildWriteup(
   pdf: string | null;
 }> {
   const files = listNotebooks(notebooks);
-  const toc = files
-    .map(
-      (f) =>
-        `<li><a href="#${path.basename(f, ".ipynb")}">${escapeHtml(path.basename(f, ".ipynb"))}</a></li>`,
-    )
-    .join("\n");
   const body = files.map((f) => notebookHtml(f, code)).join("\n");
   const document = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ntk-lab: the course write-up</title>
 <style>${katexCss()}</style><style>${STYLE}</style></head>
 <body>
-<h1>ntk-lab: the Neural Tangent Kernel and the spectral bias of neural networks</h1>
-<p>Every number and figure below was computed by the lab's <code>src/</code> when the notebooks last ran.</p>
-<ol class="toc">${toc}</ol>
+${frontPage(files, path.dirname(notebooks))}
 ${body}
 </body></html>
 `;

@@ -1411,6 +1411,21 @@ const table: (Row | NothingRow)[] = [
   },
   {
     export: "startNotebook",
+    label: "startNotebook(...).finding",
+    who: "finding",
+    args: () => ["A sentence.", "classes"],
+    call: (sentence, figure) => {
+      const nb = lab.startNotebook("98-classes", {});
+      nb.figure("classes", figureOptions(), { caption: "c" });
+      nb.finding(sentence as string, figure as string);
+    },
+    params: [
+      { at: [0], name: "sentence", kind: "bad", values: [5, null, "", "  "] },
+      { at: [1], name: "figure", kind: "bad", values: [5, null, "not-drawn"] },
+    ],
+  },
+  {
+    export: "startNotebook",
     label: "startNotebook(...).table",
     who: "table",
     args: () => ["classes", fakeFrame(), "a caption"],

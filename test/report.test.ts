@@ -169,6 +169,27 @@ describe("startNotebook", () => {
     }
   });
 
+  it("writes the notebook's finding with its key figure and provenance, and only for a figure it drew", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ntk-lab-"));
+    process.env.NTK_LAB_OUTPUT = dir;
+    try {
+      const lab = startNotebook("05-test", { width: 10 });
+      assert.throws(
+        () => lab.finding("Too early.", "dots"),
+        /finding: figure must name a figure this notebook drew in this run \(none yet\), got "dots"/,
+      );
+      lab.figure("dots", { marks: [Plot.dot(data, { x: "rank", y: "value" })] }, { caption: "c" });
+      lab.finding("The dots fall.", "dots");
+      const record = JSON.parse(fs.readFileSync(path.join(dir, "data/05-finding.json"), "utf8"));
+      assert.equal(record.finding, "The dots fall.");
+      assert.equal(record.figure, "05-dots");
+      assert.deepEqual(record.provenance.parameters, { width: 10 });
+    } finally {
+      delete process.env.NTK_LAB_OUTPUT;
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
   it("rejects an id or a figure name it could not file", () => {
     assert.throws(
       () => startNotebook("spectral", {}),

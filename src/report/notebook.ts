@@ -28,6 +28,21 @@ export interface Notebook {
   table(name: string, df: DataFrame, caption: string): void;
   /** A progress display for a loop of `total` steps. */
   progress(total: number, label: string): Progress;
+  /**
+   * The notebook's finding in a sentence, computed from its outputs, and the name of the figure that shows
+   * it (drawn earlier in the same run): shown inline and written to data/<nn>-finding.json (with
+   * provenance), which the course write-up's front page reads.
+   */
+  finding(sentence: string, figure: string): void;
+}
+
+/** What data/<nn>-finding.json holds. */
+export interface Finding {
+  notebook: string;
+  finding: string;
+  /** The key figure's file name without extension, e.g. "02-relu-samples". */
+  figure: string;
+  provenance: ReturnType<typeof provenance>;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -54,6 +69,7 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
     }
     return `${prefix}-${name}`;
   };
+  const drawn = new Set<string>();
   const record = (file: string, artifact: string): void =>
     writeFileAtomic(
       `${file}.json`,
@@ -70,6 +86,7 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
       writeFileAtomic(`${file}.svg`, stamped);
       writeFileAtomic(`${file}.png`, rasterize(svg));
       record(file, base);
+      drawn.add(name);
       const display = kernelDisplay();
       if (display) display.svg(svg);
       else process.stdout.write(`figure ${base}: ${text.caption}\n`);
@@ -87,5 +104,29 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
       else process.stdout.write(`table ${base}: ${caption}\n${csv}`);
     },
     progress,
+    finding(sentence, figure) {
+      if (typeof sentence !== "string" || sentence.trim().length === 0) {
+        throw new Error(`finding: sentence must be a non-empty string, got ${describeValue(sentence)}`);
+      }
+      if (!drawn.has(figure)) {
+        throw new Error(
+          `finding: figure must name a figure this notebook drew in this run (${[...drawn].join(", ") || "none yet"}), got ${describeValue(figure)}`,
+        );
+      }
+      const base = artifactName("finding", "finding");
+      const record: Finding = {
+        notebook: id,
+        finding: sentence,
+        figure: `${prefix}-${figure}`,
+        provenance: provenance(root, id, base, parameters),
+      };
+      writeFileAtomic(path.join(outputs, "data", `${base}.json`), JSON.stringify(record, null, 2) + "\n");
+      const display = kernelDisplay();
+      if (display) display.html(`<p><strong>Finding.</strong> ${escapeText(sentence)}</p>`);
+      else process.stdout.write(`finding ${base}: ${sentence}\n`);
+    },
   };
 }
+
+const escapeText = (s: string): string =>
+  s.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c] as string);
