@@ -152,12 +152,14 @@ export {
   gaussianProcessPosterior,
   gradientDescentDynamics,
   kernelRegression,
+  trainedEnsemble,
   type DynamicsOptions,
   type GaussianProcessPosterior,
   type KernelDynamics,
   type KernelRegression,
   type KernelRegressionOptions,
   type RegressionMode,
+  type TrainedEnsemble,
 } from "./regression/index";
 // matrix products
 export {

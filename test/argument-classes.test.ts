@@ -1315,6 +1315,23 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "trainedEnsemble",
+    args: () => [K3(), K3(), y3(), cross(), cross(), test2(), { ridge: 0.1 }],
+    inspect: (p) => {
+      const { mean, variance, covariance } = p as lab.TrainedEnsemble;
+      return { mean, variance, covariance };
+    },
+    params: [
+      { at: [0], name: ["ntk", "kernel matrix"], kind: "matrix", shape: "symmetric", rows: "either" },
+      { at: [2], name: "y", kind: "vector", length: "fixed" },
+      { at: [3], name: "ntkCross", kind: "matrix", shape: "any", rows: "either" },
+      { at: [4], name: "nngpCross", kind: "matrix", shape: "any", rows: "either" },
+      { at: [5], name: "nngpTest", kind: "matrix", shape: "symmetric", rows: "either" },
+      { at: [6], name: "options", kind: "options", optional: true },
+      { at: [6, "ridge"], name: "ridge", ...nonNegative(), optional: true },
+    ],
+  },
+  {
     export: "gaussianProcessPosterior",
     label: "gaussianProcessPosterior(...).sample",
     who: "gaussianProcessPosterior.sample",

@@ -1,4 +1,7 @@
-/** Kernel regression, gradient-descent dynamics in the kernel's eigenbasis, Gaussian-process posteriors. */
+/**
+ * Kernel regression, gradient-descent dynamics in the kernel's eigenbasis, Gaussian-process posteriors, and the
+ * distribution of trained infinitely wide networks.
+ */
 export {
   kernelRegression,
   type KernelRegression,
@@ -7,3 +10,4 @@ export {
 } from "./kernel-regression";
 export { gradientDescentDynamics, type DynamicsOptions, type KernelDynamics } from "./dynamics";
 export { gaussianProcessPosterior, type GaussianProcessPosterior } from "./gaussian-process";
+export { trainedEnsemble, type TrainedEnsemble } from "./trained-ensemble";
