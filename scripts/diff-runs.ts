@@ -322,13 +322,23 @@ function compareJsonValue(r: FileResult, where: string, a: unknown, b: unknown):
   }
 }
 
-/** The record without PROVENANCE_MASKED, counting what it removed into counts. */
+/**
+ * The record without PROVENANCE_MASKED, at its top or in a nested provenance object (a notebook's finding),
+ * counting what it removed into counts.
+ */
 function withoutProvenance(text: string, counts?: Record<string, number>): Record<string, unknown> {
   const record = JSON.parse(text) as Record<string, unknown>;
-  for (const key of PROVENANCE_MASKED) {
-    if (!(key in record)) continue;
-    if (counts) counts[key] = (counts[key] ?? 0) + 1;
-    delete record[key];
+  const nested = record.provenance;
+  const holders = [
+    record,
+    ...(nested !== null && typeof nested === "object" ? [nested as Record<string, unknown>] : []),
+  ];
+  for (const holder of holders) {
+    for (const key of PROVENANCE_MASKED) {
+      if (!(key in holder)) continue;
+      if (counts) counts[key] = (counts[key] ?? 0) + 1;
+      delete holder[key];
+    }
   }
   return record;
 }
