@@ -9,7 +9,14 @@ import { Matrix } from "ml-matrix";
 import { rngFrom, type Rng } from "../random";
 import { checkInteger, checkNonNegative, optionsObject } from "../validate";
 import { checkedCholesky, plusDiagonal } from "./kernel-regression";
-import { checkedCross, checkedEigh, checkedKernel, checkedVector, type MatrixInput } from "./vectors";
+import {
+  checkedCross,
+  checkedEigh,
+  checkedKernel,
+  checkedVector,
+  symmetrize,
+  type MatrixInput,
+} from "./vectors";
 import { eigenBytes } from "../spectrum/eigen";
 import { checkMemory, matrixOrder } from "../memory";
 
@@ -64,14 +71,8 @@ export function gaussianProcessPosterior(
   const mean = Float64Array.from(cross.mmul(alpha).getColumn(0));
   const solved = chol.solve(cross.transpose()); // (K + noise I)^-1 K(X, x*), n x m
   const covariance = testCovariance.sub(cross.mmul(solved));
-  // Symmetrize: the two triangles differ by rounding, and the sampler's eigendecomposition wants exact symmetry.
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < i; j++) {
-      const v = (covariance.get(i, j) + covariance.get(j, i)) / 2;
-      covariance.set(i, j, v);
-      covariance.set(j, i, v);
-    }
-  }
+  // The two triangles differ by rounding, and the sampler's eigendecomposition wants exact symmetry.
+  symmetrize(covariance);
   checkFinitePosterior(who, mean, covariance, cross);
   const variance = Float64Array.from({ length: m }, (_, i) => Math.max(0, covariance.get(i, i)));
   let factor: { values: Float64Array; vectors: Matrix } | null = null;

@@ -12,7 +12,7 @@
 import { Matrix } from "ml-matrix";
 import { checkNonNegative, optionsObject } from "../validate";
 import { checkedCholesky, plusDiagonal } from "./kernel-regression";
-import { checkedCross, checkedKernel, checkedVector, type MatrixInput } from "./vectors";
+import { checkedCross, checkedKernel, checkedVector, symmetrize, type MatrixInput } from "./vectors";
 import { checkMemory, matrixOrder } from "../memory";
 
 export interface TrainedEnsemble {
@@ -81,13 +81,7 @@ export function trainedEnsemble(
   const spread = a.mmul(prior).mmul(aT); // A K A^T
   const mixed = a.mmul(priorCross.transpose()); // A K(X, x*)
   const covariance = test.add(spread).sub(mixed).sub(mixed.transpose());
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < i; j++) {
-      const v = (covariance.get(i, j) + covariance.get(j, i)) / 2;
-      covariance.set(i, j, v);
-      covariance.set(j, i, v);
-    }
-  }
+  symmetrize(covariance); // the triangles differ by rounding
   const bad = [...mean].findIndex((v) => !Number.isFinite(v));
   if (bad >= 0 || !covariance.to1DArray().every(Number.isFinite)) {
     const largest = (M: Matrix): string => Math.max(M.max(), -M.min()).toExponential(2);

@@ -116,3 +116,14 @@ function isArrayLike(value: unknown): value is ArrayLike<unknown> {
     typeof (value as ArrayLike<unknown>).length === "number"
   );
 }
+
+/** Replaces both triangles of a square matrix by their mean, in place: exact symmetry after rounding. */
+export function symmetrize(M: Matrix): void {
+  for (let i = 0; i < M.rows; i++) {
+    for (let j = 0; j < i; j++) {
+      const v = (M.get(i, j) + M.get(j, i)) / 2;
+      M.set(i, j, v);
+      M.set(j, i, v);
+    }
+  }
+}
