@@ -1,0 +1,96 @@
+/**
+ * The notebooks' narrative against their outputs: every decimal number and every percentage written in a
+ * notebook's markdown (outside display math) is, to the digits it shows, a number among that notebook's stored
+ * outputs (streams, tables, figure captions; a percentage also as a fraction), or one of the constants listed
+ * below (a document's title, a source's claim). A rerun that moves a number the text quotes then fails here
+ * until the text is updated. The check reads the committed full-size outputs in notebooks/, not a quick run's.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+
+const notebooks = path.resolve(__dirname, "..", "notebooks");
+
+/** Numbers the text may quote that no output prints, by notebook, with why. */
+const CONSTANTS: Record<string, Record<string, string>> = {
+  "01": { "3.1": "Arora et al. 2019, Theorem 3.1" },
+  "03": { "1.75": "the beta search's bounds 2k - 1.75 .. 2k - 0.25, a setting of the notebook's code" },
+  "04": { "18.408": "the project report's course number" },
+  "05": { "2.31": "c_s of sine, 2 / (1 - e^-2) = 2.313" },
+  "06": { "18.408": "the project report's course number" },
+  "07": { "18.408": "the project report's course number" },
+};
+
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }[];
+}
+
+const joined = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : (v ?? ""));
+const decode = (s: string): string =>
+  s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .replace(/−/g, "-");
+const NUMBER = /(?<![\w.^{_])-?\d+\.\d+(?:e-?\d+)?%?|(?<![\w.^{_])-?\d+%/g;
+
+for (const file of fs
+  .readdirSync(notebooks)
+  .filter((f) => f.endsWith(".ipynb"))
+  .sort()) {
+  test(`every number the narrative of ${file} quotes is among its outputs or listed constants`, () => {
+    const cells = (JSON.parse(fs.readFileSync(path.join(notebooks, file), "utf8")) as { cells: Cell[] })
+      .cells;
+    const outputs = decode(
+      cells
+        .flatMap((c) => c.outputs ?? [])
+        .map(
+          (o) =>
+            joined(o.text) +
+            Object.values(o.data ?? {})
+              .map(joined)
+              .join(" "),
+        )
+        .join(" "),
+    );
+    const constants = CONSTANTS[file.slice(0, 2)] ?? {};
+    // Every number printed in the outputs, as magnitudes, sorted: the text may quote |x| with its own sign.
+    const printed = Float64Array.from(
+      [...outputs.matchAll(/\d+(?:\.\d+)?(?:e-?\d+)?/g)].map(([v]) => Number(v)),
+    ).sort();
+    /** Whether some printed number lies in [lo, hi]. */
+    const within = (lo: number, hi: number): boolean => {
+      let a = 0;
+      let b = printed.length;
+      while (a < b) {
+        const mid = (a + b) >> 1;
+        if (printed[mid] < lo) a = mid + 1;
+        else b = mid;
+      }
+      return a < printed.length && printed[a] <= hi;
+    };
+    const missing: string[] = [];
+    cells.forEach((cell, i) => {
+      if (cell.cell_type !== "markdown") return;
+      const text = decode(joined(cell.source)).replace(/\$\$[\s\S]*?\$\$/g, "");
+      for (const [quoted] of text.matchAll(NUMBER)) {
+        if (quoted in constants) continue;
+        const percent = quoted.endsWith("%");
+        const digits = quoted.replace(/%$/, "").replace(/^-/, "");
+        const value = Number(digits);
+        // Half a unit of the last digit shown is the rounding the text may have applied.
+        const half = 0.5 * 10 ** -(digits.split(".")[1]?.length ?? 0);
+        const found =
+          within(value - half, value + half) ||
+          (percent && within((value - half) / 100, (value + half) / 100));
+        if (!found) missing.push(`cell ${i}: ${quoted}`);
+      }
+    });
+    assert.deepEqual(missing, []);
+  });
+}
