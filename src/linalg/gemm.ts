@@ -388,15 +388,22 @@ function getEngine(bytes: number): Engine {
   return e;
 }
 
-/** Checks the operands and the scalars of a product named `who`, and returns its sizes M, N, K. */
-function checkOperands(
+/**
+ * A product's options with their defaults, its operands and scalars checked for the function `who`, and its
+ * sizes M, N, K.
+ */
+function readProduct(
   who: string,
   A: Mat | Mat32,
   B: Mat | Mat32,
   C: Mat | Mat32,
-  { transA, transB, alpha, beta }: { transA: boolean; transB: boolean; alpha: number; beta: number },
+  options: GemmOptions,
   el: Element,
-): [number, number, number] {
+): { transA: boolean; transB: boolean; alpha: number; beta: number; M: number; N: number; K: number } {
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  const alpha = options.alpha ?? 1;
+  const beta = options.beta ?? 0;
   const [type, kind] = el === F64 ? [Float64Array, "Mat"] : [Float32Array, "Mat32"];
   for (const [nm, X] of [
     ["A", A],
@@ -425,7 +432,7 @@ function checkOperands(
   if (C.rows !== M || C.cols !== N) {
     throw new Error(`${who}: C must be ${M} x ${N} = op(A) op(B), got ${C.rows} x ${C.cols}`);
   }
-  return [M, N, K];
+  return { transA, transB, alpha, beta, M, N, K };
 }
 
 /** C <- alpha op(A) op(B) + beta C (see the file comment). Returns C. */
@@ -454,12 +461,8 @@ function multiply<T extends Mat | Mat32>(
   options: GemmOptions,
   el: Element,
 ): T {
-  const transA = options.transA ?? false;
-  const transB = options.transB ?? false;
-  const alpha = options.alpha ?? 1;
-  const beta = options.beta ?? 0;
+  const { transA, transB, alpha, beta, M, N, K } = readProduct(who, A, B, C, options, el);
   const upper = options.upper ?? false;
-  const [M, N, K] = checkOperands(who, A, B, C, { transA, transB, alpha, beta }, el);
   if (upper && M !== N) throw new Error(`${who}: upper needs a square C, got ${M} x ${N}`);
   if (M === 0 || N === 0) return C;
   if (upper && (K === 0 || alpha === 0 || M * N * K < SMALL || M < 4)) {
@@ -857,11 +860,7 @@ function textbook<T extends Mat | Mat32>(
   options: GemmOptions,
   el: Element,
 ): T {
-  const transA = options.transA ?? false;
-  const transB = options.transB ?? false;
-  const alpha = options.alpha ?? 1;
-  const beta = options.beta ?? 0;
-  const [M, N, K] = checkOperands(who, A, B, C, { transA, transB, alpha, beta }, el);
+  const { transA, transB, alpha, beta, M, N, K } = readProduct(who, A, B, C, options, el);
   const r = el === F32 ? Math.fround : (x: number): number => x;
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
