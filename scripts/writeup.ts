@@ -12,17 +12,11 @@ import * as path from "path";
 import katex from "katex";
 import { marked } from "marked";
 import { writeFileAtomic } from "../src/report/files";
+import { escapeHtml } from "../src/report/table";
 import type { Finding } from "../src/report/notebook";
 import { cellSource, listNotebooks, type NotebookFile, type Output } from "./notebook-runner";
 
 export type CodeMode = "fold" | "hide" | "show";
-
-function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"]/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string,
-  );
-}
 
 /**
  * Markdown to HTML with $...$ and $$...$$ rendered by KaTeX. The math is cut out before marked runs (so

@@ -12,6 +12,7 @@ import { createHash } from "crypto";
 import { parseHTML } from "linkedom";
 import * as path from "path";
 import { describeValue } from "../validate";
+import { escapeHtml } from "./table";
 
 export interface FigureText {
   /** Bold line above the chart. */
@@ -29,13 +30,6 @@ const PAD = 12;
 function plotDocument(): Plot.PlotOptions["document"] {
   return parseHTML("<!doctype html><html><body></body></html>")
     .document as unknown as Plot.PlotOptions["document"];
-}
-
-function escapeXml(s: string): string {
-  return s.replace(
-    /[&<>"]/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string,
-  );
 }
 
 /** Greedy word wrap by an average glyph width (DejaVu Sans is about 0.6 em wide on average). */
@@ -80,7 +74,7 @@ function legendSvg(scale: ColorScale, width: number, top: number): { svg: string
       }
       parts.push(
         `<rect x="${x}" y="${y}" width="12" height="12" fill="${scale.apply(value)}"/>` +
-          `<text x="${x + 17}" y="${y + 10}" font-size="${TEXT_SIZE}">${escapeXml(label)}</text>`,
+          `<text x="${x + 17}" y="${y + 10}" font-size="${TEXT_SIZE}">${escapeHtml(label)}</text>`,
       );
       x += w;
     }
@@ -95,7 +89,7 @@ function legendSvg(scale: ColorScale, width: number, top: number): { svg: string
     return `<stop offset="${(i / 16) * 100}%" stop-color="${scale.apply(v)}"/>`;
   }).join("");
   const label = scale.label
-    ? `<text x="0" y="10" font-size="${TEXT_SIZE}">${escapeXml(scale.label)}</text>`
+    ? `<text x="0" y="10" font-size="${TEXT_SIZE}">${escapeHtml(scale.label)}</text>`
     : "";
   const svg =
     `<g transform="translate(${PAD},${top})">${label}` +
@@ -175,7 +169,7 @@ export function compose(who: string, options: Plot.PlotOptions, text: FigureText
     for (const line of wrap(text.title, width - 2 * PAD, TITLE_SIZE)) {
       y += TITLE_SIZE;
       parts.push(
-        `<text x="${PAD}" y="${y}" font-size="${TITLE_SIZE}" font-weight="bold">${escapeXml(line)}</text>`,
+        `<text x="${PAD}" y="${y}" font-size="${TITLE_SIZE}" font-weight="bold">${escapeHtml(line)}</text>`,
       );
       y += 4;
     }
@@ -199,7 +193,7 @@ export function compose(who: string, options: Plot.PlotOptions, text: FigureText
   y += height + 8;
   for (const line of wrap(text.caption, width - 2 * PAD, TEXT_SIZE)) {
     y += TEXT_SIZE + 3;
-    parts.push(`<text x="${PAD}" y="${y}" font-size="${TEXT_SIZE}" fill="#333">${escapeXml(line)}</text>`);
+    parts.push(`<text x="${PAD}" y="${y}" font-size="${TEXT_SIZE}" fill="#333">${escapeHtml(line)}</text>`);
   }
   const total = Math.ceil(y + PAD);
   return standalone(
@@ -222,22 +216,22 @@ function standalone(svg: string): string {
   for (const [, id] of svg.matchAll(/\bid="([^"]+)"/g)) {
     if (!renamed.has(id)) renamed.set(id, `${id.replace(/-?\d+$/, "")}-${renamed.size + 1}`);
   }
-  const rename = (id: string): string => renamed.get(id) ?? id;
-  const numbered = svg
-    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${rename(id)}"`)
-    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${rename(id)})`)
-    .replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${rename(id)}"`);
+  const numbered = withIds(svg, (id) => renamed.get(id) ?? id);
   const prefix = `f${createHash("sha1").update(numbered).digest("hex").slice(0, 8)}-`;
-  return numbered
-    .replace(/var\(--plot-background\)/g, "white")
-    .replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`)
-    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
-    .replace(/href="#([^"]+)"/g, `href="#${prefix}$1"`);
+  return withIds(numbered, (id) => prefix + id).replace(/var\(--plot-background\)/g, "white");
+}
+
+/** The SVG with every id, and every url(#id) and href="#id" that refers to one, mapped by `to`. */
+function withIds(svg: string, to: (id: string) => string): string {
+  return svg
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${to(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${to(id)})`)
+    .replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${to(id)}"`);
 }
 
 /** Adds a <metadata> element (JSON provenance) as the first child of a standalone SVG. */
 export function withMetadata(svg: string, metadata: unknown): string {
-  const json = escapeXml(JSON.stringify(metadata));
+  const json = escapeHtml(JSON.stringify(metadata));
   return svg.replace(/^(<svg[^>]*>)/, `$1<metadata>${json}</metadata>`);
 }
 

@@ -12,7 +12,7 @@ import { projectRoot, removeStaleTemporaries, writeFileAtomic } from "./files";
 import { progress, type Progress } from "./progress";
 import { provenance } from "./provenance";
 import { outputRoot } from "./quick";
-import { checkCaption, csvTable, frameOf, htmlTable } from "./table";
+import { checkCaption, csvTable, escapeHtml, frameOf, htmlTable } from "./table";
 import { describeValue } from "../validate";
 
 export interface Notebook {
@@ -122,11 +122,8 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
       };
       writeFileAtomic(path.join(outputs, "data", `${base}.json`), JSON.stringify(record, null, 2) + "\n");
       const display = kernelDisplay();
-      if (display) display.html(`<p><strong>Finding.</strong> ${escapeText(sentence)}</p>`);
+      if (display) display.html(`<p><strong>Finding.</strong> ${escapeHtml(sentence)}</p>`);
       else process.stdout.write(`finding ${base}: ${sentence}\n`);
     },
   };
 }
-
-const escapeText = (s: string): string =>
-  s.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c] as string);

@@ -4,7 +4,8 @@
 import type { DataFrame } from "danfojs-node";
 import { describeValue } from "../validate";
 
-function escapeHtml(s: string): string {
+/** Text escaped for HTML and SVG: &, <, > and the double quote of attribute values. */
+export function escapeHtml(s: string): string {
   return s.replace(
     /[&<>"]/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string,
