@@ -438,10 +438,10 @@ export function batchTraceOf<A extends Floats = Float64Array>(
     const s = act.fn;
     const scale = net.featureScale[l];
     const next = fresh(reuse?.features[l], n * fanOut);
-    const done =
+    const inArena =
       act.vector !== undefined &&
       activationInArena(act.vector, h, bs !== 0 ? b : null, next, n, fanOut, bs, scale);
-    for (let i = 0; i < (done ? 0 : n); i++) {
+    for (let i = 0; !inArena && i < n; i++) {
       const row = i * fanOut;
       if (bs !== 0) {
         for (let r = 0; r < fanOut; r++) {

@@ -328,8 +328,8 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
     if (m1 && m2) {
       const c1 = 1 - beta1 ** (t + 1);
       const c2 = 1 - beta2 ** (t + 1);
-      const done = adamInArena(P, grad, m1, m2, beta1, beta2, c1, c2, eta, epsilon);
-      for (let k = 0; k < (done ? 0 : P.length); k++) {
+      const inArena = adamInArena(P, grad, m1, m2, beta1, beta2, c1, c2, eta, epsilon);
+      for (let k = 0; !inArena && k < P.length; k++) {
         const g = grad[k];
         m1[k] = beta1 * m1[k] + (1 - beta1) * g;
         m2[k] = beta2 * m2[k] + (1 - beta2) * g * g;
