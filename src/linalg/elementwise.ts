@@ -656,6 +656,8 @@ export function passArena(bytes: number): PassArena | null {
   const buffer = memory.buffer as ArrayBuffer;
   const capacity = buffer.byteLength;
   let used = 0;
+  // A new memory is zero already; a reused one holds its last user's arrays.
+  let reused = false;
   const zerosLike = <A extends Floats>(like: A, length: number): A => {
     const size = length * like.BYTES_PER_ELEMENT;
     if (used + size > capacity) {
@@ -668,7 +670,7 @@ export function passArena(bytes: number): PassArena | null {
         ? new Float32Array(buffer, used, length)
         : new Float64Array(buffer, used, length);
     used += (size + 15) & ~15;
-    out.fill(0);
+    if (reused) out.fill(0);
     return out as A;
   };
   const arena: PassArena = {
@@ -685,6 +687,7 @@ export function passArena(bytes: number): PassArena | null {
           bytes: capacity,
           reuse: () => {
             used = 0;
+            reused = true;
             return arena;
           },
         };
