@@ -237,6 +237,8 @@ export {
   splitImages,
   type ImageSet,
 } from "./images/index";
+// experiments: drivers the notebooks share
+export { circleKernelShape, type CircleCurvePoint, type CircleKernelShape } from "./experiments/index";
 
 /**
  * tslab evaluates each file of src/ as a child module of its executor, and Node lists a module's children

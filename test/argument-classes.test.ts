@@ -1126,6 +1126,28 @@ const table: (Row | NothingRow)[] = [
     params: [{ at: [0], name: "kernel", kind: "callback", returns: "matrix" }],
   },
   {
+    export: "circleKernelShape",
+    args: () => [lab.laplace({ sigma: 1 }), { angleSteps: 8 }],
+    inspect: (s) => {
+      const { curve, ...numbers } = s as lab.CircleKernelShape;
+      return { ...numbers, values: curve.map((p) => p.value) };
+    },
+    params: [
+      { at: [0], name: "kernel", kind: "object" },
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "angleSteps"], name: "angleSteps", ...integer(2) },
+    ],
+    extra: [
+      {
+        class: "out of range",
+        label: "an odd angleSteps",
+        param: "angleSteps",
+        args: () => [lab.laplace({ sigma: 1 }), { angleSteps: 7 }],
+        expect: { throws: ["7", "even"] },
+      },
+    ],
+  },
+  {
     export: "slopeRows",
     args: () => [
       { kernel: "k", inputs: "circle", n: 10, theory: -2 },

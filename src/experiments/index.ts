@@ -1,0 +1,3 @@
+/** Drivers the notebooks share: studies that combine the kernel, spectrum and training modules. */
+export { circleKernelShape } from "./circle-kernel-shape";
+export type { CircleCurvePoint, CircleKernelShape } from "./circle-kernel-shape";
