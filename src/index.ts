@@ -238,7 +238,15 @@ export {
   type ImageSet,
 } from "./images/index";
 // experiments: drivers the notebooks share
-export { circleKernelShape, type CircleCurvePoint, type CircleKernelShape } from "./experiments/index";
+export {
+  circleKernelShape,
+  monteCarloConvergence,
+  type CircleCurvePoint,
+  type CircleKernelShape,
+  type MonteCarloConvergence,
+  type MonteCarloErrorRun,
+  type MonteCarloErrorSummary,
+} from "./experiments/index";
 
 /**
  * tslab evaluates each file of src/ as a child module of its executor, and Node lists a module's children

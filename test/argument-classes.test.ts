@@ -1126,6 +1126,23 @@ const table: (Row | NothingRow)[] = [
     params: [{ at: [0], name: "kernel", kind: "callback", returns: "matrix" }],
   },
   {
+    export: "monteCarloConvergence",
+    args: () => [reluArch(), X1(), { samples: [2, 4, 8], seeds: [1, 2] }],
+    params: [
+      { at: [0], name: "arch", kind: "object" },
+      { at: [1], name: "X", kind: "points" },
+      { at: [2], name: "options", kind: "options" },
+      {
+        at: [2, "samples"],
+        name: "samples",
+        kind: "bad",
+        values: [null, [], [2, 4], [0, 2, 4], [1.5, 2, 4], 3],
+      },
+      { at: [2, "seeds"], name: "seeds", kind: "bad", values: [null, [], [-1], [0.5], 3] },
+      { at: [2, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
     export: "circleKernelShape",
     args: () => [lab.laplace({ sigma: 1 }), { angleSteps: 8 }],
     inspect: (s) => {

@@ -1,3 +1,9 @@
 /** Drivers the notebooks share: studies that combine the kernel, spectrum and training modules. */
 export { circleKernelShape } from "./circle-kernel-shape";
 export type { CircleCurvePoint, CircleKernelShape } from "./circle-kernel-shape";
+export { monteCarloConvergence } from "./monte-carlo-convergence";
+export type {
+  MonteCarloConvergence,
+  MonteCarloErrorRun,
+  MonteCarloErrorSummary,
+} from "./monte-carlo-convergence";
