@@ -68,7 +68,7 @@ test("it ticks a progress display once per run and closes it", () => {
   assert.deepEqual(events, ["start 3 Monte Carlo NTK", "tick", "tick", "tick", "done"]);
 });
 
-test("it refuses fewer than three sample counts, a non-integer count and a negative seed, naming itself", () => {
+test("it refuses fewer than three sample counts, a repeated or non-integer count and a negative seed, naming itself", () => {
   assert.throws(
     () => monteCarloConvergence(arch, X, { samples: [2, 4], seeds: [1] }),
     /^Error: monteCarloConvergence: samples must be a list of at least 3 numbers, got 2/,
@@ -76,6 +76,10 @@ test("it refuses fewer than three sample counts, a non-integer count and a negat
   assert.throws(
     () => monteCarloConvergence(arch, X, { samples: [2, 4.5, 8], seeds: [1] }),
     /monteCarloConvergence: samples\[1\] must be an integer >= 1, got 4.5/,
+  );
+  assert.throws(
+    () => monteCarloConvergence(arch, X, { samples: [2, 4, 2], seeds: [1] }),
+    /^Error: monteCarloConvergence: samples must be distinct \(one point of the fit each\), got samples\[2\] = 2 again$/,
   );
   assert.throws(
     () => monteCarloConvergence(arch, X, { samples: [2, 4, 8], seeds: [-1] }),

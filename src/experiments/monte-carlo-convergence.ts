@@ -56,6 +56,13 @@ export function monteCarloConvergence(
   const { samples, seeds, progress = false } = requiredObject(who, "options", options, "{ samples, seeds }");
   const sampleList = Array.from(checkNumberList(who, "samples", samples, { min: 3 }));
   sampleList.forEach((m, i) => checkInteger(who, `samples[${i}]`, m, 1));
+  const repeat = sampleList.findIndex((m, i) => sampleList.indexOf(m) !== i);
+  if (repeat >= 0) {
+    throw new Error(
+      `${who}: samples must be distinct (one point of the fit each), got samples[${repeat}] = ` +
+        `${sampleList[repeat]} again`,
+    );
+  }
   const seedList = Array.from(checkNumberList(who, "seeds", seeds, { min: 1 }));
   seedList.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0));
   if (progress !== false && typeof progress !== "function") {
