@@ -8,8 +8,8 @@
  * - data/*.csv cell by cell: numeric cells as float64 values, exactly; others as text;
  * - data/*.json (each table's provenance record) field by field, numbers exactly, except the fields that
  *   name the code's state rather than what was computed (PROVENANCE_MASKED);
- * - notebooks/*.ipynb: every stored output of every code cell, text (stream, text/plain, text/html, SVG)
- *   token by token, each number in it exactly as written, after masking the few values that differ
+ * - notebooks/*.ipynb: the stored outputs of the code cells as one sequence (a stream joined across
+ *   cells, so splitting a cell changes nothing), text (stream, text/plain, text/html, SVG) token by token, each number in it exactly as written, after masking the few values that differ
  *   between two runs of the same code (MASKS); other data (image/png) byte for byte.
  *
  * Exit code 0 iff everything is identical, or differs only by numbers within a --tolerance bound:
@@ -20,7 +20,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import type { Cell, NotebookFile, Output } from "./notebook-runner";
+import type { NotebookFile, Output } from "./notebook-runner";
 import { describeValue } from "../src/validate";
 
 /** One side of the comparison: a run's files, by their path in the lab (data/00-x.csv). */
@@ -388,25 +388,41 @@ function compareOutput(r: FileResult, where: string, a: Output, b: Output): void
   }
 }
 
-function compareNotebook(r: FileResult, before: string, after: string): void {
-  const code = (text: string): { cell: Cell; number: number }[] =>
-    (JSON.parse(text) as NotebookFile).cells
-      .map((cell, i) => ({ cell, number: i + 1 }))
-      .filter(({ cell }) => cell.cell_type === "code");
-  const a = code(before);
-  const b = code(after);
-  if (a.length !== b.length) r.text.push(`${a.length} code cells before, ${b.length} after`);
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    // Cells are paired by their order among code cells and named by their number in the before notebook
-    // (the number run-notebooks reports); a cell whose source changed is still compared by its outputs.
-    const outA = a[i].cell.outputs ?? [];
-    const outB = b[i].cell.outputs ?? [];
-    const where = `cell ${a[i].number}`;
-    if (outA.length !== outB.length)
-      r.text.push(`${where}: ${outA.length} outputs before, ${outB.length} after`);
-    for (let k = 0; k < Math.min(outA.length, outB.length); k++) {
-      compareOutput(r, `${where}, output ${k + 1}`, outA[k], outB[k]);
+/** One output of a notebook, named by the number of the code cell that printed it (as run-notebooks counts). */
+interface NumberedOutput {
+  output: Output;
+  cell: number;
+}
+
+/**
+ * Every output of the notebook's code cells in order, with a stream printed on across consecutive outputs
+ * (within a cell or from one cell into the next) joined into one: a cell split in two, or a print moved to
+ * the following cell, leaves the sequence as it was, so the comparison sees only what was computed.
+ */
+function outputSequence(text: string): NumberedOutput[] {
+  const sequence: NumberedOutput[] = [];
+  (JSON.parse(text) as NotebookFile).cells.forEach((cell, i) => {
+    if (cell.cell_type !== "code") return;
+    for (const output of cell.outputs ?? []) {
+      const last = sequence[sequence.length - 1]?.output;
+      if (last?.output_type === "stream" && output.output_type === "stream" && last.name === output.name) {
+        last.text = [joined(last.text) + joined(output.text)];
+      } else {
+        sequence.push({ output: { ...output }, cell: i + 1 });
+      }
     }
+  });
+  return sequence;
+}
+
+function compareNotebook(r: FileResult, before: string, after: string): void {
+  // Outputs are paired by their place in the whole notebook's sequence and named by the cell that printed
+  // them in the before notebook; a cell whose source changed, or that was split, is compared by its outputs.
+  const a = outputSequence(before);
+  const b = outputSequence(after);
+  if (a.length !== b.length) r.text.push(`${a.length} outputs before, ${b.length} after`);
+  for (let k = 0; k < Math.min(a.length, b.length); k++) {
+    compareOutput(r, `cell ${a[k].cell}, output ${k + 1}`, a[k].output, b[k].output);
   }
 }
 

@@ -122,6 +122,24 @@ describe("diff-runs", () => {
     );
   });
 
+  it("finds a notebook whose cell was split in two identical, and still sees a changed number after the split", () => {
+    const a = writeRun("split-a");
+    const b = writeRun("split-b");
+    const file = path.join(b, "notebooks", "00-x.ipynb");
+    const notebook = JSON.parse(fs.readFileSync(file, "utf8"));
+    const [markdown, cell] = notebook.cells;
+    const half = (line: string) => ({
+      ...cell,
+      outputs: [{ output_type: "stream", name: "stdout", text: [line] }],
+    });
+    notebook.cells = [markdown, half(LINES[0]), half(LINES[1])];
+    fs.writeFileSync(file, JSON.stringify(notebook));
+    assert.ok(identical([only(diff(a, b), "notebooks/00-x.ipynb")]));
+    notebook.cells[2].outputs[0].text = ["fits: 3/3 done in 1.2 s\n", "slope -2.5\n"];
+    fs.writeFileSync(file, JSON.stringify(notebook));
+    assert.equal(only(diff(a, b), "notebooks/00-x.ipynb").text.length, 1);
+  });
+
   it("ignores a masked time but not a changed word or count beside it", () => {
     const a = writeRun("time-a");
     const b = writeRun("time-b", { lines: [LINES[0], "fits: 3/3 done in 1 min 4 s\n"] });
