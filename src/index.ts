@@ -152,6 +152,7 @@ export {
   gaussianProcessPosterior,
   gradientDescentDynamics,
   kernelRegression,
+  meanSquaredError,
   trainedEnsemble,
   type DynamicsOptions,
   type GaussianProcessPosterior,
@@ -246,6 +247,13 @@ export {
   type MonteCarloConvergence,
   type MonteCarloErrorRun,
   type MonteCarloErrorSummary,
+  summarizeByWidth,
+  wideNetworkGaps,
+  type WideNetworkData,
+  type WideNetworkGapOptions,
+  type WideNetworkQuantity,
+  type WideNetworkRun,
+  type WidthSummary,
 } from "./experiments/index";
 
 /**

@@ -1143,6 +1143,66 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "meanSquaredError",
+    args: () => [
+      [1, 2, 4],
+      [0, 0, 1],
+    ],
+    params: [
+      { at: [0], name: "f", kind: "vector", length: "free" },
+      { at: [1], name: "y", kind: "vector", length: "fixed" },
+    ],
+  },
+  {
+    export: "wideNetworkGaps",
+    args: () => [
+      reluArch(),
+      {
+        X: new Matrix([
+          [1, 0],
+          [0, 1],
+          [-0.6, 0.8],
+        ]),
+        y: [0.5, -0.2, 0.1],
+        Xtest: new Matrix([[0.6, 0.8]]),
+        yTest: [0.3],
+      },
+      { widths: [64], seeds: [1], targetMse: 0.01, maxSteps: 5000, rateFraction: 0.5, kappa: 0.5 },
+    ],
+    params: [
+      { at: [0], name: "arch", kind: "object" },
+      { at: [1], name: "data", kind: "object" },
+      { at: [1, "X"], name: "X", kind: "bad", values: [null, [[1, 0]], new Matrix(0, 2)] },
+      { at: [1, "Xtest"], name: "Xtest", kind: "bad", values: [null, new Matrix([[1, 0, 0]])] },
+      { at: [1, "y"], name: "y", kind: "bad", values: [null, [1, 2], [0.5, NaN, 0.1]] },
+      { at: [1, "yTest"], name: "yTest", kind: "bad", values: [null, [], [Infinity]] },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "widths"], name: "widths", kind: "bad", values: [null, [], [0], [1.5], 64] },
+      { at: [2, "seeds"], name: "seeds", kind: "bad", values: [null, [], [-1], [0.5], 3] },
+      { at: [2, "targetMse"], name: "targetMse", ...positive([0.5, 1e200]) },
+      { at: [2, "maxSteps"], name: "maxSteps", ...integer(1) },
+      { at: [2, "rateFraction"], name: "rateFraction", ...range(0, 1) },
+      { at: [2, "kappa"], name: "kappa", ...range(1e-8, 1, { loIn: true, hiIn: true }) },
+      { at: [2, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
+    export: "summarizeByWidth",
+    args: () => [
+      [
+        { width: 8, seed: 1, gap: 1 },
+        { width: 8, seed: 2, gap: 3 },
+      ],
+      [8],
+      "gap",
+    ],
+    params: [
+      { at: [0], name: "runs", kind: "bad", values: [null, 5, "runs"] },
+      { at: [1], name: "widths", kind: "bad", values: [[16]] },
+      { at: [2], name: "key", kind: "bad", values: ["seed", "gaps", 3] },
+    ],
+  },
+  {
     export: "circleKernelShape",
     args: () => [lab.laplace({ sigma: 1 }), { angleSteps: 8 }],
     inspect: (s) => {

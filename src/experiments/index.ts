@@ -7,3 +7,11 @@ export type {
   MonteCarloErrorRun,
   MonteCarloErrorSummary,
 } from "./monte-carlo-convergence";
+export { summarizeByWidth, wideNetworkGaps } from "./wide-network-gap";
+export type {
+  WideNetworkData,
+  WideNetworkGapOptions,
+  WideNetworkQuantity,
+  WideNetworkRun,
+  WidthSummary,
+} from "./wide-network-gap";

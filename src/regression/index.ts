@@ -8,6 +8,7 @@ export {
   type KernelRegressionOptions,
   type RegressionMode,
 } from "./kernel-regression";
+export { meanSquaredError } from "./mean-squared-error";
 export { gradientDescentDynamics, type DynamicsOptions, type KernelDynamics } from "./dynamics";
 export { gaussianProcessPosterior, type GaussianProcessPosterior } from "./gaussian-process";
 export { trainedEnsemble, type TrainedEnsemble } from "./trained-ensemble";

@@ -20,6 +20,7 @@ import { eigenBytes } from "../spectrum/eigen";
 import { checkMemory, matrixOrder } from "../memory";
 import { precisionFloor } from "../numeric";
 import { checkNonNegative, optionsObject } from "../validate";
+import { meanSquare } from "./mean-squared-error";
 
 export type RegressionMode = "solve" | "lstsq";
 
@@ -78,35 +79,15 @@ export function kernelRegression(
   return {
     alpha,
     trainPredictions,
-    trainMse: meanSquaredError(who, trainPredictions, targets),
+    trainMse: meanSquare(who, trainPredictions, targets, {
+      rule: "y must be smaller",
+      advice: "scale y down (the fit scales with it)",
+    }),
     rank,
     predict(crossKernel) {
       return times(checkedCross(`${who}.predict`, "crossKernel", crossKernel, n), alpha);
     },
   };
-}
-
-/**
- * (1/n) sum (f_i - y_i)^2; when the squares overflow, again with the residuals scaled by their largest
- * magnitude, and an Error (naming y) only when the mean itself exceeds the largest double.
- */
-function meanSquaredError(who: string, f: Float64Array, y: Float64Array): number {
-  const n = y.length;
-  let sq = 0;
-  for (let i = 0; i < n; i++) sq += (f[i] - y[i]) ** 2;
-  if (Number.isFinite(sq)) return sq / n;
-  let scale = 0;
-  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(f[i] - y[i]));
-  let scaled = 0;
-  for (let i = 0; i < n; i++) scaled += ((f[i] - y[i]) / scale) ** 2;
-  const mse = (scaled / n) * scale * scale;
-  if (!Number.isFinite(mse)) {
-    throw new Error(
-      `${who}: y must be smaller: the training mean squared error exceeds the largest double (about 1.8e308; ` +
-        `the largest residual is ${scale.toExponential(2)}); scale y down (the fit scales with it)`,
-    );
-  }
-  return mse;
 }
 
 /**
