@@ -9,7 +9,7 @@
  * - data/*.json (each table's provenance record) field by field, numbers exactly, except the fields that
  *   name the code's state rather than what was computed (PROVENANCE_MASKED);
  * - notebooks/*.ipynb: the stored outputs of the code cells as one sequence (a stream joined across
- *   cells, so splitting a cell changes nothing), text (stream, text/plain, text/html, SVG) token by token, each number in it exactly as written, after masking the few values that differ
+ *   cells, so splitting a cell changes nothing; progress displays left out), text (stream, text/plain, text/html, SVG) token by token, each number in it exactly as written, after masking the few values that differ
  *   between two runs of the same code (MASKS); other data (image/png) byte for byte.
  *
  * Exit code 0 iff everything is identical, or differs only by numbers within a --tolerance bound:
@@ -395,7 +395,21 @@ interface NumberedOutput {
 }
 
 /**
- * Every output of the notebook's code cells in order, with a stream printed on across consecutive outputs
+ * A progress display's final line ("16 pairs: 16/16 done in 2.1 s", src/report/progress.ts): how a loop was
+ * shown, not what it computed, and a loop split in two shows two.
+ */
+function isProgress(output: Output): boolean {
+  if (output.output_type !== "display_data") return false;
+  const mimes = Object.keys(output.data);
+  return (
+    mimes.length === 1 &&
+    mimes[0] === "text/plain" &&
+    /^[^\n]*: \d+\/\d+ done in [^\n]* s$/.test(joined(output.data["text/plain"]))
+  );
+}
+
+/**
+ * Every output of the notebook's code cells in order but progress displays, with a stream printed on across consecutive outputs
  * (within a cell or from one cell into the next) joined into one: a cell split in two, or a print moved to
  * the following cell, leaves the sequence as it was, so the comparison sees only what was computed.
  */
@@ -404,6 +418,7 @@ function outputSequence(text: string): NumberedOutput[] {
   (JSON.parse(text) as NotebookFile).cells.forEach((cell, i) => {
     if (cell.cell_type !== "code") return;
     for (const output of cell.outputs ?? []) {
+      if (isProgress(output)) continue;
       const last = sequence[sequence.length - 1]?.output;
       if (last?.output_type === "stream" && output.output_type === "stream" && last.name === output.name) {
         last.text = [joined(last.text) + joined(output.text)];

@@ -122,7 +122,7 @@ describe("diff-runs", () => {
     );
   });
 
-  it("finds a notebook whose cell was split in two identical, and still sees a changed number after the split", () => {
+  it("finds a notebook whose cell was split in two (its loop's progress shown twice) identical, and still sees a changed number after the split", () => {
     const a = writeRun("split-a");
     const b = writeRun("split-b");
     const file = path.join(b, "notebooks", "00-x.ipynb");
@@ -135,7 +135,16 @@ describe("diff-runs", () => {
     notebook.cells = [markdown, half(LINES[0]), half(LINES[1])];
     fs.writeFileSync(file, JSON.stringify(notebook));
     assert.ok(identical([only(diff(a, b), "notebooks/00-x.ipynb")]));
-    notebook.cells[2].outputs[0].text = ["fits: 3/3 done in 1.2 s\n", "slope -2.5\n"];
+    const progressLine = (text: string) => ({
+      output_type: "display_data",
+      data: { "text/plain": text },
+      metadata: {},
+    });
+    notebook.cells[1].outputs.push(progressLine("pairs: 8/8 done in 1.2 s"));
+    notebook.cells[2].outputs.unshift(progressLine("pairs: 4/4 done in 0.4 s"));
+    fs.writeFileSync(file, JSON.stringify(notebook));
+    assert.ok(identical([only(diff(a, b), "notebooks/00-x.ipynb")]), "progress displays are left out");
+    notebook.cells[2].outputs[1].text = ["fits: 3/3 done in 1.2 s\n", "slope -2.5\n"];
     fs.writeFileSync(file, JSON.stringify(notebook));
     assert.equal(only(diff(a, b), "notebooks/00-x.ipynb").text.length, 1);
   });
