@@ -241,9 +241,14 @@ export {
 // experiments: drivers the notebooks share
 export {
   circleKernelShape,
+  diagonalSpread,
+  monteCarloAgreement,
   monteCarloConvergence,
+  roughestActivationSlope,
+  twoLayerDecay,
   type CircleCurvePoint,
   type CircleKernelShape,
+  type MonteCarloAgreement,
   type MonteCarloConvergence,
   type MonteCarloErrorRun,
   type MonteCarloErrorSummary,

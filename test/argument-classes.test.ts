@@ -1203,6 +1203,116 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "monteCarloAgreement",
+    args: () => [
+      [
+        [2.1, 0.8],
+        [0.8, 4],
+      ],
+      [
+        [0.1, 0.1],
+        [0.1, 0.5],
+      ],
+      [
+        [2, 1],
+        [1, 4],
+      ],
+    ],
+    params: [
+      {
+        at: [0],
+        name: "estimate",
+        kind: "bad",
+        values: [
+          null,
+          [[1]],
+          [
+            [1, NaN],
+            [NaN, 1],
+          ],
+          [
+            [1, 2],
+            [0, 1],
+          ],
+        ],
+      },
+      {
+        at: [1],
+        name: "stdError",
+        kind: "bad",
+        values: [
+          null,
+          [[1]],
+          [
+            [0, 0],
+            [0, 0],
+          ],
+          [
+            [1, Infinity],
+            [Infinity, 1],
+          ],
+        ],
+      },
+      {
+        at: [2],
+        name: "reference",
+        kind: "bad",
+        values: [
+          null,
+          [
+            [0, 0],
+            [0, 0],
+          ],
+          [
+            [-1, 0],
+            [0, -1],
+          ],
+          "K",
+        ],
+      },
+    ],
+  },
+  {
+    export: "diagonalSpread",
+    args: () => [K3()],
+    params: [
+      {
+        at: [0],
+        name: "K",
+        kind: "bad",
+        values: [
+          null,
+          [],
+          [
+            [0, 1],
+            [1, 2],
+          ],
+          [
+            [1, NaN],
+            [NaN, 1],
+          ],
+        ],
+      },
+    ],
+  },
+  {
+    export: "twoLayerDecay",
+    args: () => [lab.reluPower(2)],
+    params: [{ at: [0], name: "activation", kind: "bad", values: [null, "relu", 5, { name: "tanh" }] }],
+  },
+  {
+    export: "roughestActivationSlope",
+    args: () => [[lab.sin, lab.relu]],
+    params: [
+      {
+        at: [0],
+        name: "activations",
+        kind: "bad",
+        values: [null, [], lab.relu, [lab.relu, { name: "gelu" }]],
+      },
+    ],
+  },
+  {
     export: "circleKernelShape",
     args: () => [lab.laplace({ sigma: 1 }), { angleSteps: 8 }],
     inspect: (s) => {

@@ -15,3 +15,6 @@ export type {
   WideNetworkRun,
   WidthSummary,
 } from "./wide-network-gap";
+export { roughestActivationSlope, twoLayerDecay } from "./activation-pairs";
+export { diagonalSpread, monteCarloAgreement } from "./monte-carlo-agreement";
+export type { MonteCarloAgreement } from "./monte-carlo-agreement";
