@@ -246,6 +246,7 @@ export {
   monteCarloConvergence,
   roughestActivationSlope,
   twoLayerDecay,
+  widthConvergence,
   type CircleCurvePoint,
   type CircleKernelShape,
   type MonteCarloAgreement,
@@ -258,6 +259,9 @@ export {
   type WideNetworkGapOptions,
   type WideNetworkQuantity,
   type WideNetworkRun,
+  type WidthConvergence,
+  type WidthErrorRun,
+  type WidthErrorSummary,
   type WidthSummary,
 } from "./experiments/index";
 

@@ -1313,6 +1313,32 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "widthConvergence",
+    args: () => [
+      reluArch(),
+      [
+        [1, 0],
+        [0, 1],
+        [-0.6, 0.8],
+      ],
+      { widths: [2, 4, 8], seeds: [1, 2], outputs: 2 },
+    ],
+    params: [
+      { at: [0], name: "arch", kind: "object" },
+      { at: [1], name: "X", kind: "bad", values: [null, [], [[NaN, 0]], [[0, 0]]] },
+      { at: [2], name: "options", kind: "options" },
+      {
+        at: [2, "widths"],
+        name: "widths",
+        kind: "bad",
+        values: [null, [], [2, 4], [0, 2, 4], [1.5, 2, 4], [2, 4, 2], 3],
+      },
+      { at: [2, "seeds"], name: "seeds", kind: "bad", values: [null, [], [-1], [0.5], 3] },
+      { at: [2, "outputs"], name: "outputs", ...integer(2) },
+      { at: [2, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
     export: "circleKernelShape",
     args: () => [lab.laplace({ sigma: 1 }), { angleSteps: 8 }],
     inspect: (s) => {

@@ -18,3 +18,5 @@ export type {
 export { roughestActivationSlope, twoLayerDecay } from "./activation-pairs";
 export { diagonalSpread, monteCarloAgreement } from "./monte-carlo-agreement";
 export type { MonteCarloAgreement } from "./monte-carlo-agreement";
+export { widthConvergence } from "./width-convergence";
+export type { WidthConvergence, WidthErrorRun, WidthErrorSummary } from "./width-convergence";
