@@ -1,8 +1,9 @@
 /**
- * The notebooks' narrative against their outputs: every decimal number and every percentage written in a
- * notebook's markdown (outside display math) is, to the digits it shows, a number among that notebook's stored
- * outputs (streams, tables, figure captions; a percentage also as a fraction), or one of the constants listed
- * below (a document's title, a source's claim). A rerun that moves a number the text quotes then fails here
+ * The notebooks' narrative against their outputs: every number written in a notebook's markdown (outside
+ * display math) is, to the digits it shows, a number among that notebook's stored outputs (streams, tables,
+ * figure captions; a percentage also as a fraction), or one of the constants listed below (a document's
+ * title, a source's claim). Integers are checked too, exactly, except where they name a source: a year
+ * after an author, an equation, theorem, section, problem, experiment or notebook number. A rerun that moves a number the text quotes then fails here
  * until the text is updated. The check reads the committed full-size outputs in notebooks/, not a quick run's.
  */
 import assert from "node:assert/strict";
@@ -37,7 +38,16 @@ const decode = (s: string): string =>
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, "&")
     .replace(/−/g, "-");
-const NUMBER = /(?<![\w.^{_])-?\d+\.\d+(?:e-?\d+)?%?|(?<![\w.^{_])-?\d+%/g;
+const NUMBER = /(?<![\w.^{_\\])-?\d+(?:\.\d+)?(?:e-?\d+)?%?(?!\w|\.\d)/g;
+/** Numbers that name a source or a part of the lab rather than a result: removed before the check. */
+const REFERENCES = [
+  // a year after an author: "Arora et al. 2019", "Bietti & Mairal 2019a", "(Lee et al., 2019)"
+  /(?:et al\.|[A-Z][\w'-]+),?\s+\(?(?:19|20)\d\d[a-z]?\b/g,
+  // "eq. 16", "theorem 4.4", "section 3", "Experiment 2", "notebook 03", "Problem Set 4, problems 7a and 8"
+  /\b(?:eqs?\.|equations?|theorems?|sections?|[Ee]xperiments?|notebooks?|[Pp]roblems?|Problem Set|lemma|figure|table)\s+\d+[a-z]?(?:\.\d+)?(?:(?:,| and| to|–|-)\s*\d+[a-z]?)*/g,
+  // a heading's section number: "## 2 · Their spectra"
+  /^#+\s+\d+(?:\.\d+)?\s+·/gm,
+];
 
 for (const file of fs
   .readdirSync(notebooks)
@@ -77,7 +87,10 @@ for (const file of fs
     const missing: string[] = [];
     cells.forEach((cell, i) => {
       if (cell.cell_type !== "markdown") return;
-      const text = decode(joined(cell.source)).replace(/\$\$[\s\S]*?\$\$/g, "");
+      const text = REFERENCES.reduce(
+        (t, pattern) => t.replace(pattern, " "),
+        decode(joined(cell.source)).replace(/\$\$[\s\S]*?\$\$/g, ""),
+      );
       for (const [quoted] of text.matchAll(NUMBER)) {
         if (quoted in constants) continue;
         const percent = quoted.endsWith("%");
