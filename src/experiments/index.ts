@@ -7,3 +7,5 @@ export type {
   MonteCarloErrorRun,
   MonteCarloErrorSummary,
 } from "./monte-carlo-convergence";
+export { circleWindowSlope, matchDecaySlope } from "./matched-decay-slope";
+export type { CircleWindowOptions, MatchDecaySlopeOptions, MatchedDecaySlope } from "./matched-decay-slope";

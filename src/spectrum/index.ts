@@ -32,3 +32,9 @@ export {
   type SlopeRow,
 } from "./ranked";
 export { aliasedEigenvaluesWithTail, type AliasTail, type AliasTailOptions } from "./alias-tail";
+export {
+  circleMercerSlope,
+  frequencyOrderedRanks,
+  type CircleMercerSlope,
+  type CircleMercerSlopeOptions,
+} from "./circle-mercer-slope";
