@@ -1170,6 +1170,30 @@ const table: (Row | NothingRow)[] = [
     params: [{ at: [0], name: "spectrum", kind: "object" }],
   },
   {
+    export: "signedSpectrum",
+    args: () => [[3, -2, 1e-20, -1], 6],
+    params: [
+      { at: [0], name: "eigenvalues", kind: "vector", length: "free" },
+      { at: [1], name: "n", ...integer(4), optional: true },
+    ],
+    extra: [
+      {
+        class: "valid",
+        label: "two positive, two negative, one sign under the floor",
+        param: "",
+        args: () => [[3, -2, 1e-20, -1, 0.5], 6],
+        expect: {
+          answer: (r) => {
+            const s = r as lab.SignedSpectrum;
+            assert.deepEqual([s.positive, s.negative, s.maxMagnitude], [2, 2, 3]);
+            assert.deepEqual(Array.from(s.byMagnitude), [3, -2, -1, 0.5, 1e-20]);
+            assert.deepEqual(Array.from(s.sign), [1, -1, -1, 1, 0]);
+          },
+        },
+      },
+    ],
+  },
+  {
     export: "circleMercerSlope",
     args: () => [lab.laplace({ sigma: 1 }), { from: 2, to: 12, maxFrequency: 8, minimumSpan: 3 }],
     params: [
@@ -1202,6 +1226,34 @@ const table: (Row | NothingRow)[] = [
       { at: [1, "to"], name: "to", ...integer(3) },
       { at: [1, "maxFrequency"], name: "maxFrequency", ...integer(0) },
       { at: [1, "magnitude"], name: "magnitude", kind: "bad", values: [1, "yes"], optional: true },
+    ],
+  },
+  {
+    export: "circleMatrixSlopes",
+    args: () => [lab.laplace({ sigma: 1 }), [{ n: 12, method: "dense" }], { from: 2, to: 10 }],
+    params: [
+      { at: [0], name: "kernel", kind: "object" },
+      { at: [1], name: "matrices", kind: "bad", values: [null, 5, [], [5]] },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "from"], name: "from", ...integer(1), optional: true },
+      { at: [2, "to"], name: "to", ...integer(3, 12), optional: true },
+      { at: [2, "magnitude"], name: "magnitude", kind: "bad", values: [1, "yes"], optional: true },
+    ],
+    extra: [
+      {
+        class: "out of range",
+        label: "a matrix smaller than the window",
+        param: "n",
+        args: () => [lab.laplace({ sigma: 1 }), [{ n: 9, method: "dense" }], { from: 2, to: 10 }],
+        expect: { throws: ["matrices[0].n", "9", "to = 10"] },
+      },
+      {
+        class: "wrong type",
+        label: "a method that is not dense or circulant",
+        param: "method",
+        args: () => [lab.laplace({ sigma: 1 }), [{ n: 12, method: "topk" }], { from: 2, to: 10 }],
+        expect: { throws: ["matrices[0].method", "topk"] },
+      },
     ],
   },
   {

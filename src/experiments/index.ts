@@ -9,3 +9,5 @@ export type {
 } from "./monte-carlo-convergence";
 export { circleWindowSlope, matchDecaySlope } from "./matched-decay-slope";
 export type { CircleWindowOptions, MatchDecaySlopeOptions, MatchedDecaySlope } from "./matched-decay-slope";
+export { circleMatrixSlopes } from "./circle-matrix-slopes";
+export type { CircleMatrix, CircleMatrixSlopes, CircleMatrixSlopesOptions } from "./circle-matrix-slopes";

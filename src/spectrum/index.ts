@@ -38,3 +38,4 @@ export {
   type CircleMercerSlope,
   type CircleMercerSlopeOptions,
 } from "./circle-mercer-slope";
+export { signedSpectrum, type SignedSpectrum } from "./signed";
