@@ -94,6 +94,7 @@ export {
 // notebooks: figures, tables, progress, files
 export {
   composeFigure,
+  fixedOrDash,
   formatCell,
   inKernel,
   progress,

@@ -1170,6 +1170,33 @@ const table: (Row | NothingRow)[] = [
     params: [{ at: [0], name: "spectrum", kind: "object" }],
   },
   {
+    export: "fixedOrDash",
+    args: () => [-2.0449, 3],
+    params: [
+      {
+        at: [0],
+        name: "value",
+        kind: "number",
+        ok: (v) => Number.isFinite(v),
+        probes: [NaN, Infinity, -Infinity],
+        accepted: [1e300, -1e-300],
+      },
+      { at: [1], name: "digits", ...integer(0, 100), optional: true },
+    ],
+    extra: [
+      {
+        class: "valid",
+        label: "a dash for a missing value, fixed decimals otherwise",
+        param: "",
+        args: () => [null],
+        expect: {
+          answer: (r) =>
+            assert.deepEqual([r, lab.fixedOrDash(-2.0449, 3), lab.fixedOrDash(1.5)], ["—", "-2.045", "1.50"]),
+        },
+      },
+    ],
+  },
+  {
     export: "signedSpectrum",
     args: () => [[3, -2, 1e-20, -1], 6],
     params: [
