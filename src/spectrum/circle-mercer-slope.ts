@@ -76,8 +76,9 @@ export interface CircleMercerSlopeOptions {
 
 export interface CircleMercerSlope {
   /**
-   * decaySlope of `ranks` over ranks from..to (its floor is ranks.length eps a_0), or null when fewer
-   * than from + minimumSpan ranks are resolved.
+   * decaySlope of the whole `ranks` list over ranks from..to, so its floor is ranks.length eps times the
+   * largest value (a_0, or the largest |a_j| with magnitude), or null when fewer than from + minimumSpan
+   * ranks are resolved.
    */
   fit: DecaySlope | null;
   /** The last rank of the window: options.to, or the number of resolved ranks when that is smaller. */
