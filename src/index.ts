@@ -136,7 +136,6 @@ export {
   type AliasTailOptions,
   type CircleMercerSlope,
   type CircleMercerSlopeOptions,
-  type SignedSpectrum,
   type CirculantFrequencySpectrum,
   type CirculantOptions,
   type DecaySlope,
@@ -150,6 +149,7 @@ export {
   type KernelFamily,
   type RankOptions,
   type RankedSpectrum,
+  type SignedSpectrum,
   type SlopeMethod,
   type SlopeRow,
   type SymmetricInput,
@@ -244,21 +244,24 @@ export {
   splitImages,
   type ImageSet,
 } from "./images/index";
-// experiments: drivers the notebooks share
+// experiments: the decay-slope drivers of notebook 03 (matrices on circle points, matched Mercer slopes)
 export {
-  circleKernelShape,
   circleMatrixSlopes,
   circleWindowSlope,
   matchDecaySlope,
-  monteCarloConvergence,
-  type CircleCurvePoint,
-  type CircleKernelShape,
   type CircleMatrix,
   type CircleMatrixSlopes,
   type CircleMatrixSlopesOptions,
   type CircleWindowOptions,
   type MatchDecaySlopeOptions,
   type MatchedDecaySlope,
+} from "./experiments/index";
+// experiments: drivers the notebooks share
+export {
+  circleKernelShape,
+  monteCarloConvergence,
+  type CircleCurvePoint,
+  type CircleKernelShape,
   type MonteCarloConvergence,
   type MonteCarloErrorRun,
   type MonteCarloErrorSummary,
