@@ -94,6 +94,7 @@ export {
 // notebooks: figures, tables, progress, files
 export {
   composeFigure,
+  fixedOrDash,
   formatCell,
   inKernel,
   progress,
@@ -112,6 +113,7 @@ export {
   aliasedEigenvalues,
   aliasedEigenvaluesWithTail,
   circleProfile,
+  circleMercerSlope,
   circulantFrequencySpectrum,
   circulantSpectrum,
   decaySlope,
@@ -119,6 +121,7 @@ export {
   eigh,
   expectedDecay,
   fft,
+  frequencyOrderedRanks,
   frequencySpectrum,
   localExponent,
   mercerRanks,
@@ -127,9 +130,12 @@ export {
   rankByFrequency,
   rankSlopeFromFrequencyExponent,
   rankedDecaySlope,
+  signedSpectrum,
   slopeRows,
   type AliasTail,
   type AliasTailOptions,
+  type CircleMercerSlope,
+  type CircleMercerSlopeOptions,
   type CirculantFrequencySpectrum,
   type CirculantOptions,
   type DecaySlope,
@@ -143,6 +149,7 @@ export {
   type KernelFamily,
   type RankOptions,
   type RankedSpectrum,
+  type SignedSpectrum,
   type SlopeMethod,
   type SlopeRow,
   type SymmetricInput,
@@ -238,6 +245,18 @@ export {
   splitImages,
   type ImageSet,
 } from "./images/index";
+// experiments: the decay-slope drivers of notebook 03 (matrices on circle points, matched Mercer slopes)
+export {
+  circleMatrixSlopes,
+  circleWindowSlope,
+  matchDecaySlope,
+  type CircleMatrix,
+  type CircleMatrixSlopes,
+  type CircleMatrixSlopesOptions,
+  type CircleWindowOptions,
+  type MatchDecaySlopeOptions,
+  type MatchedDecaySlope,
+} from "./experiments/index";
 // experiments: drivers the notebooks share
 export {
   circleKernelShape,

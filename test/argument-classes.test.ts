@@ -1361,6 +1361,179 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "frequencyOrderedRanks",
+    args: () => [spectrum8()],
+    params: [{ at: [0], name: "spectrum", kind: "object" }],
+  },
+  {
+    export: "fixedOrDash",
+    args: () => [-2.0449, 3],
+    params: [
+      {
+        at: [0],
+        name: "value",
+        kind: "number",
+        ok: (v) => Number.isFinite(v),
+        probes: [NaN, Infinity, -Infinity],
+        accepted: [1e300, -1e-300],
+      },
+      { at: [1], name: "digits", ...integer(0, 100), optional: true },
+    ],
+    extra: [
+      {
+        class: "valid",
+        label: "a dash for a missing value, fixed decimals otherwise",
+        param: "",
+        args: () => [null],
+        expect: {
+          answer: (r) =>
+            assert.deepEqual([r, lab.fixedOrDash(-2.0449, 3), lab.fixedOrDash(1.5)], ["—", "-2.045", "1.50"]),
+        },
+      },
+    ],
+  },
+  {
+    export: "signedSpectrum",
+    args: () => [[3, -2, 1e-20, -1], 6],
+    params: [
+      { at: [0], name: "eigenvalues", kind: "vector", length: "free" },
+      { at: [1], name: "n", ...integer(4), optional: true },
+    ],
+    extra: [
+      {
+        class: "valid",
+        label: "two positive, two negative, one sign under the floor",
+        param: "",
+        args: () => [[3, -2, 1e-20, -1, 0.5], 6],
+        expect: {
+          answer: (r) => {
+            const s = r as lab.SignedSpectrum;
+            assert.deepEqual([s.positive, s.negative, s.maxMagnitude], [2, 2, 3]);
+            assert.deepEqual(Array.from(s.byMagnitude), [3, -2, -1, 0.5, 1e-20]);
+            assert.deepEqual(Array.from(s.sign), [1, -1, -1, 1, 0]);
+          },
+        },
+      },
+    ],
+  },
+  {
+    export: "circleMercerSlope",
+    args: () => [lab.laplace({ sigma: 1 }), { from: 2, to: 12, maxFrequency: 8, minimumSpan: 3 }],
+    params: [
+      { at: [0], name: "kernel", kind: "object" },
+      { at: [1], name: "options", kind: "options", optional: true },
+      { at: [1, "from"], name: "from", ...integer(1), optional: true },
+      { at: [1, "to"], name: "to", ...integer(3), optional: true },
+      { at: [1, "maxFrequency"], name: "maxFrequency", ...integer(0), optional: true },
+      { at: [1, "method"], name: "method", kind: "choice", values: ["lsq", "endpoints"], optional: true },
+      { at: [1, "magnitude"], name: "magnitude", kind: "bad", values: [1, "yes"], optional: true },
+      { at: [1, "minimumSpan"], name: "minimumSpan", ...integer(1), optional: true },
+    ],
+    extra: [
+      {
+        class: "out of range",
+        label: "an unknown option",
+        param: "options",
+        args: () => [lab.laplace({ sigma: 1 }), { shorten: true }],
+        expect: { throws: ["shorten", "allowed"] },
+      },
+    ],
+  },
+  {
+    export: "circleWindowSlope",
+    args: () => [lab.laplace({ sigma: 1 }), { from: 2, to: 12, maxFrequency: 8 }],
+    params: [
+      { at: [0], name: "kernel", kind: "object" },
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "from"], name: "from", ...integer(1) },
+      { at: [1, "to"], name: "to", ...integer(3) },
+      { at: [1, "maxFrequency"], name: "maxFrequency", ...integer(0) },
+      { at: [1, "magnitude"], name: "magnitude", kind: "bad", values: [1, "yes"], optional: true },
+    ],
+  },
+  {
+    export: "circleMatrixSlopes",
+    args: () => [lab.laplace({ sigma: 1 }), [{ n: 12, method: "dense" }], { from: 2, to: 10 }],
+    params: [
+      { at: [0], name: "kernel", kind: "object" },
+      { at: [1], name: "matrices", kind: "bad", values: [null, 5, [], [5]] },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "from"], name: "from", ...integer(1), optional: true },
+      { at: [2, "to"], name: "to", ...integer(3, 12), optional: true },
+      { at: [2, "magnitude"], name: "magnitude", kind: "bad", values: [1, "yes"], optional: true },
+    ],
+    extra: [
+      {
+        class: "out of range",
+        label: "a matrix smaller than the window",
+        param: "n",
+        args: () => [lab.laplace({ sigma: 1 }), [{ n: 9, method: "dense" }], { from: 2, to: 10 }],
+        expect: { throws: ["matrices[0].n", "9", "to = 10"] },
+      },
+      {
+        class: "wrong type",
+        label: "a method that is not dense or circulant",
+        param: "method",
+        args: () => [lab.laplace({ sigma: 1 }), [{ n: 12, method: "topk" }], { from: 2, to: 10 }],
+        expect: { throws: ["matrices[0].method", "topk"] },
+      },
+    ],
+  },
+  {
+    export: "matchDecaySlope",
+    args: () => [
+      (alpha: number) => lab.gammaExponential({ alpha, sigma: 1 }),
+      {
+        from: 2,
+        to: 12,
+        maxFrequency: 8,
+        target: -2.5,
+        bracket: [1.2, 1.3],
+        bounds: [1, 1.99],
+        tolerance: 1e-3,
+      },
+    ],
+    params: [
+      { at: [0], name: "family", kind: "bad", values: [null, 5] },
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "from"], name: "from", ...integer(1) },
+      { at: [1, "to"], name: "to", ...integer(3) },
+      { at: [1, "maxFrequency"], name: "maxFrequency", ...integer(0) },
+      { at: [1, "magnitude"], name: "magnitude", kind: "bad", values: [1, "yes"], optional: true },
+      {
+        at: [1, "target"],
+        name: "target",
+        kind: "number",
+        ok: (v) => Number.isFinite(v),
+        probes: [NaN, Infinity, -Infinity, null],
+      },
+      { at: [1, "bracket"], name: "bracket", kind: "bad", values: [null, 5, [1.2]] },
+      { at: [1, "bounds"], name: "bounds", kind: "bad", values: [null, 5, [1.99, 1]] },
+      { at: [1, "tolerance"], name: "tolerance", ...positive() },
+      { at: [1, "penalty"], name: "penalty", ...positive(), optional: true },
+    ],
+    extra: [
+      {
+        class: "wrong type",
+        label: "a family that returns no kernel",
+        param: "family",
+        args: () => [
+          () => 3,
+          {
+            from: 2,
+            to: 12,
+            maxFrequency: 8,
+            target: -2.5,
+            bracket: [1.2, 1.3],
+            bounds: [1, 1.99],
+            tolerance: 1e-3,
+          },
+        ],
+        expect: { throws: ["family", "3", "x = 1.2"] },
+      },
+    ],
+  },
+  {
     export: "slopeRows",
     args: () => [
       { kernel: "k", inputs: "circle", n: 10, theory: -2 },

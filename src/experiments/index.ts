@@ -1,4 +1,8 @@
 /** Drivers the notebooks share: studies that combine the kernel, spectrum and training modules. */
+export { circleWindowSlope, matchDecaySlope } from "./matched-decay-slope";
+export type { CircleWindowOptions, MatchDecaySlopeOptions, MatchedDecaySlope } from "./matched-decay-slope";
+export { circleMatrixSlopes } from "./circle-matrix-slopes";
+export type { CircleMatrix, CircleMatrixSlopes, CircleMatrixSlopesOptions } from "./circle-matrix-slopes";
 export { circleKernelShape } from "./circle-kernel-shape";
 export type { CircleCurvePoint, CircleKernelShape } from "./circle-kernel-shape";
 export { monteCarloConvergence } from "./monte-carlo-convergence";

@@ -32,3 +32,10 @@ export {
   type SlopeRow,
 } from "./ranked";
 export { aliasedEigenvaluesWithTail, type AliasTail, type AliasTailOptions } from "./alias-tail";
+export {
+  circleMercerSlope,
+  frequencyOrderedRanks,
+  type CircleMercerSlope,
+  type CircleMercerSlopeOptions,
+} from "./circle-mercer-slope";
+export { signedSpectrum, type SignedSpectrum } from "./signed";
