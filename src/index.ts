@@ -94,6 +94,7 @@ export {
 // notebooks: figures, tables, progress, files
 export {
   composeFigure,
+  decadeTicks,
   formatCell,
   inKernel,
   progress,
@@ -127,6 +128,7 @@ export {
   rankByFrequency,
   rankSlopeFromFrequencyExponent,
   rankedDecaySlope,
+  resolvedFrequencies,
   slopeRows,
   type AliasTail,
   type AliasTailOptions,
@@ -240,12 +242,31 @@ export {
 // experiments: drivers the notebooks share
 export {
   circleKernelShape,
+  decayKernels,
+  findSlope,
+  gridAliasing,
+  matrixAgainstQuadrature,
+  matrixDecaySlopes,
+  mercerDecaySlopes,
   monteCarloConvergence,
+  referenceLine,
+  reluPowerFamily,
+  reluPowerName,
+  spectrumAboveFloor,
+  type AliasingRatio,
   type CircleCurvePoint,
   type CircleKernelShape,
+  type DecayKernel,
+  type DecayKernels,
+  type GridAliasing,
+  type MatrixAgainstQuadrature,
   type MonteCarloConvergence,
   type MonteCarloErrorRun,
   type MonteCarloErrorSummary,
+  type RankPoint,
+  type RankWindow,
+  type ResolvedSeries,
+  type SpectrumAboveFloor,
 } from "./experiments/index";
 
 /**

@@ -7,3 +7,23 @@ export type {
   MonteCarloErrorRun,
   MonteCarloErrorSummary,
 } from "./monte-carlo-convergence";
+export { decayKernels, reluPowerFamily, reluPowerName } from "./decay-kernels";
+export type { DecayKernel, DecayKernels } from "./decay-kernels";
+export {
+  findSlope,
+  gridAliasing,
+  matrixAgainstQuadrature,
+  matrixDecaySlopes,
+  mercerDecaySlopes,
+  referenceLine,
+  spectrumAboveFloor,
+} from "./spectral-decay";
+export type {
+  AliasingRatio,
+  GridAliasing,
+  MatrixAgainstQuadrature,
+  RankPoint,
+  RankWindow,
+  ResolvedSeries,
+  SpectrumAboveFloor,
+} from "./spectral-decay";
