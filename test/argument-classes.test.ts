@@ -1230,6 +1230,51 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "mercerWindowSlopes",
+    args: () => [
+      ranked(),
+      [
+        [2, 10],
+        [4, 20],
+      ],
+      { digits: 2 },
+    ],
+    params: [
+      { at: [0], name: "ranked", kind: "object" },
+      {
+        at: [1],
+        name: "windows",
+        kind: "bad",
+        values: [[], null, 5, [[2]], [[10, 2]], [[0, 4]], [[2, 22]], [[2.5, 10]], [["2", 10]]],
+      },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "digits"], name: "digits", ...integer(0, 15), optional: true },
+    ],
+  },
+  {
+    export: "localExponents",
+    args: () => [
+      spectrum8(),
+      [
+        [1, 2],
+        [2, 6],
+      ],
+      { relativeError: 0.1, digits: 3 },
+    ],
+    params: [
+      { at: [0], name: "spectrum", kind: "object" },
+      {
+        at: [1],
+        name: "pairs",
+        kind: "bad",
+        values: [[], null, 5, [[2]], [[6, 2]], [[0, 4]], [[2, 9]], [[1.5, 4]]],
+      },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "relativeError"], name: "relativeError", ...range(0, 1), optional: true },
+      { at: [2, "digits"], name: "digits", ...integer(0, 15), optional: true },
+    ],
+  },
+  {
     export: "findSlope",
     args: () => [
       lab.slopeRows({ kernel: "k", inputs: "grid", n: 10, theory: -2 }, [

@@ -27,6 +27,8 @@ import {
   slopeRows,
   spectrumAboveFloor,
   laplace,
+  localExponents,
+  mercerWindowSlopes,
 } from "../src/index";
 
 const biasFreeRelu = networkKernel(mlp([relu]));
@@ -308,5 +310,53 @@ test("circlePoints with repeatEndpoint places linspace(0, 2 pi, n): the last poi
   assert.throws(
     () => circleAngles(5, { repeatEndpoint: "yes" as unknown as boolean }),
     /circleAngles: repeatEndpoint must be true or false, got "yes"/,
+  );
+});
+
+test("mercerWindowSlopes is rankedDecaySlope's least-squares slope of each window rounded, null where unresolved", () => {
+  const ranked = mercerRanks(spectrumOf(biasFreeRelu, 200), { relativeError: 0.1 });
+  const windows = [
+    [10, 40],
+    [40, 150],
+    [150, 400],
+  ];
+  const byHand = windows.map(([from, to]) => {
+    const fit = rankedDecaySlope(ranked, { from, to });
+    return fit.slope === null ? null : Math.round(fit.slope * 1000) / 1000;
+  });
+  assert.deepEqual(mercerWindowSlopes(ranked, windows), byHand);
+  assert.equal(byHand[2], null, "frequencies beyond 200 are not computed: the last window is unresolved");
+  assert.ok(Math.abs(byHand[1]! + 2) < 0.1, `slope ${byHand[1]}`);
+  assert.deepEqual(mercerWindowSlopes(ranked, [[10, 40]], { digits: 1 }), [Math.round(byHand[0]! * 10) / 10]);
+  assert.throws(
+    () => mercerWindowSlopes(ranked, [[10, 40], [5]]),
+    /^Error: mercerWindowSlopes: windows\[1\] must be a pair \[from, to\], got an array of length 1/,
+  );
+  assert.throws(
+    () => mercerWindowSlopes(ranked, [[40, 10]]),
+    /mercerWindowSlopes: windows\[0\]: to must be an integer > from \(40\), got 10/,
+  );
+});
+
+test("localExponents of the Poisson kernel, a_j = r^j, are (to - from) log r / log(to / from)", () => {
+  const r = 0.5;
+  const spectrum = frequencySpectrum((u) => (1 - r * r) / (1 - 2 * r * u + r * r), { maxFrequency: 20 });
+  const pairs = [
+    [1, 2],
+    [2, 4],
+    [3, 9],
+  ];
+  const exact = pairs.map(
+    ([from, to]) => Math.round((((to - from) * Math.log(r)) / Math.log(to / from)) * 100) / 100,
+  );
+  assert.deepEqual(localExponents(spectrum, pairs), exact);
+  assert.deepEqual(exact.slice(0, 2), [-1, -2]);
+  assert.deepEqual(localExponents(spectrum, [[2, 4]], { digits: 4 }), [-2]);
+  // a_j = 2^-j falls below the quadrature's error near j = 50: unresolved there, null.
+  const wide = frequencySpectrum((u) => (1 - r * r) / (1 - 2 * r * u + r * r), { maxFrequency: 80 });
+  assert.deepEqual(localExponents(wide, [[2, 80]]), [null]);
+  assert.throws(
+    () => localExponents(spectrum, [[2, 40]]),
+    /^Error: localExponents: pairs\[0\]: to must be an integer in \[3, 20\], got 40/,
   );
 });

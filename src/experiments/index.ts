@@ -12,9 +12,11 @@ export type { DecayKernel, DecayKernels } from "./decay-kernels";
 export {
   findSlope,
   gridAliasing,
+  localExponents,
   matrixAgainstQuadrature,
   matrixDecaySlopes,
   mercerDecaySlopes,
+  mercerWindowSlopes,
   referenceLine,
   spectrumAboveFloor,
 } from "./spectral-decay";

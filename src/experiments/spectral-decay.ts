@@ -3,7 +3,9 @@
  *
  * - matrixDecaySlopes, mercerDecaySlopes: the study's two slopes (least squares and endpoints) over one
  *   rank window, of a matrix spectrum (float64 floor n eps lambda_1) or of a per-rank Mercer spectrum (its
- *   own resolution); findSlope looks one up in the slope table (SlopeRow[]);
+ *   own resolution); findSlope looks one up in the slope table (SlopeRow[]); mercerWindowSlopes and
+ *   localExponents: the Mercer spectrum's slope over several rank windows, its local exponents between
+ *   frequency pairs;
  * - spectrumAboveFloor: a sorted matrix spectrum down to the float64 floor, as (rank, value) points;
  * - referenceLine: a power law x^slope through an anchor point, for dashed theory lines;
  * - matrixAgainstQuadrature: the eigenvalue of each frequency on the circle from the circulant matrix
@@ -17,6 +19,7 @@ import { aliasedEigenvaluesWithTail } from "../spectrum/alias-tail";
 import { decaySlope, type DecaySlope } from "../spectrum/decay";
 import type { CirculantFrequencySpectrum, FrequencySpectrum } from "../spectrum/frequency";
 import {
+  localExponent,
   precisionRank,
   rankByFrequency,
   rankedDecaySlope,
@@ -120,6 +123,87 @@ export function findSlope(
     );
   }
   return row.slope;
+}
+
+/**
+ * The least-squares rank slope of a per-rank spectrum (mercerRanks) over each window [from, to] of
+ * `windows`, rounded to options.digits decimals (default 3), or null where the window reaches unresolved
+ * values (rankedDecaySlope's rule). One value per window, in order.
+ */
+export function mercerWindowSlopes(
+  ranked: RankedSpectrum,
+  windows: readonly (readonly number[])[],
+  options?: { digits?: number } | null,
+): (number | null)[] {
+  const who = "mercerWindowSlopes";
+  const { digits = 3 } = optionsObject(who, options);
+  checkInteger(who, "digits", digits, 0, 15);
+  if (!Array.isArray(windows) || windows.length === 0) {
+    throw new Error(
+      `${who}: windows must be a non-empty array of [from, to] pairs, got ${describeValue(windows)}`,
+    );
+  }
+  return windows.map((w: unknown, i) => {
+    if (!Array.isArray(w) || w.length !== 2) {
+      throw new Error(`${who}: windows[${i}] must be a pair [from, to], got ${describeValue(w)}`);
+    }
+    const [from, to] = w as [number, number];
+    return inItem(who, `windows[${i}]`, () => {
+      checkWindow(who, from, to);
+      const fit = renamed(who, "rankedDecaySlope", () => rankedDecaySlope(ranked, { from, to }));
+      return rounded(fit.slope, digits);
+    });
+  });
+}
+
+/**
+ * The local exponents log(a_to / a_from) / log(to / from) of Mercer coefficients (localExponent) for each
+ * frequency pair [from, to] of `pairs`, rounded to options.digits decimals (default 2), or null where a
+ * coefficient is not positive and resolved (estimated error at most options.relativeError a_j, default 0.1).
+ */
+export function localExponents(
+  spectrum: FrequencySpectrum,
+  pairs: readonly (readonly number[])[],
+  options?: { relativeError?: number; digits?: number } | null,
+): (number | null)[] {
+  const who = "localExponents";
+  const { relativeError = 0.1, digits = 2 } = optionsObject(who, options);
+  checkInteger(who, "digits", digits, 0, 15);
+  if (!Array.isArray(pairs) || pairs.length === 0) {
+    throw new Error(
+      `${who}: pairs must be a non-empty array of [from, to] frequencies, got ${describeValue(pairs)}`,
+    );
+  }
+  return pairs.map((p: unknown, i) => {
+    if (!Array.isArray(p) || p.length !== 2) {
+      throw new Error(`${who}: pairs[${i}] must be a pair [from, to], got ${describeValue(p)}`);
+    }
+    const [from, to] = p as [number, number];
+    return inItem(who, `pairs[${i}]`, () => {
+      const exponent = renamed(who, "localExponent", () =>
+        localExponent(spectrum, from, to, { relativeError }),
+      );
+      return rounded(exponent, digits);
+    });
+  });
+}
+
+/** f(), with an Error of `who` saying which item of a list it is about: "who: windows[1]: ...". */
+function inItem<T>(who: string, item: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith(`${who}: `)) {
+      throw new Error(`${who}: ${item}: ${e.message.slice(who.length + 2)}`);
+    }
+    throw e;
+  }
+}
+
+/** x rounded to `digits` decimals, null kept. */
+function rounded(x: number | null, digits: number): number | null {
+  const scale = 10 ** digits;
+  return x === null ? null : Math.round(x * scale) / scale;
 }
 
 /** A point of a sorted spectrum: rank i (1-based) and lambda_i divided by a scale. */
@@ -343,7 +427,7 @@ export function gridAliasing(
     renamed(who, "rankByFrequency", () => rankByFrequency(values, rankOptions));
   const slope = (ranked: RankedSpectrum) => {
     const fit = renamed(who, "rankedDecaySlope", () => rankedDecaySlope(ranked, { from, to }));
-    return fit.slope === null ? null : Math.round(fit.slope * 1000) / 1000;
+    return rounded(fit.slope, 3);
   };
   const byRank = rank(matrix.eigenvalue);
   if (!(to <= byRank.values.length)) {
