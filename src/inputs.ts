@@ -3,16 +3,17 @@
  */
 import { Matrix } from "ml-matrix";
 import { rngFrom, type Rng } from "./random";
-import { checkFinite, checkInteger, optionsObject } from "./validate";
+import { checkFinite, checkInteger, describeValue, optionsObject } from "./validate";
 
-type CircleOptions = { random?: boolean; seed?: number; rng?: Rng };
+type CircleOptions = { random?: boolean; seed?: number; rng?: Rng; repeatEndpoint?: boolean };
 
 /**
  * n points on the unit circle, x_i = (cos t_i, sin t_i).
  * Equally spaced by default: t_i = 2 pi i / n for i = 0..n-1, with no repeated endpoint (a duplicated
  * point t = 2 pi would make the kernel matrix singular and break its circulant structure; linspace(0, 2 pi, n), a common
  * choice, repeats it: the NTK-study write-up does not say how its points were placed). With random: true the angles are uniform on
- * [0, 2 pi) from the seed or generator.
+ * [0, 2 pi) from the seed or generator. With repeatEndpoint: true they are linspace(0, 2 pi, n),
+ * t_i = 2 pi i / (n - 1) for i = 0..n-1, the last point the first again (n >= 2; not with random).
  */
 export function circlePoints(n: number, options: CircleOptions = {}): Matrix {
   const angles = anglesFor("circlePoints", n, options);
@@ -33,7 +34,23 @@ function anglesFor(who: string, n: number, given: CircleOptions | undefined): Fl
   checkInteger(who, "n", n, 1);
   const options = optionsObject(who, given);
   const t = new Float64Array(n);
-  if (options.random) {
+  const { repeatEndpoint = false } = options;
+  if (typeof repeatEndpoint !== "boolean") {
+    throw new Error(`${who}: repeatEndpoint must be true or false, got ${describeValue(repeatEndpoint)}`);
+  }
+  if (repeatEndpoint) {
+    if (options.random) {
+      throw new Error(
+        `${who}: repeatEndpoint must be false with random: true (it places the points equally spaced), got true`,
+      );
+    }
+    if (n < 2) {
+      throw new Error(
+        `${who}: n must be >= 2 with repeatEndpoint (a first and a repeated last point), got ${n}`,
+      );
+    }
+    for (let i = 0; i < n; i++) t[i] = (2 * Math.PI * i) / (n - 1);
+  } else if (options.random) {
     const rng = rngFrom(options, who);
     for (let i = 0; i < n; i++) t[i] = 2 * Math.PI * rng.uniform();
   } else {

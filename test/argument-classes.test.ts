@@ -70,6 +70,10 @@ const seed = integer(0, 2 ** 53);
 const spectrum8 = () => lab.frequencySpectrum((u) => Math.exp(u), { maxFrequency: 8 });
 const ranked = () => lab.rankByFrequency(Array.from({ length: 11 }, (_, j) => 1 / (j + 1) ** 2));
 const decay10 = () => Array.from({ length: 10 }, (_, i) => 1 / (i + 1) ** 2);
+/** The Laplace kernel on 8 equally spaced circle points, per frequency, and its Mercer coefficients. */
+const circulant8 = () => lab.circulantFrequencySpectrum(lab.laplace({ sigma: 1 })(lab.circlePoints(8)));
+const laplaceSpectrum = (maxFrequency: number) =>
+  lab.frequencySpectrum(lab.circleProfile(lab.laplace({ sigma: 1 })), { maxFrequency, argument: "angle" });
 const sq = (x: number) => (x - 0.3) ** 2;
 const matOf = (rows: number, cols: number) =>
   lab.mat(
@@ -257,6 +261,23 @@ const table: (Row | NothingRow)[] = [
       { at: [1], name: "options", kind: "options", optional: true },
       { at: [1, "seed"], name: "seed", ...seed },
       { at: [1, "rng"], name: "rng", kind: "object", optional: true },
+      { at: [1, "repeatEndpoint"], name: "repeatEndpoint", kind: "bad", values: ["yes", 1], optional: true },
+    ],
+    extra: [
+      {
+        class: "out of range",
+        label: "repeatEndpoint with random points",
+        param: "repeatEndpoint",
+        args: () => [4, { random: true, seed: 3, repeatEndpoint: true }],
+        expect: { throws: ["random"] },
+      },
+      {
+        class: "out of range",
+        label: "repeatEndpoint with one point",
+        param: "repeatEndpoint",
+        args: () => [1, { repeatEndpoint: true }],
+        expect: { throws: ["1"] },
+      },
     ],
   })),
   {
@@ -1534,6 +1555,180 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "decayKernels",
+    args: () => [{ powers: [1, 2] }],
+    inspect: (r) => {
+      const { segment, biasFree, circle } = r as lab.DecayKernels;
+      const named = (c: lab.DecayKernel) => ({ name: c.name, family: c.family });
+      return { segment: segment.map(named), biasFree: named(biasFree), circle: circle.map(named) };
+    },
+    params: [
+      { at: [0], name: "options", kind: "options" },
+      {
+        at: [0, "powers"],
+        name: "powers",
+        kind: "bad",
+        values: [null, [], [0], [1.5], [151], [1, 2, 1], ["1"], 3],
+      },
+    ],
+  },
+  ...(["reluPowerName", "reluPowerFamily"] as const).map((name): Row => ({
+    export: name,
+    args: () => [3],
+    params: [{ at: [0], name: "k", ...integer(1, 150) }],
+  })),
+  {
+    export: "matrixDecaySlopes",
+    args: () => [decay10(), { from: 2, to: 8, n: 12 }],
+    params: [
+      { at: [0], name: "eigenvalues", kind: "vector", length: "free" },
+      { at: [1], name: "window", kind: "options" },
+      { at: [1, "from"], name: "from", ...integer(1, 7) },
+      { at: [1, "to"], name: "to", ...integer(3, 10) },
+      { at: [1, "n"], name: "n", ...integer(10) },
+    ],
+  },
+  {
+    export: "mercerDecaySlopes",
+    args: () => [ranked(), { from: 2, to: 10 }],
+    params: [
+      { at: [0], name: "ranked", kind: "object" },
+      { at: [1], name: "window", kind: "options" },
+      { at: [1, "from"], name: "from", ...integer(1, 9) },
+      { at: [1, "to"], name: "to", ...integer(3, 21) },
+    ],
+  },
+  {
+    export: "mercerWindowSlopes",
+    args: () => [
+      ranked(),
+      [
+        [2, 10],
+        [4, 20],
+      ],
+      { digits: 2 },
+    ],
+    params: [
+      { at: [0], name: "ranked", kind: "object" },
+      {
+        at: [1],
+        name: "windows",
+        kind: "bad",
+        values: [[], null, 5, [[2]], [[10, 2]], [[0, 4]], [[2, 22]], [[2.5, 10]], [["2", 10]]],
+      },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "digits"], name: "digits", ...integer(0, 15), optional: true },
+    ],
+  },
+  {
+    export: "localExponents",
+    args: () => [
+      spectrum8(),
+      [
+        [1, 2],
+        [2, 6],
+      ],
+      { relativeError: 0.1, digits: 3 },
+    ],
+    params: [
+      { at: [0], name: "spectrum", kind: "object" },
+      {
+        at: [1],
+        name: "pairs",
+        kind: "bad",
+        values: [[], null, 5, [[2]], [[6, 2]], [[0, 4]], [[2, 9]], [[1.5, 4]]],
+      },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "relativeError"], name: "relativeError", ...range(0, 1), optional: true },
+      { at: [2, "digits"], name: "digits", ...integer(0, 15), optional: true },
+    ],
+  },
+  {
+    export: "findSlope",
+    args: () => [
+      lab.slopeRows({ kernel: "k", inputs: "grid", n: 10, theory: -2 }, [
+        lab.decaySlope(decay10(), { from: 2, to: 8 }),
+        lab.decaySlope(decay10(), { from: 2, to: 8, method: "endpoints" }),
+      ]),
+      { kernel: "k", inputs: "grid", n: 10, method: "endpoints" },
+    ],
+    params: [
+      { at: [0], name: "rows", kind: "list" },
+      { at: [1], name: "which", kind: "options" },
+      { at: [1, "kernel"], name: ["kernel", "rows"], kind: "bad", values: [5, null, "other"] },
+      { at: [1, "inputs"], name: ["inputs", "rows"], kind: "bad", values: [5, undefined, "other"] },
+      { at: [1, "n"], name: ["n", "rows"], kind: "bad", values: ["10", undefined, 11] },
+      { at: [1, "method"], name: "method", kind: "choice", values: ["lsq", "endpoints"], optional: true },
+    ],
+  },
+  {
+    export: "spectrumAboveFloor",
+    args: () => [[1, 0.1, 1e-20], { n: 5, divideBy: 2 }],
+    params: [
+      { at: [0], name: "values", kind: "vector", length: "free" },
+      { at: [1], name: "options", kind: "options", optional: true },
+      { at: [1, "n"], name: "n", ...integer(3), optional: true },
+      {
+        at: [1, "divideBy"],
+        name: "divideBy",
+        kind: "number",
+        ok: (v) => Number.isFinite(v) && v !== 0,
+        probes: [NaN, Infinity, -Infinity, null, 0],
+        accepted: [-3, 1e-200],
+        optional: true,
+      },
+    ],
+  },
+  {
+    export: "referenceLine",
+    args: () => [{ x: 30, y: 1e-3 }, -2, [30, 100], { factor: 4 }],
+    params: [
+      { at: [0], name: "anchor", kind: "object" },
+      { at: [0, "x"], name: "anchor.x", ...positive([1e-3, 1e3]) },
+      { at: [0, "y"], name: "anchor.y", ...positive([1e-200, 1e200]) },
+      { at: [1], name: "slope", ...finite([0, 5]) },
+      { at: [2], name: "xs", kind: "vector", length: "free" },
+      { at: [3], name: "options", kind: "options", optional: true },
+      { at: [3, "factor"], name: "factor", ...finite([1e300, -1e300]), optional: true },
+    ],
+  },
+  {
+    export: "resolvedFrequencies",
+    args: () => [spectrum8(), { relativeError: 0.1, minFrequency: 1, maxFrequency: 6 }],
+    params: [
+      { at: [0], name: "spectrum", kind: "object" },
+      { at: [1], name: "options", kind: "options", optional: true },
+      { at: [1, "relativeError"], name: "relativeError", ...range(0, 1), optional: true },
+      { at: [1, "minFrequency"], name: "minFrequency", ...integer(0, 8), optional: true },
+      { at: [1, "maxFrequency"], name: "maxFrequency", ...integer(1, 8), optional: true },
+    ],
+  },
+  {
+    export: "matrixAgainstQuadrature",
+    args: () => [circulant8(), laplaceSpectrum(8), { n: 8, maxFrequency: 6, relativeError: 0.1 }],
+    params: [
+      { at: [0], name: "matrix", kind: "object" },
+      { at: [1], name: "spectrum", kind: "object" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "n"], name: "n", ...integer(8, 9) },
+      { at: [2, "maxFrequency"], name: "maxFrequency", ...integer(1, 8) },
+      { at: [2, "relativeError"], name: "relativeError", ...range(0, 1) },
+    ],
+  },
+  {
+    export: "gridAliasing",
+    args: () => [circulant8(), laplaceSpectrum(16), { n: 8, exponent: 2, from: 2, to: 6 }],
+    params: [
+      { at: [0], name: "matrix", kind: "object" },
+      { at: [1], name: "spectrum", kind: "object" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "n"], name: "n", ...integer(8, 9) },
+      { at: [2, "exponent"], name: "exponent", ...range(1, Infinity) },
+      { at: [2, "from"], name: "from", ...integer(1, 5) },
+      { at: [2, "to"], name: "to", ...integer(3, 8) },
+    ],
+  },
+  {
     export: "slopeRows",
     args: () => [
       { kernel: "k", inputs: "circle", n: 10, theory: -2 },
@@ -1869,6 +2064,15 @@ const table: (Row | NothingRow)[] = [
       { at: [1], name: "text", kind: "object" },
       { at: [1, "caption"], name: "caption", kind: "bad", values: [5, null, undefined] },
       { at: [1, "title"], name: "title", kind: "bad", values: [5, null] },
+    ],
+  },
+  {
+    export: "decadeTicks",
+    args: () => [1e-7, 10, 2],
+    params: [
+      { at: [0], name: "lo", ...positive() },
+      { at: [1], name: "hi", ...positive() },
+      { at: [2], name: "step", ...integer(1), optional: true },
     ],
   },
   {

@@ -24,3 +24,25 @@ export { diagonalSpread, monteCarloAgreement } from "./monte-carlo-agreement";
 export type { MonteCarloAgreement } from "./monte-carlo-agreement";
 export { widthConvergence } from "./width-convergence";
 export type { WidthConvergence, WidthErrorRun, WidthErrorSummary } from "./width-convergence";
+export { decayKernels, reluPowerFamily, reluPowerName } from "./decay-kernels";
+export type { DecayKernel, DecayKernels } from "./decay-kernels";
+export {
+  findSlope,
+  gridAliasing,
+  localExponents,
+  matrixAgainstQuadrature,
+  matrixDecaySlopes,
+  mercerDecaySlopes,
+  mercerWindowSlopes,
+  referenceLine,
+  spectrumAboveFloor,
+} from "./spectral-decay";
+export type {
+  AliasingRatio,
+  GridAliasing,
+  MatrixAgainstQuadrature,
+  RankPoint,
+  RankWindow,
+  ResolvedSeries,
+  SpectrumAboveFloor,
+} from "./spectral-decay";

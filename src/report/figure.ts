@@ -131,6 +131,31 @@ function decadeLabel(value: number): string {
   return value.toExponential().replace(/\.?0*e/, "e");
 }
 
+/**
+ * Tick positions for a log axis: the powers of ten 10 ** e (to within an ulp: 10 ** -5 is not the literal
+ * 1e-5) for the integers e from ceil(log10 lo) to floor(log10 hi), every step-th from the lowest,
+ * ascending. lo and hi finite with 0 < lo <= hi; step a positive integer (default 1). For a Plot scale's
+ * `ticks` where the default ticks are too dense; plainDecades above labels them.
+ */
+export function decadeTicks(lo: number, hi: number, step = 1): number[] {
+  const who = "decadeTicks";
+  for (const [name, value] of [
+    ["lo", lo],
+    ["hi", hi],
+  ] as const) {
+    if (!(typeof value === "number" && Number.isFinite(value) && value > 0)) {
+      throw new Error(`${who}: ${name} must be a finite number > 0, got ${describeValue(value)}`);
+    }
+  }
+  if (!(hi >= lo)) throw new Error(`${who}: hi must be >= lo, got lo = ${lo}, hi = ${hi}`);
+  if (!(Number.isInteger(step) && step >= 1)) {
+    throw new Error(`${who}: step must be an integer >= 1, got ${describeValue(step)}`);
+  }
+  const ticks: number[] = [];
+  for (let e = Math.ceil(Math.log10(lo)); e <= Math.floor(Math.log10(hi)); e += step) ticks.push(10 ** e);
+  return ticks;
+}
+
 /** composeFigure for the function `who` the user called (a notebook's figure, say). */
 export function compose(who: string, options: Plot.PlotOptions, text: FigureText): string {
   if (options === null || typeof options !== "object") {

@@ -23,6 +23,7 @@ export {
   rankByFrequency,
   mercerRanks,
   localExponent,
+  resolvedFrequencies,
   rankedDecaySlope,
   precisionRank,
   circleProfile,

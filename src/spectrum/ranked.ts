@@ -203,6 +203,30 @@ export function localExponent(
 }
 
 /**
+ * The frequencies j in minFrequency..maxFrequency (default 0..J, every one computed) whose Mercer
+ * coefficient is positive and resolved, its estimated error at most relativeError a_j (default 0.1, as
+ * localExponent and mercerRanks), ascending. These are the coefficients a figure of a_j against j can draw.
+ */
+export function resolvedFrequencies(
+  spectrum: FrequencySpectrum,
+  options?: { relativeError?: number; minFrequency?: number; maxFrequency?: number } | null,
+): number[] {
+  const who = "resolvedFrequencies";
+  const opts = optionsObject(who, options);
+  checkFrequencySpectrum(who, spectrum);
+  const J = spectrum.coefficient.length - 1;
+  const { relativeError = 0.1, minFrequency = 0, maxFrequency = J } = opts;
+  checkRelativeError(who, relativeError);
+  checkInteger(who, "minFrequency", minFrequency, 0, J);
+  checkInteger(who, "maxFrequency", maxFrequency, minFrequency, J);
+  const resolved: number[] = [];
+  for (let j = minFrequency; j <= maxFrequency; j++) {
+    if (resolvedCoefficient(spectrum, j, relativeError)) resolved.push(j);
+  }
+  return resolved;
+}
+
+/**
  * Decay slope of a per-rank spectrum over ranks from..to. Unlike decaySlope on a matrix spectrum, the
  * resolution limit is the spectrum's own tolerance: when the window reaches past the resolved ranks the
  * result is not meaningful, with the reason. A window past every rank the input holds is an Error.
