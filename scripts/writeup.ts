@@ -82,12 +82,15 @@ details summary { cursor: pointer; color: #666; font-size: 0.85em; }
 table.ntk-table { border-collapse: collapse; font-size: 0.8em; margin: 1em 0; font-family: "DejaVu Sans", sans-serif; break-inside: avoid; }
 table.ntk-table caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: 0.3em; }
 table.ntk-table th, table.ntk-table td { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
+/* A table as wide as the page at most: long column names (camelCase, no spaces) break anywhere, numbers never. */
+table.ntk-table th { overflow-wrap: anywhere; }
+table.ntk-table td { white-space: nowrap; }
 .katex-display { overflow-x: auto; overflow-y: hidden; }
 .card { border: 1px solid #ddd; border-radius: 4px; padding: 0.2em 1em 0.6em; margin: 1em 0; break-inside: avoid; }
 .card img.key { max-width: 100%; height: auto; }
 .card p.finding { background: #f3f6fb; padding: 0.4em 0.6em; }
 @page { size: A4; margin: 14mm; }
-@media print { body { max-width: none; margin: 0; } section.notebook { break-before: page; border: none; } }
+@media print { body { max-width: none; margin: 0; } section.notebook { break-before: page; border: none; } table.ntk-table { font-size: 0.7em; } }
 `;
 
 function notebookHtml(file: string, code: CodeMode): string {
