@@ -94,8 +94,10 @@ export {
 // notebooks: figures, tables, progress, files
 export {
   composeFigure,
+  decadeTicks,
   formatCell,
   inKernel,
+  logTicks,
   progress,
   projectRoot,
   rasterize,
@@ -240,9 +242,22 @@ export {
 // experiments: drivers the notebooks share
 export {
   circleKernelShape,
+  highestBy,
+  kernelRegimeRun,
+  kernelRegimeRunEnd,
+  linearizedGap,
+  longRunGroups,
+  lowestBy,
   monteCarloConvergence,
+  upperMedian,
   type CircleCurvePoint,
   type CircleKernelShape,
+  type KernelRegimeRun,
+  type KernelRegimeRunEnd,
+  type KernelRegimeRunOptions,
+  type LinearizedGapOptions,
+  type LongRunGroup,
+  type LongRunRow,
   type MonteCarloConvergence,
   type MonteCarloErrorRun,
   type MonteCarloErrorSummary,

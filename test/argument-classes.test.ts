@@ -1165,6 +1165,137 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "kernelRegimeRun",
+    args: () => [
+      lab.mlpNetwork({ activations: ["relu", "sin"], width: 3, seed: 1 }),
+      lab.multiSine([1, 2]),
+      {
+        n: 8,
+        rateFraction: 0.5,
+        checkpoints: [0, 1, 2],
+        learnedBelow: 0.5,
+        horizon: 100,
+        curveSteps: [],
+        grid: [0, 0.5],
+      },
+    ],
+    inspect: (r) => {
+      const run = r as lab.KernelRegimeRun;
+      return [
+        run.eta,
+        run.bound,
+        ...run.losses,
+        ...[...run.netErrors.values(), ...run.kernelErrors.values()].flatMap((e) => [...e]),
+      ];
+    },
+    params: [
+      { at: [0], name: "net", kind: "object" },
+      { at: [1], name: "target", kind: "object" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "n"], name: "n", ...integer(5) },
+      { at: [2, "rateFraction"], name: "rateFraction", ...range(0, 1) },
+      {
+        at: [2, "checkpoints"],
+        name: "checkpoints",
+        kind: "bad",
+        values: [null, 5, [0], [1, 2], [0, 0.5], [0, NaN], [0, 2, 2]],
+      },
+      { at: [2, "learnedBelow"], name: "learnedBelow", ...positive() },
+      { at: [2, "horizon"], name: "horizon", ...range(1, Infinity, { loIn: true }) },
+      { at: [2, "curveSteps"], name: "curveSteps", kind: "bad", values: [5, null, "0"], optional: true },
+      { at: [2, "grid"], name: "grid", kind: "vector", length: "free", empty: "accepted", optional: true },
+      {
+        at: [2, "precision"],
+        name: "precision",
+        kind: "choice",
+        values: ["float64", "float32"],
+        optional: true,
+      },
+    ],
+  },
+  {
+    export: "kernelRegimeRunEnd",
+    args: () => [
+      lab.kernelRegimeRun(lab.mlpNetwork({ activations: ["relu"], width: 3, seed: 1 }), lab.multiSine([1]), {
+        n: 4,
+        rateFraction: 0.5,
+        checkpoints: [0, 2],
+        learnedBelow: 0.5,
+        horizon: 10,
+      }),
+      4,
+    ],
+    inspect: (e) => {
+      const end = e as lab.KernelRegimeRunEnd;
+      return [
+        end.loss,
+        end.kernelLoss,
+        ...end.errors,
+        end.weightChange,
+        end.kernelChange,
+        end.lambdaMaxGrowth,
+        end.peakSharpness,
+      ];
+    },
+    params: [
+      { at: [0], name: "run", kind: "object" },
+      { at: [1], name: "n", ...integer(1) },
+    ],
+  },
+  {
+    export: "linearizedGap",
+    args: () => [
+      lab.mlpNetwork({ activations: ["relu"], width: 3, seed: 1 }),
+      lab.multiSine([1, 2]),
+      { n: 8, rateFraction: 0.5, checkpoints: [1, 3] },
+    ],
+    inspect: (g) => (g as { step: number; gap: number }[]).flatMap((r) => [r.step, r.gap]),
+    params: [
+      { at: [0], name: "net", kind: "object" },
+      { at: [1], name: "target", kind: "object" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "n"], name: "n", ...integer(5) },
+      { at: [2, "rateFraction"], name: "rateFraction", ...range(0, 1) },
+      { at: [2, "checkpoints"], name: "checkpoints", kind: "bad", values: [null, 5, [], [0], [2, 1], [1.5]] },
+      {
+        at: [2, "precision"],
+        name: "precision",
+        kind: "choice",
+        values: ["float64", "float32"],
+        optional: true,
+      },
+    ],
+  },
+  ...(["lowestBy", "highestBy"] as const).map((name): Row => ({
+    export: name,
+    args: () => [[{ v: 2 }, { v: 1 }, { v: 3 }], (item: { v: number }) => item.v],
+    params: [
+      { at: [0], name: "items", kind: "bad", values: [[], null, 5] },
+      { at: [1], name: "value", kind: "callback", returns: "number" },
+    ],
+  })),
+  {
+    export: "upperMedian",
+    args: () => [[3, 1, 2, 5]],
+    params: [{ at: [0], name: "values", kind: "vector", length: "free" }],
+  },
+  {
+    export: "longRunGroups",
+    args: () => [
+      [
+        { pair: "relu+relu", finalLoss: 0.2, topError: 0.5, stop: "budget" },
+        { pair: "sin+sin", finalLoss: 1e-7, topError: 0.01, stop: "target" },
+      ],
+      ["relu+relu", "sin+sin"],
+      0.1,
+    ],
+    params: [
+      { at: [0], name: "rows", kind: "bad", values: [null, 5] },
+      { at: [1], name: "pairs", kind: "bad", values: [null, 5] },
+      { at: [2], name: "learnedBelow", ...positive() },
+    ],
+  },
+  {
     export: "slopeRows",
     args: () => [
       { kernel: "k", inputs: "circle", n: 10, theory: -2 },
@@ -1501,6 +1632,19 @@ const table: (Row | NothingRow)[] = [
       { at: [1, "caption"], name: "caption", kind: "bad", values: [5, null, undefined] },
       { at: [1, "title"], name: "title", kind: "bad", values: [5, null] },
     ],
+  },
+  {
+    export: "logTicks",
+    args: () => [1, 1000],
+    params: [
+      { at: [0], name: "lo", ...positive([1e-200]) },
+      { at: [1], name: "hi", ...positive([1e200]) },
+    ],
+  },
+  {
+    export: "decadeTicks",
+    args: () => [[0.05, 3, 42]],
+    params: [{ at: [0], name: "values", kind: "vector", length: "free" }],
   },
   {
     export: "rasterize",

@@ -7,3 +7,12 @@ export type {
   MonteCarloErrorRun,
   MonteCarloErrorSummary,
 } from "./monte-carlo-convergence";
+export { kernelRegimeRun, kernelRegimeRunEnd, linearizedGap } from "./kernel-regime-run";
+export type {
+  KernelRegimeRun,
+  KernelRegimeRunEnd,
+  KernelRegimeRunOptions,
+  LinearizedGapOptions,
+} from "./kernel-regime-run";
+export { highestBy, longRunGroups, lowestBy, upperMedian } from "./run-summaries";
+export type { LongRunGroup, LongRunRow } from "./run-summaries";

@@ -11,7 +11,7 @@ import { Resvg } from "@resvg/resvg-js";
 import { createHash } from "crypto";
 import { parseHTML } from "linkedom";
 import * as path from "path";
-import { describeValue } from "../validate";
+import { checkNumberList, checkPositive, describeValue } from "../validate";
 import { escapeHtml } from "./table";
 
 export interface FigureText {
@@ -125,6 +125,37 @@ function plainDecades(options: Plot.PlotOptions): Partial<Plot.PlotOptions> {
   return out;
 }
 
+/**
+ * Tick values for a log axis: lo, 10 lo, 100 lo, ... up to about hi (round(log10(hi / lo)) + 1 values), to
+ * pass as a scale's ticks with decadeLabel-like plain labels (0.001, 0.01, ...) instead of SI prefixes.
+ * lo and hi: finite numbers > 0, lo <= hi.
+ */
+export function logTicks(lo: number, hi: number): number[] {
+  checkPositive("logTicks", "lo", lo);
+  checkPositive("logTicks", "hi", hi);
+  if (!(hi >= lo)) throw new Error(`logTicks: hi must be >= lo = ${lo}, got ${hi}`);
+  return Array.from({ length: Math.round(Math.log10(hi / lo)) + 1 }, (_, i) => lo * 10 ** i);
+}
+
+/**
+ * The powers of ten inside the range of the positive ones of values (Plot draws explicit ticks even outside
+ * the data, so ticks beyond the range would only show empty decades). values: finite numbers, at least
+ * one of them > 0; those <= 0 are ignored (a log axis cannot show them).
+ */
+export function decadeTicks(values: ArrayLike<number>): number[] {
+  const list = checkNumberList("decadeTicks", "values", values, { min: 1 });
+  const positive = Array.from(list).filter((v) => v > 0);
+  if (positive.length === 0) {
+    throw new Error(
+      `decadeTicks: values must hold at least one number > 0, got ${list.length} values, none > 0`,
+    );
+  }
+  const lo = 10 ** Math.ceil(Math.log10(Math.min(...positive)));
+  const hi = 10 ** Math.floor(Math.log10(Math.max(...positive)));
+  return hi >= lo ? logTicks(lo, hi) : [];
+}
+
+/** Plain decade labels: 0.001 to 1000 written out, beyond that 1e-16 or 2e+5. */
 function decadeLabel(value: number): string {
   const size = Math.abs(value);
   if (size >= 1e-3 && size < 1e4) return String(Number(value.toPrecision(6)));
