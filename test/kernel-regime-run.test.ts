@@ -94,6 +94,13 @@ test("a run trains the network as train() called by hand over the same steps, me
   );
 });
 
+test("losses[t] is the loss after t updates, step by step as train() called by hand records it", () => {
+  const run = kernelRegimeRun(makeNet(), target, options);
+  const hand = byHand();
+  assert.equal(run.losses.length, 8);
+  close(run.losses, hand.result.losses, 1e-12, "losses");
+});
+
 test("the linearized model is the kernel dynamics r <- r - (eta / n) K_0 r of the initial empirical NTK, iterated by hand", () => {
   const run = kernelRegimeRun(makeNet(), target, options);
   const net = makeNet();

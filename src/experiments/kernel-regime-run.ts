@@ -64,11 +64,7 @@ export interface KernelRegimeRun {
   stop: string;
   /** The last checkpoint reached. */
   stepsRun: number;
-  /**
-   * The network's training loss: the loss at initialization, then the first segment's losses from its step
-   * 0 on, so that step 0 appears twice and losses[t] is the loss after t - 1 updates for t >= 1 (the
-   * notebook's loop, moved here as it was; a known off-by-one).
-   */
+  /** losses[t]: the network's training loss after t updates, t = 0 .. stepsRun (as train() records it). */
   losses: Float64Array;
   /** The linearized model's loss at each checkpoint. */
   kernelLoss: Map<number, number>;
@@ -213,7 +209,9 @@ export function kernelRegimeRun(
         progress: false,
         precision,
       });
-      losses.push(...Array.from(segment.losses).slice(done === 0 ? 0 : 1));
+      // Each segment's losses[0] is the loss at its start, stored already (at checkpoint 0 or as the
+      // previous segment's last).
+      losses.push(...Array.from(segment.losses).slice(1));
       if (segment.stopReason === "diverged") {
         run.stop = segment.message;
         break;
