@@ -1266,6 +1266,61 @@ const table: (Row | NothingRow)[] = [
       },
     ],
   },
+  {
+    export: "learningRateTrials",
+    args: () => [
+      () => lab.mlpNetwork({ activations: ["relu"], width: 3, seed: 1 }),
+      X1(),
+      [0.2, -0.1, 0.4],
+      { multiples: [0.5, 3], fixed: [1e-3], steps: 2 },
+    ],
+    inspect: (r) =>
+      (r as lab.LearningRateTrial[]).flatMap((t) => [t.learningRate, t.bound, t.initialLoss, t.finalLoss]),
+    params: [
+      { at: [0], name: "make", kind: "bad", values: [null, 5, {}] },
+      { at: [1], name: "X", kind: "points" },
+      { at: [2], name: "y", kind: "vector", length: "fixed" },
+      { at: [3], name: "options", kind: "options" },
+      { at: [3, "multiples"], name: "multiples", kind: "bad", values: [null, 5, [NaN], [0], [-1]] },
+      { at: [3, "fixed"], name: "fixed", kind: "bad", values: [null, 5, [Infinity], [0]] },
+      { at: [3, "steps"], name: "steps", ...integer(1) },
+    ],
+  },
+  {
+    export: "circleModeTest",
+    args: () => [
+      {
+        spec: { n: 8 },
+        learningRate: 0.5,
+        frequencies: [1, 2],
+        checkpoints: [0, 1, 4].map((step) => ({
+          step,
+          loss: 1,
+          errors: [0.9 * 0.8 ** step, 0.5 * 0.9 ** step],
+          weightChange: 0,
+          kernelChange: step / 10,
+          lambdaMax: 4,
+        })),
+      },
+      [4, 3, 2],
+      { offBy: 0.1 },
+    ],
+    inspect: (r) => {
+      const t = r as { points: lab.CircleModePoint[]; departures: lab.CircleModeDeparture[] };
+      return [
+        ...t.points.flatMap((p) => [p.measured, p.predicted]),
+        ...t.departures.map((d) => d.ratio ?? 0),
+      ];
+    },
+    allowInfinity: true,
+    params: [
+      { at: [0], name: "record", kind: "object" },
+      { at: [1], name: "lambda", kind: "vector", length: "free" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "offBy"], name: "offBy", ...positive() },
+      { at: [2, "minPredicted"], name: "minPredicted", ...positive(), optional: true },
+    ],
+  },
   ...(["lowestBy", "highestBy"] as const).map((name): Row => ({
     export: name,
     args: () => [[{ v: 2 }, { v: 1 }, { v: 3 }], (item: { v: number }) => item.v],

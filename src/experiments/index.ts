@@ -16,3 +16,7 @@ export type {
 } from "./kernel-regime-run";
 export { highestBy, longRunGroups, lowestBy, upperMedian } from "./run-summaries";
 export type { LongRunGroup, LongRunRow } from "./run-summaries";
+export { circleModeTest } from "./circle-mode-test";
+export type { CircleModeDeparture, CircleModePoint } from "./circle-mode-test";
+export { learningRateTrials } from "./learning-rate-trials";
+export type { LearningRateTrial } from "./learning-rate-trials";
