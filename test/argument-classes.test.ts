@@ -1680,6 +1680,55 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "kernelRegimeRun",
+    args: () => [
+      lab.mlpNetwork({ activations: ["relu", "sin"], width: 3, seed: 1 }),
+      lab.multiSine([1, 2]),
+      {
+        n: 8,
+        rateFraction: 0.5,
+        checkpoints: [0, 1, 2],
+        learnedBelow: 0.5,
+        horizon: 100,
+        curveSteps: [],
+        grid: [0, 0.5],
+      },
+    ],
+    inspect: (r) => {
+      const run = r as lab.KernelRegimeRun;
+      return [
+        run.eta,
+        run.bound,
+        ...run.losses,
+        ...[...run.netErrors.values(), ...run.kernelErrors.values()].flatMap((e) => [...e]),
+      ];
+    },
+    params: [
+      { at: [0], name: "net", kind: "object" },
+      { at: [1], name: "target", kind: "object" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "n"], name: "n", ...integer(5) },
+      { at: [2, "rateFraction"], name: "rateFraction", ...range(0, 1) },
+      {
+        at: [2, "checkpoints"],
+        name: "checkpoints",
+        kind: "bad",
+        values: [null, 5, [0], [1, 2], [0, 0.5], [0, NaN], [0, 2, 2]],
+      },
+      { at: [2, "learnedBelow"], name: "learnedBelow", ...positive() },
+      { at: [2, "horizon"], name: "horizon", ...range(1, Infinity, { loIn: true }) },
+      { at: [2, "curveSteps"], name: "curveSteps", kind: "bad", values: [5, null, "0"], optional: true },
+      { at: [2, "grid"], name: "grid", kind: "vector", length: "free", empty: "accepted", optional: true },
+      {
+        at: [2, "precision"],
+        name: "precision",
+        kind: "choice",
+        values: ["float64", "float32"],
+        optional: true,
+      },
+    ],
+  },
+  {
     export: "referenceLine",
     args: () => [{ x: 30, y: 1e-3 }, -2, [30, 100], { factor: 4 }],
     params: [
@@ -1726,6 +1775,143 @@ const table: (Row | NothingRow)[] = [
       { at: [2, "exponent"], name: "exponent", ...range(1, Infinity) },
       { at: [2, "from"], name: "from", ...integer(1, 5) },
       { at: [2, "to"], name: "to", ...integer(3, 8) },
+    ],
+  },
+  {
+    export: "kernelRegimeRunEnd",
+    args: () => [
+      lab.kernelRegimeRun(lab.mlpNetwork({ activations: ["relu"], width: 3, seed: 1 }), lab.multiSine([1]), {
+        n: 4,
+        rateFraction: 0.5,
+        checkpoints: [0, 2],
+        learnedBelow: 0.5,
+        horizon: 10,
+      }),
+      4,
+    ],
+    inspect: (e) => {
+      const end = e as lab.KernelRegimeRunEnd;
+      return [
+        end.loss,
+        end.kernelLoss,
+        ...end.errors,
+        end.weightChange,
+        end.kernelChange,
+        end.lambdaMaxGrowth,
+        end.peakSharpness,
+      ];
+    },
+    params: [
+      { at: [0], name: "run", kind: "object" },
+      { at: [1], name: "n", ...integer(1) },
+    ],
+  },
+  {
+    export: "linearizedGap",
+    args: () => [
+      lab.mlpNetwork({ activations: ["relu"], width: 3, seed: 1 }),
+      lab.multiSine([1, 2]),
+      { n: 8, rateFraction: 0.5, checkpoints: [1, 3] },
+    ],
+    inspect: (g) => (g as { step: number; gap: number }[]).flatMap((r) => [r.step, r.gap]),
+    params: [
+      { at: [0], name: "net", kind: "object" },
+      { at: [1], name: "target", kind: "object" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "n"], name: "n", ...integer(5) },
+      { at: [2, "rateFraction"], name: "rateFraction", ...range(0, 1) },
+      { at: [2, "checkpoints"], name: "checkpoints", kind: "bad", values: [null, 5, [], [0], [2, 1], [1.5]] },
+      {
+        at: [2, "precision"],
+        name: "precision",
+        kind: "choice",
+        values: ["float64", "float32"],
+        optional: true,
+      },
+    ],
+  },
+  {
+    export: "learningRateTrials",
+    args: () => [
+      () => lab.mlpNetwork({ activations: ["relu"], width: 3, seed: 1 }),
+      X1(),
+      [0.2, -0.1, 0.4],
+      { multiples: [0.5, 3], fixed: [1e-3], steps: 2 },
+    ],
+    inspect: (r) =>
+      (r as lab.LearningRateTrial[]).flatMap((t) => [t.learningRate, t.bound, t.initialLoss, t.finalLoss]),
+    params: [
+      { at: [0], name: "make", kind: "bad", values: [null, 5, {}] },
+      { at: [1], name: "X", kind: "points" },
+      { at: [2], name: "y", kind: "vector", length: "fixed" },
+      { at: [3], name: "options", kind: "options" },
+      { at: [3, "multiples"], name: "multiples", kind: "bad", values: [null, 5, [NaN], [0], [-1]] },
+      { at: [3, "fixed"], name: "fixed", kind: "bad", values: [null, 5, [Infinity], [0]] },
+      { at: [3, "steps"], name: "steps", ...integer(1) },
+    ],
+  },
+  {
+    export: "circleModeTest",
+    args: () => [
+      {
+        spec: { n: 8 },
+        learningRate: 0.5,
+        frequencies: [1, 2],
+        checkpoints: [0, 1, 4].map((step) => ({
+          step,
+          loss: 1,
+          errors: [0.9 * 0.8 ** step, 0.5 * 0.9 ** step],
+          weightChange: 0,
+          kernelChange: step / 10,
+          lambdaMax: 4,
+        })),
+      },
+      [4, 3, 2],
+      { offBy: 0.1 },
+    ],
+    inspect: (r) => {
+      const t = r as { points: lab.CircleModePoint[]; departures: lab.CircleModeDeparture[] };
+      return [
+        ...t.points.flatMap((p) => [p.measured, p.predicted]),
+        ...t.departures.map((d) => d.ratio ?? 0),
+      ];
+    },
+    allowInfinity: true,
+    params: [
+      { at: [0], name: "record", kind: "object" },
+      { at: [1], name: "lambda", kind: "vector", length: "free" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "offBy"], name: "offBy", ...positive() },
+      { at: [2, "minPredicted"], name: "minPredicted", ...positive(), optional: true },
+    ],
+  },
+  ...(["lowestBy", "highestBy"] as const).map((name): Row => ({
+    export: name,
+    args: () => [[{ v: 2 }, { v: 1 }, { v: 3 }], (item: { v: number }) => item.v],
+    params: [
+      { at: [0], name: "items", kind: "bad", values: [[], null, 5] },
+      { at: [1], name: "value", kind: "callback", returns: "number" },
+    ],
+  })),
+  {
+    export: "upperMedian",
+    args: () => [[3, 1, 2, 5]],
+    params: [{ at: [0], name: "values", kind: "vector", length: "free" }],
+  },
+  {
+    export: "longRunGroups",
+    args: () => [
+      [
+        { pair: "relu+relu", finalLoss: 0.2, topError: 0.5, stop: "budget" },
+        { pair: "sin+sin", finalLoss: 1e-7, topError: 0.01, stop: "target" },
+      ],
+      ["relu+relu", "sin+sin"],
+      0.1,
+    ],
+    params: [
+      { at: [0], name: "rows", kind: "bad", values: [null, 5] },
+      { at: [1], name: "pairs", kind: "bad", values: [null, 5] },
+      { at: [2], name: "learnedBelow", ...positive() },
     ],
   },
   {
@@ -2074,6 +2260,11 @@ const table: (Row | NothingRow)[] = [
       { at: [1], name: "hi", ...positive() },
       { at: [2], name: "step", ...integer(1), optional: true },
     ],
+  },
+  {
+    export: "decadesWithin",
+    args: () => [[0.05, 3, 42]],
+    params: [{ at: [0], name: "values", kind: "vector", length: "free" }],
   },
   {
     export: "rasterize",

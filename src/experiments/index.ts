@@ -46,3 +46,16 @@ export type {
   ResolvedSeries,
   SpectrumAboveFloor,
 } from "./spectral-decay";
+export { kernelRegimeRun, kernelRegimeRunEnd, linearizedGap } from "./kernel-regime-run";
+export type {
+  KernelRegimeRun,
+  KernelRegimeRunEnd,
+  KernelRegimeRunOptions,
+  LinearizedGapOptions,
+} from "./kernel-regime-run";
+export { highestBy, longRunGroups, lowestBy, upperMedian } from "./run-summaries";
+export type { LongRunGroup, LongRunRow } from "./run-summaries";
+export { circleModeTest } from "./circle-mode-test";
+export type { CircleModeDeparture, CircleModePoint } from "./circle-mode-test";
+export { learningRateTrials } from "./learning-rate-trials";
+export type { LearningRateTrial } from "./learning-rate-trials";

@@ -11,7 +11,7 @@ import { Resvg } from "@resvg/resvg-js";
 import { createHash } from "crypto";
 import { parseHTML } from "linkedom";
 import * as path from "path";
-import { describeValue } from "../validate";
+import { checkNumberList, checkPositive, describeValue } from "../validate";
 import { escapeHtml } from "./table";
 
 export interface FigureText {
@@ -125,6 +125,7 @@ function plainDecades(options: Plot.PlotOptions): Partial<Plot.PlotOptions> {
   return out;
 }
 
+/** Plain decade labels: 0.001 to 1000 written out, beyond that 1e-16 or 2e+5. */
 function decadeLabel(value: number): string {
   const size = Math.abs(value);
   if (size >= 1e-3 && size < 1e4) return String(Number(value.toPrecision(6)));
@@ -154,6 +155,23 @@ export function decadeTicks(lo: number, hi: number, step = 1): number[] {
   const ticks: number[] = [];
   for (let e = Math.ceil(Math.log10(lo)); e <= Math.floor(Math.log10(hi)); e += step) ticks.push(10 ** e);
   return ticks;
+}
+
+/**
+ * decadeTicks over the range of the positive ones of values (Plot draws explicit ticks even outside the
+ * data, so ticks beyond the range would only show empty decades). values: finite numbers, at least one
+ * of them > 0; those <= 0 are ignored (a log axis cannot show them). Empty when no power of ten lies in
+ * the range.
+ */
+export function decadesWithin(values: ArrayLike<number>): number[] {
+  const list = checkNumberList("decadesWithin", "values", values, { min: 1 });
+  const positive = Array.from(list).filter((v) => v > 0);
+  if (positive.length === 0) {
+    throw new Error(
+      `decadesWithin: values must hold at least one number > 0, got ${list.length} values, none > 0`,
+    );
+  }
+  return decadeTicks(Math.min(...positive), Math.max(...positive));
 }
 
 /** composeFigure for the function `who` the user called (a notebook's figure, say). */

@@ -1,5 +1,5 @@
 export { startNotebook, type Finding, type Notebook } from "./notebook";
-export { composeFigure, decadeTicks, rasterize, type FigureText } from "./figure";
+export { composeFigure, decadeTicks, decadesWithin, rasterize, type FigureText } from "./figure";
 export { tableHtml, tableCsv, formatCell } from "./table";
 export { progress, type Progress } from "./progress";
 export { inKernel } from "./display";
