@@ -241,12 +241,17 @@ export {
 // experiments: drivers the notebooks share
 export {
   circleKernelShape,
+  learningCurve,
   monteCarloConvergence,
+  sampleSummary,
   type CircleCurvePoint,
   type CircleKernelShape,
+  type LearningCurveOptions,
+  type LearningCurvePoint,
   type MonteCarloConvergence,
   type MonteCarloErrorRun,
   type MonteCarloErrorSummary,
+  type SampleSummary,
   summarizeByWidth,
   wideNetworkGaps,
   type WideNetworkData,

@@ -1225,6 +1225,56 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "learningCurve",
+    args: () => [
+      lab.networkKernel(lab.mlp([lab.relu], { biasStd: 1 })),
+      (x: number) => Math.sin(Math.PI * x),
+      {
+        sizes: [2, 3],
+        sets: 2,
+        seedOf: (n: number, s: number) => 10 * n + s,
+        testPoints: [0, 0.5],
+        ridge: 1e-8,
+      },
+    ],
+    inspect: (c) => (c as lab.LearningCurvePoint[]).map((p) => [p.mean, p.low, p.high, ...p.errors]),
+    params: [
+      { at: [0], name: "kernel", kind: "object" },
+      { at: [1], name: "target", kind: "callback", returns: "number" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "sizes"], name: "sizes", kind: "bad", values: [null, [], [0], [1.5], 3] },
+      { at: [2, "sets"], name: "sets", ...integer(1) },
+      { at: [2, "seedOf"], name: "seedOf", kind: "callback", returns: "number" },
+      { at: [2, "testPoints"], name: "testPoints", kind: "vector", length: "free" },
+      { at: [2, "domain"], name: "domain", kind: "bad", values: [[1, -1], [0], [0, NaN], 5], optional: true },
+      { at: [2, "ridge"], name: "ridge", ...nonNegative(), optional: true },
+      {
+        at: [2, "band"],
+        name: ["band", "band[0]", "band[1]"],
+        kind: "bad",
+        values: [[0.9, 0.1], [-0.1, 0.5], [0, 2], [0.5], 5],
+        optional: true,
+      },
+      { at: [2, "onFit"], name: "onFit", kind: "bad", values: [5, "tick"], optional: true },
+    ],
+  },
+  {
+    export: "sampleSummary",
+    args: () => [
+      [3, 1, 2, 5],
+      [0.1, 0.9],
+    ],
+    params: [
+      { at: [0], name: "values", kind: "vector", length: "free" },
+      {
+        at: [1],
+        name: ["band", "band[0]", "band[1]"],
+        kind: "bad",
+        values: [null, [0.9, 0.1], [-0.1, 0.5], [0, 2], [0.5], 5],
+      },
+    ],
+  },
+  {
     export: "slopeRows",
     args: () => [
       { kernel: "k", inputs: "circle", n: 10, theory: -2 },

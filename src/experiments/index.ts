@@ -15,3 +15,7 @@ export type {
   WideNetworkRun,
   WidthSummary,
 } from "./wide-network-gap";
+export { learningCurve } from "./learning-curve";
+export type { LearningCurveOptions, LearningCurvePoint } from "./learning-curve";
+export { sampleSummary } from "./summary";
+export type { SampleSummary } from "./summary";
