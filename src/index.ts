@@ -95,6 +95,7 @@ export {
 export {
   composeFigure,
   formatCell,
+  fractionText,
   inKernel,
   progress,
   projectRoot,
@@ -153,6 +154,7 @@ export {
   gradientDescentDynamics,
   kernelRegression,
   meanSquaredError,
+  residualLeft,
   trainedEnsemble,
   type DynamicsOptions,
   type GaussianProcessPosterior,
@@ -160,6 +162,7 @@ export {
   type KernelRegression,
   type KernelRegressionOptions,
   type RegressionMode,
+  type ResidualLeft,
   type TrainedEnsemble,
 } from "./regression/index";
 // matrix products

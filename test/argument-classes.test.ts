@@ -1275,6 +1275,15 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "fractionText",
+    args: () => [3.2e-5, 1e-16, 1],
+    params: [
+      { at: [0], name: "value", kind: "bad", values: [-1, NaN, "0.1", null] },
+      { at: [1], name: "floor", ...positive() },
+      { at: [2], name: "digits", ...integer(0, 20), optional: true },
+    ],
+  },
+  {
     export: "slopeRows",
     args: () => [
       { kernel: "k", inputs: "circle", n: 10, theory: -2 },
@@ -1357,6 +1366,15 @@ const table: (Row | NothingRow)[] = [
     args: () => [cross()],
     call: (Kx) => lab.kernelRegression(K3(), y3()).predict(Kx as Matrix),
     params: [{ at: [0], name: "crossKernel", kind: "matrix", shape: "any", rows: "either" }],
+  },
+  {
+    export: "residualLeft",
+    args: () => [lab.gradientDescentDynamics(K3(), y3(), { eta: 0.5 }), [0, 3, 10]],
+    inspect: (r) => (r as lab.ResidualLeft[]).map((l) => Array.from(l.remaining)),
+    params: [
+      { at: [0], name: "dynamics", kind: "object" },
+      { at: [1], name: "steps", kind: "bad", values: [null, [], [-1], [1.5], [NaN], 3] },
+    ],
   },
   {
     export: "gradientDescentDynamics",

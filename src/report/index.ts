@@ -4,3 +4,4 @@ export { tableHtml, tableCsv, formatCell } from "./table";
 export { progress, type Progress } from "./progress";
 export { inKernel } from "./display";
 export { projectRoot, writeFileAtomic } from "./files";
+export { fractionText } from "./format";
