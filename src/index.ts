@@ -35,6 +35,7 @@ export {
   identity,
   kernelsByDepth,
   laplace,
+  largestDifference,
   laplaceKernel,
   logLogSlope,
   matern,
@@ -70,6 +71,7 @@ export {
   type ExtendedLaplaceOptions,
   type GammaExponentialOptions,
   type Kernel,
+  type LargestDifference,
   type Layer,
   type LogLogFit,
   type MaternDecay,
@@ -155,6 +157,7 @@ export {
   kernelRegression,
   meanSquaredError,
   residualLeft,
+  standardDeviationBand,
   trainedEnsemble,
   type DynamicsOptions,
   type GaussianProcessPosterior,
@@ -163,6 +166,7 @@ export {
   type KernelRegressionOptions,
   type RegressionMode,
   type ResidualLeft,
+  type StandardDeviationBand,
   type TrainedEnsemble,
 } from "./regression/index";
 // matrix products
@@ -244,11 +248,15 @@ export {
 // experiments: drivers the notebooks share
 export {
   circleKernelShape,
+  gaussianProcessStudy,
   learningCurve,
   monteCarloConvergence,
   sampleSummary,
   type CircleCurvePoint,
   type CircleKernelShape,
+  type GaussianProcessData,
+  type GaussianProcessStudy,
+  type GaussianProcessStudyOptions,
   type LearningCurveOptions,
   type LearningCurvePoint,
   type MonteCarloConvergence,

@@ -681,6 +681,17 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "largestDifference",
+    args: () => [
+      [1, 2, 4],
+      [0, 3, 1],
+    ],
+    params: [
+      { at: [0], name: "a", kind: "vector", length: "free" },
+      { at: [1], name: "b", kind: "vector", length: "fixed" },
+    ],
+  },
+  {
     export: "relativeError",
     args: () => [X1(), [[0.4], [-0.3], [1.1]], { norm: "max" }],
     params: [
@@ -1225,6 +1236,38 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "gaussianProcessStudy",
+    args: () => [
+      lab.networkKernel(lab.mlp([lab.relu], { biasStd: 1 }), { name: "NTK" }),
+      {
+        xTrain: [[-1], [0.2], [1]],
+        yTrain: [0.5, -0.1, 1],
+        grid: [[-1.5], [0], [1.5]],
+        xTest: [[0.5], [0.7]],
+        yTest: [0.3, 0.1],
+      },
+      { noise: 1e-6, samples: 2, seed: 3 },
+    ],
+    inspect: (r) => {
+      const { posterior, lower, upper, draws, trainMaxStd, testMse } = r as lab.GaussianProcessStudy;
+      return { mean: posterior.mean, lower, upper, draws, trainMaxStd, testMse };
+    },
+    params: [
+      { at: [0], name: "kernel", kind: "object" },
+      { at: [1], name: "data", kind: "options" },
+      { at: [1, "xTrain"], name: "xTrain", kind: "points" },
+      { at: [1, "yTrain"], name: "yTrain", kind: "vector", length: "fixed" },
+      { at: [1, "grid"], name: "grid", kind: "points" },
+      { at: [1, "xTest"], name: "xTest", kind: "points" },
+      { at: [1, "yTest"], name: "yTest", kind: "vector", length: "fixed" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "noise"], name: "noise", ...nonNegative() },
+      { at: [2, "samples"], name: "samples", ...integer(0) },
+      { at: [2, "width"], name: "width", ...nonNegative(), optional: true },
+      { at: [2, "seed"], name: "seed", ...seed },
+    ],
+  },
+  {
     export: "learningCurve",
     args: () => [
       lab.networkKernel(lab.mlp([lab.relu], { biasStd: 1 })),
@@ -1366,6 +1409,28 @@ const table: (Row | NothingRow)[] = [
     args: () => [cross()],
     call: (Kx) => lab.kernelRegression(K3(), y3()).predict(Kx as Matrix),
     params: [{ at: [0], name: "crossKernel", kind: "matrix", shape: "any", rows: "either" }],
+  },
+  {
+    export: "standardDeviationBand",
+    args: () => [[1, -2, 0], [4, 0, 0.25], 2],
+    inspect: (b) => {
+      const { lower, upper } = b as lab.StandardDeviationBand;
+      return { lower, upper };
+    },
+    params: [
+      { at: [0], name: "mean", kind: "vector", length: "free" },
+      { at: [1], name: "variance", kind: "vector", length: "fixed" },
+      { at: [2], name: "width", ...nonNegative() },
+    ],
+    extra: [
+      {
+        class: "out of range",
+        label: "a negative variance",
+        param: "variance",
+        args: () => [[1, 2], [1, -0.5], 2],
+        expect: { throws: ["-0.5", "[1]"] },
+      },
+    ],
   },
   {
     export: "residualLeft",

@@ -19,3 +19,9 @@ export { learningCurve } from "./learning-curve";
 export type { LearningCurveOptions, LearningCurvePoint } from "./learning-curve";
 export { sampleSummary } from "./summary";
 export type { SampleSummary } from "./summary";
+export { gaussianProcessStudy } from "./gaussian-process-study";
+export type {
+  GaussianProcessData,
+  GaussianProcessStudy,
+  GaussianProcessStudyOptions,
+} from "./gaussian-process-study";

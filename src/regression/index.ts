@@ -13,3 +13,4 @@ export { gradientDescentDynamics, type DynamicsOptions, type KernelDynamics } fr
 export { gaussianProcessPosterior, type GaussianProcessPosterior } from "./gaussian-process";
 export { trainedEnsemble, type TrainedEnsemble } from "./trained-ensemble";
 export { residualLeft, type ResidualLeft } from "./residual-left";
+export { standardDeviationBand, type StandardDeviationBand } from "./band";
