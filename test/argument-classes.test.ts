@@ -1302,6 +1302,32 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "networkAgainstDynamics",
+    args: () => [
+      lab.mlp([lab.relu], { biasStd: 1 }),
+      { xTrain: [[-1], [0.2], [1]], yTrain: [0.5, -0.1, 1], grid: [[-1.5], [0], [1.5]] },
+      { width: 8, seed: 1, eta: 0.5, steps: [0, 3], kernelPoints: [[-1], [1.5]] },
+    ],
+    inspect: (r) => {
+      const { comparisons, kernelOff, kernelMoved } = r as lab.NetworkAgainstDynamics;
+      return { kernelOff, kernelMoved, curves: comparisons.map((c) => [...c.network, ...c.kernel, c.gap]) };
+    },
+    params: [
+      { at: [0], name: "arch", kind: "object" },
+      { at: [1], name: "data", kind: "options" },
+      { at: [1, "xTrain"], name: "xTrain", kind: "points" },
+      { at: [1, "yTrain"], name: "yTrain", kind: "vector", length: "fixed" },
+      { at: [1, "grid"], name: "grid", kind: "points", sameDimensionAs: "xTrain" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "width"], name: "width", ...integer(1) },
+      { at: [2, "seed"], name: "seed", ...seed },
+      { at: [2, "eta"], name: "eta", ...positive() },
+      { at: [2, "steps"], name: "steps", kind: "bad", values: [null, [], [-1], [1.5], 3] },
+      { at: [2, "kernelPoints"], name: "kernelPoints", kind: "points", sameDimensionAs: "xTrain" },
+      { at: [2, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
     export: "sampleSummary",
     args: () => [
       [3, 1, 2, 5],

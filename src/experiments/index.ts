@@ -25,3 +25,10 @@ export type {
   GaussianProcessStudy,
   GaussianProcessStudyOptions,
 } from "./gaussian-process-study";
+export { networkAgainstDynamics } from "./network-against-dynamics";
+export type {
+  DynamicsComparison,
+  NetworkAgainstDynamics,
+  NetworkAgainstDynamicsData,
+  NetworkAgainstDynamicsOptions,
+} from "./network-against-dynamics";
