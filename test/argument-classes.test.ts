@@ -702,6 +702,17 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "largestDifference",
+    args: () => [
+      [1, 2, 4],
+      [0, 3, 1],
+    ],
+    params: [
+      { at: [0], name: "a", kind: "vector", length: "free" },
+      { at: [1], name: "b", kind: "vector", length: "fixed" },
+    ],
+  },
+  {
     export: "relativeError",
     args: () => [X1(), [[0.4], [-0.3], [1.1]], { norm: "max" }],
     params: [
@@ -1729,6 +1740,114 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "gaussianProcessStudy",
+    args: () => [
+      lab.networkKernel(lab.mlp([lab.relu], { biasStd: 1 }), { name: "NTK" }),
+      {
+        xTrain: [[-1], [0.2], [1]],
+        yTrain: [0.5, -0.1, 1],
+        grid: [[-1.5], [0], [1.5]],
+        xTest: [[0.5], [0.7]],
+        yTest: [0.3, 0.1],
+      },
+      { noise: 1e-6, samples: 2, seed: 3 },
+    ],
+    inspect: (r) => {
+      const { posterior, lower, upper, draws, trainMaxStd, testMse } = r as lab.GaussianProcessStudy;
+      return { mean: posterior.mean, lower, upper, draws, trainMaxStd, testMse };
+    },
+    params: [
+      { at: [0], name: "kernel", kind: "object" },
+      { at: [1], name: "data", kind: "options" },
+      { at: [1, "xTrain"], name: "xTrain", kind: "points" },
+      { at: [1, "yTrain"], name: "yTrain", kind: "vector", length: "fixed" },
+      { at: [1, "grid"], name: "grid", kind: "points" },
+      { at: [1, "xTest"], name: "xTest", kind: "points" },
+      { at: [1, "yTest"], name: "yTest", kind: "vector", length: "fixed" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "noise"], name: "noise", ...nonNegative() },
+      { at: [2, "samples"], name: "samples", ...integer(0) },
+      { at: [2, "width"], name: "width", ...nonNegative(), optional: true },
+      { at: [2, "seed"], name: "seed", ...seed },
+    ],
+  },
+  {
+    export: "learningCurve",
+    args: () => [
+      lab.networkKernel(lab.mlp([lab.relu], { biasStd: 1 })),
+      (x: number) => Math.sin(Math.PI * x),
+      {
+        sizes: [2, 3],
+        sets: 2,
+        seedOf: (n: number, s: number) => 10 * n + s,
+        testPoints: [0, 0.5],
+        ridge: 1e-8,
+      },
+    ],
+    inspect: (c) => (c as lab.LearningCurvePoint[]).map((p) => [p.mean, p.low, p.high, ...p.errors]),
+    params: [
+      { at: [0], name: "kernel", kind: "object" },
+      { at: [1], name: "target", kind: "callback", returns: "number" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "sizes"], name: "sizes", kind: "bad", values: [null, [], [0], [1.5], 3] },
+      { at: [2, "sets"], name: "sets", ...integer(1) },
+      { at: [2, "seedOf"], name: "seedOf", kind: "callback", returns: "number" },
+      { at: [2, "testPoints"], name: "testPoints", kind: "vector", length: "free" },
+      { at: [2, "domain"], name: "domain", kind: "bad", values: [[1, -1], [0], [0, NaN], 5], optional: true },
+      { at: [2, "ridge"], name: "ridge", ...nonNegative(), optional: true },
+      {
+        at: [2, "band"],
+        name: ["band", "band[0]", "band[1]"],
+        kind: "bad",
+        values: [[0.9, 0.1], [-0.1, 0.5], [0, 2], [0.5], 5],
+        optional: true,
+      },
+      { at: [2, "onFit"], name: "onFit", kind: "bad", values: [5, "tick"], optional: true },
+    ],
+  },
+  {
+    export: "networkAgainstDynamics",
+    args: () => [
+      lab.mlp([lab.relu], { biasStd: 1 }),
+      { xTrain: [[-1], [0.2], [1]], yTrain: [0.5, -0.1, 1], grid: [[-1.5], [0], [1.5]] },
+      { width: 8, seed: 1, eta: 0.5, steps: [0, 3], kernelPoints: [[-1], [1.5]] },
+    ],
+    inspect: (r) => {
+      const { comparisons, kernelOff, kernelMoved } = r as lab.NetworkAgainstDynamics;
+      return { kernelOff, kernelMoved, curves: comparisons.map((c) => [...c.network, ...c.kernel, c.gap]) };
+    },
+    params: [
+      { at: [0], name: "arch", kind: "object" },
+      { at: [1], name: "data", kind: "options" },
+      { at: [1, "xTrain"], name: "xTrain", kind: "points" },
+      { at: [1, "yTrain"], name: "yTrain", kind: "vector", length: "fixed" },
+      { at: [1, "grid"], name: "grid", kind: "points", sameDimensionAs: "xTrain" },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "width"], name: "width", ...integer(1) },
+      { at: [2, "seed"], name: "seed", ...seed },
+      { at: [2, "eta"], name: "eta", ...positive() },
+      { at: [2, "steps"], name: "steps", kind: "bad", values: [null, [], [-1], [1.5], 3] },
+      { at: [2, "kernelPoints"], name: "kernelPoints", kind: "points", sameDimensionAs: "xTrain" },
+      { at: [2, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
+    export: "sampleSummary",
+    args: () => [
+      [3, 1, 2, 5],
+      [0.1, 0.9],
+    ],
+    params: [
+      { at: [0], name: "values", kind: "vector", length: "free" },
+      {
+        at: [1],
+        name: ["band", "band[0]", "band[1]"],
+        kind: "bad",
+        values: [null, [0.9, 0.1], [-0.1, 0.5], [0, 2], [0.5], 5],
+      },
+    ],
+  },
+  {
     export: "referenceLine",
     args: () => [{ x: 30, y: 1e-3 }, -2, [30, 100], { factor: 4 }],
     params: [
@@ -1915,6 +2034,15 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "fractionText",
+    args: () => [3.2e-5, 1e-16, 1],
+    params: [
+      { at: [0], name: "value", kind: "bad", values: [-1, NaN, "0.1", null] },
+      { at: [1], name: "floor", ...positive() },
+      { at: [2], name: "digits", ...integer(0, 20), optional: true },
+    ],
+  },
+  {
     export: "slopeRows",
     args: () => [
       { kernel: "k", inputs: "circle", n: 10, theory: -2 },
@@ -1997,6 +2125,37 @@ const table: (Row | NothingRow)[] = [
     args: () => [cross()],
     call: (Kx) => lab.kernelRegression(K3(), y3()).predict(Kx as Matrix),
     params: [{ at: [0], name: "crossKernel", kind: "matrix", shape: "any", rows: "either" }],
+  },
+  {
+    export: "standardDeviationBand",
+    args: () => [[1, -2, 0], [4, 0, 0.25], 2],
+    inspect: (b) => {
+      const { lower, upper } = b as lab.StandardDeviationBand;
+      return { lower, upper };
+    },
+    params: [
+      { at: [0], name: "mean", kind: "vector", length: "free" },
+      { at: [1], name: "variance", kind: "vector", length: "fixed" },
+      { at: [2], name: "width", ...nonNegative() },
+    ],
+    extra: [
+      {
+        class: "out of range",
+        label: "a negative variance",
+        param: "variance",
+        args: () => [[1, 2], [1, -0.5], 2],
+        expect: { throws: ["-0.5", "[1]"] },
+      },
+    ],
+  },
+  {
+    export: "residualLeft",
+    args: () => [lab.gradientDescentDynamics(K3(), y3(), { eta: 0.5 }), [0, 3, 10]],
+    inspect: (r) => (r as lab.ResidualLeft[]).map((l) => Array.from(l.remaining)),
+    params: [
+      { at: [0], name: "dynamics", kind: "object" },
+      { at: [1], name: "steps", kind: "bad", values: [null, [], [-1], [1.5], [NaN], 3] },
+    ],
   },
   {
     export: "gradientDescentDynamics",

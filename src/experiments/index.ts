@@ -59,3 +59,20 @@ export { circleModeTest } from "./circle-mode-test";
 export type { CircleModeDeparture, CircleModePoint } from "./circle-mode-test";
 export { learningRateTrials } from "./learning-rate-trials";
 export type { LearningRateTrial } from "./learning-rate-trials";
+export { learningCurve } from "./learning-curve";
+export type { LearningCurveOptions, LearningCurvePoint } from "./learning-curve";
+export { sampleSummary } from "./summary";
+export type { SampleSummary } from "./summary";
+export { gaussianProcessStudy } from "./gaussian-process-study";
+export type {
+  GaussianProcessData,
+  GaussianProcessStudy,
+  GaussianProcessStudyOptions,
+} from "./gaussian-process-study";
+export { networkAgainstDynamics } from "./network-against-dynamics";
+export type {
+  DynamicsComparison,
+  NetworkAgainstDynamics,
+  NetworkAgainstDynamicsData,
+  NetworkAgainstDynamicsOptions,
+} from "./network-against-dynamics";

@@ -95,6 +95,34 @@ export function rootMeanSquare(values: ArrayLike<number>): number {
   return scaledNorm(v.length, (k) => v[k], v.length);
 }
 
+/** The largest |a_i - b_i| and the first index where it occurs. */
+export interface LargestDifference {
+  value: number;
+  index: number;
+}
+
+/**
+ * max_i |a_i - b_i| over two lists of n >= 1 finite numbers (e.g. a trained network's curve against the
+ * kernel dynamics' on one grid), and the first i where it is reached. Throws when a difference overflows.
+ */
+export function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): LargestDifference {
+  const who = "largestDifference";
+  const x = checkNumberList(who, "a", a, { min: 1 });
+  const y = checkNumberList(who, "b", b, { length: x.length, lengthRule: " (as many as a)" });
+  let value = -1;
+  let index = -1;
+  for (let i = 0; i < x.length; i++) {
+    const d = Math.abs(x[i] - y[i]);
+    if (d > value) [value, index] = [d, i];
+  }
+  if (!Number.isFinite(value)) {
+    throw new Error(
+      `${who}: a and b must have differences below the largest double, got |a[${index}] - b[${index}]| = ${value}`,
+    );
+  }
+  return { value, index };
+}
+
 export interface LogLogFit {
   /** Least-squares slope of log y on log x. */
   slope: number;

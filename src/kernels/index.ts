@@ -47,6 +47,7 @@ export { erf as erfFunction } from "../special/erf";
 export type { PointsInput } from "./points";
 export { relativeError, rootMeanSquare, logLogSlope, outputBlock } from "./convergence";
 export type { ErrorNorm, LogLogFit } from "./convergence";
+export { largestDifference, type LargestDifference } from "./convergence";
 export { referenceKernel, checkReferenceValues } from "./reference";
 export type { ReferencePair, ReferenceKind, ReferenceKernel, ReferenceCheck } from "./reference";
 export { maternKernel, maternCorrelation, maternExpectedDecay, besselK, MATERN_MAX_NU } from "./matern";

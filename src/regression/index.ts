@@ -12,3 +12,5 @@ export { meanSquaredError } from "./mean-squared-error";
 export { gradientDescentDynamics, type DynamicsOptions, type KernelDynamics } from "./dynamics";
 export { gaussianProcessPosterior, type GaussianProcessPosterior } from "./gaussian-process";
 export { trainedEnsemble, type TrainedEnsemble } from "./trained-ensemble";
+export { residualLeft, type ResidualLeft } from "./residual-left";
+export { standardDeviationBand, type StandardDeviationBand } from "./band";

@@ -5,3 +5,4 @@ export { progress, type Progress } from "./progress";
 export { inKernel } from "./display";
 export { projectRoot, writeFileAtomic } from "./files";
 export { fixedOrDash } from "./fixed-or-dash";
+export { fractionText } from "./format";

@@ -1,0 +1,18 @@
+/** Numbers as the notebooks' captions and findings write them. */
+import { checkInteger, checkPositive, describeValue } from "../validate";
+
+/**
+ * A non-negative fraction for a caption: "below <floor>" when it is under `floor` (> 0; e.g. 1e-16, beyond
+ * float64 resolution relative to 1), else its value in exponential notation with `digits` decimals
+ * (an integer in [0, 20]; default 1): fractionText(3.2e-5, 1e-16) = "3.2e-5", fractionText(1e-20, 1e-16) =
+ * "below 1e-16".
+ */
+export function fractionText(value: number, floor: number, digits = 1): string {
+  const who = "fractionText";
+  if (typeof value !== "number" || !(value >= 0)) {
+    throw new Error(`${who}: value must be a fraction >= 0 (Infinity allowed), got ${describeValue(value)}`);
+  }
+  checkPositive(who, "floor", floor);
+  checkInteger(who, "digits", digits, 0, 20);
+  return value < floor ? `below ${floor}` : value.toExponential(digits);
+}
