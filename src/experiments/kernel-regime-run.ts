@@ -202,13 +202,7 @@ export function kernelRegimeRun(
   let done = 0;
   for (const t of checkpoints) {
     if (t > done) {
-      const segment = train(net, Xcol, y, {
-        steps: t - done,
-        learningRate: eta,
-        learningRateCheck: "off",
-        progress: false,
-        precision,
-      });
+      const segment = trainSegment(net, Xcol, y, t - done, eta, precision);
       // Each segment's losses[0] is the loss at its start, stored already (at checkpoint 0 or as the
       // previous segment's last).
       losses.push(...Array.from(segment.losses).slice(1));
@@ -312,13 +306,7 @@ export function linearizedGap(
   const out: { step: number; gap: number }[] = [];
   let done = 0;
   for (const t of checkpoints) {
-    const segment = train(net, Xcol, y, {
-      steps: t - done,
-      learningRate: eta,
-      learningRateCheck: "off",
-      progress: false,
-      precision,
-    });
+    const segment = trainSegment(net, Xcol, y, t - done, eta, precision);
     if (segment.stopReason === "diverged") throw new Error(`${who}: ${segment.message}`);
     done = t;
     const f = net.predict(X, n);
@@ -326,6 +314,21 @@ export function linearizedGap(
     out.push({ step: t, gap: Math.sqrt(f.reduce((s, v, i) => s + (v - y[i] - r[i]) ** 2, 0)) / yNorm });
   }
   return out;
+}
+
+/**
+ * steps of full-batch gradient descent at the fixed rate eta (the runs pick eta from the stability bound
+ * and check it themselves), the stretch of a run between two checkpoints.
+ */
+function trainSegment(
+  net: Network,
+  X: Matrix,
+  y: ArrayLike<number>,
+  steps: number,
+  eta: number,
+  precision: "float64" | "float32",
+) {
+  return train(net, X, y, { steps, learningRate: eta, learningRateCheck: "off", progress: false, precision });
 }
 
 /** Where a kernelRegimeRun ended: its values at its last checkpoint reached (stepsRun). */

@@ -9,8 +9,8 @@ import { monteCarloNtkWithError } from "../kernels/montecarlo";
 import { ntk } from "../kernels/ntk";
 import type { PointsInput } from "../kernels/points";
 import type { Architecture } from "../layers";
-import type { ProgressStart } from "../training/train";
-import { checkInteger, checkNumberList, describeValue, renamed, requiredObject } from "../validate";
+import { checkProgress, type ProgressStart } from "../training/train";
+import { checkInteger, checkNumberList, renamed, requiredObject } from "../validate";
 
 /** One Monte Carlo kernel against the analytic NTK. */
 export interface MonteCarloErrorRun {
@@ -65,12 +65,7 @@ export function monteCarloConvergence(
   }
   const seedList = Array.from(checkNumberList(who, "seeds", seeds, { min: 1 }));
   seedList.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0));
-  if (progress !== false && typeof progress !== "function") {
-    throw new Error(
-      `${who}: progress must be false or a function (total, label) => { tick, done } such as lab.progress, ` +
-        `got ${describeValue(progress)}`,
-    );
-  }
+  checkProgress(who, progress);
   const exact = renamed(who, "ntk", () => ntk(arch, X));
   const exactNorm = exact.norm();
   const bar = progress ? progress(sampleList.length * seedList.length, "Monte Carlo NTK") : null;

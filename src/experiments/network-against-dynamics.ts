@@ -12,15 +12,8 @@ import { readPoints, type PointsInput } from "../kernels/points";
 import { checkArchitecture, type Architecture } from "../layers";
 import { network } from "../network";
 import { gradientDescentDynamics } from "../regression/dynamics";
-import { train, type ProgressStart, type StopReason } from "../training/train";
-import {
-  checkInteger,
-  checkNumberList,
-  checkPositive,
-  describeValue,
-  renamed,
-  requiredObject,
-} from "../validate";
+import { train, checkProgress, type ProgressStart, type StopReason } from "../training/train";
+import { checkInteger, checkNumberList, checkPositive, renamed, requiredObject } from "../validate";
 
 export interface NetworkAgainstDynamicsData {
   /** Training inputs (n points: rows of d coordinates, or a list of numbers for d = 1). */
@@ -100,12 +93,7 @@ export function networkAgainstDynamics(
   checkPositive(who, "eta", eta);
   const stepList = Array.from(checkNumberList(who, "steps", steps, { min: 1 }));
   stepList.forEach((t, i) => checkInteger(who, `steps[${i}]`, t, 0));
-  if (progress !== false && typeof progress !== "function") {
-    throw new Error(
-      `${who}: progress must be false or a function (total, label) => { tick, done } such as lab.progress, ` +
-        `got ${describeValue(progress)}`,
-    );
-  }
+  checkProgress(who, progress);
   const train0 = readPoints(who, "xTrain", xTrain);
   checkNumberList(who, "yTrain", yTrain, { length: train0.n, lengthRule: " (one per point of xTrain)" });
   const grid0 = readPoints(who, "grid", grid);

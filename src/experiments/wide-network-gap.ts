@@ -14,7 +14,7 @@ import { gradientDescentDynamics } from "../regression/dynamics";
 import { kernelRegression } from "../regression/kernel-regression";
 import { meanSquare } from "../regression/mean-squared-error";
 import { stableLearningRate } from "../training/guard";
-import { train, type ProgressStart } from "../training/train";
+import { train, checkProgress, type ProgressStart } from "../training/train";
 import {
   checkInRange,
   checkInteger,
@@ -114,12 +114,7 @@ export function wideNetworkGaps(
   checkInRange(who, "rateFraction", rateFraction, 0, 1, { hiInclusive: false });
   // Below 1e-8 the kappa-scaled kernel (kappa^2 times the net's) nears the smallest doubles' range.
   checkInRange(who, "kappa", kappa, 1e-8, 1, { loInclusive: true });
-  if (progress !== false && typeof progress !== "function") {
-    throw new Error(
-      `${who}: progress must be false or a function (total, label) => { tick, done } such as lab.progress, ` +
-        `got ${describeValue(progress)}`,
-    );
-  }
+  checkProgress(who, progress);
   for (const [name, value] of [
     ["X", X],
     ["Xtest", Xtest],

@@ -17,15 +17,8 @@ import { ntk } from "../kernels/ntk";
 import { readPoints, type PointsInput } from "../kernels/points";
 import { checkArchitecture, type Architecture } from "../layers";
 import { network } from "../network";
-import type { ProgressStart } from "../training/train";
-import {
-  checkInteger,
-  checkNumberList,
-  checkOptionKeys,
-  describeValue,
-  renamed,
-  requiredObject,
-} from "../validate";
+import { checkProgress, type ProgressStart } from "../training/train";
+import { checkInteger, checkNumberList, checkOptionKeys, renamed, requiredObject } from "../validate";
 
 /** One finite network against the analytic NTK. */
 export interface WidthErrorRun {
@@ -88,12 +81,7 @@ export function widthConvergence(
   const seedList = Array.from(checkNumberList(who, "seeds", seeds, { min: 1 }));
   seedList.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0));
   checkInteger(who, "outputs", outputs, 2);
-  if (progress !== false && typeof progress !== "function") {
-    throw new Error(
-      `${who}: progress must be false or a function (total, label) => { tick, done } such as lab.progress, ` +
-        `got ${describeValue(progress)}`,
-    );
-  }
+  checkProgress(who, progress);
   const { d } = readPoints(who, "X", X);
   const limit = renamed(who, "ntk", () => ntk(arch, X));
   const limitNorm = limit.norm();

@@ -38,6 +38,17 @@ export interface AdamOptions {
  */
 export type ProgressStart = (total: number, label: string) => { tick(count?: number): void; done(): void };
 
+/** A progress option checked: false, or a ProgressStart (an Error naming `who` and progress otherwise). */
+export function checkProgress(who: string, progress: unknown): ProgressStart | false {
+  if (progress !== false && typeof progress !== "function") {
+    throw new Error(
+      `${who}: progress must be false or a function (total, label) => { tick, done } such as lab.progress, ` +
+        `got ${describeValue(progress)}`,
+    );
+  }
+  return progress as ProgressStart | false;
+}
+
 export interface TrainOptions {
   /** Step budget: at most this many updates (an integer >= 0). */
   steps: number;
@@ -198,13 +209,7 @@ export function train(net: Network, X: PointsInput, y: TargetsLike, options: Tra
   const evalN = evalX ? evalX.length / net.inputDim : 0;
   const toRecord = recordSteps(who, options.record, options.steps);
   const warn = options.warn ?? ((m: string) => console.warn(m));
-  const startProgress = options.progress ?? false;
-  if (startProgress !== false && typeof startProgress !== "function") {
-    throw new Error(
-      `${who}: progress must be false or a function (total, label) => { tick, done } such as lab.progress, ` +
-        `got ${describeValue(startProgress)}`,
-    );
-  }
+  const startProgress = checkProgress(who, options.progress ?? false);
   const onRecord = options.onRecord;
   if (onRecord !== undefined && typeof onRecord !== "function") {
     throw new Error(
