@@ -1,4 +1,7 @@
-/** Numbers as the notebooks' captions and findings write them. */
+/**
+ * Numbers as the notebooks' captions and findings write them: a value that may be missing (a slope whose
+ * window is not resolved, null) with fixed decimals or an em dash, and a fraction or "below" its floor.
+ */
 import { checkInteger, checkPositive, describeValue } from "../validate";
 
 /**
@@ -15,4 +18,15 @@ export function fractionText(value: number, floor: number, digits = 1): string {
   checkPositive(who, "floor", floor);
   checkInteger(who, "digits", digits, 0, 20);
   return value < floor ? `below ${floor}` : value.toExponential(digits);
+}
+
+/** value.toFixed(digits) (default 2 decimals), or "—" for null and undefined. NaN and infinities are refused. */
+export function fixedOrDash(value: number | null | undefined, digits = 2): string {
+  const who = "fixedOrDash";
+  checkInteger(who, "digits", digits, 0, 100);
+  if (value === null || value === undefined) return "—";
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new Error(`${who}: value must be a finite number, null or undefined, got ${describeValue(value)}`);
+  }
+  return value.toFixed(digits);
 }

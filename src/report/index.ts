@@ -4,5 +4,4 @@ export { tableHtml, tableCsv, formatCell } from "./table";
 export { progress, type Progress } from "./progress";
 export { inKernel } from "./display";
 export { projectRoot, writeFileAtomic } from "./files";
-export { fixedOrDash } from "./fixed-or-dash";
-export { fractionText } from "./format";
+export { fixedOrDash, fractionText } from "./format";
