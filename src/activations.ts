@@ -435,6 +435,17 @@ export const erf: Activation = activation({
   },
 });
 
+/**
+ * GELU z Phi(z) (Hendrycks & Gimpel 2016), Phi the standard normal CDF; its derivative Phi(z) + z phi(z).
+ * No closed-form dual: the kernels come from the Gauss-Hermite quadrature dual, as for any activation({...}).
+ */
+export const gelu: Activation = activation({
+  name: "gelu",
+  fn: (z) => 0.5 * z * (1 + erfFunction(z / Math.SQRT2)),
+  derivative: (z) =>
+    0.5 * (1 + erfFunction(z / Math.SQRT2)) + (z * Math.exp(-0.5 * z * z)) / Math.sqrt(2 * Math.PI),
+});
+
 /** z: the dual is the covariance itself, passed through exactly (a linear layer). c_s = 1. */
 export const identity: Activation = Object.freeze({
   ...activation({

@@ -32,6 +32,7 @@ export {
   gaussLegendre,
   gaussian,
   gaussianKernel,
+  gelu,
   identity,
   kernelsByDepth,
   laplace,
@@ -166,6 +167,7 @@ export {
   gradientDescentDynamics,
   kernelRegression,
   meanSquaredError,
+  multiOutputKernelRegression,
   residualLeft,
   standardDeviationBand,
   trainedEnsemble,
@@ -174,6 +176,7 @@ export {
   type KernelDynamics,
   type KernelRegression,
   type KernelRegressionOptions,
+  type MultiOutputKernelRegression,
   type RegressionMode,
   type ResidualLeft,
   type StandardDeviationBand,
@@ -266,6 +269,12 @@ export {
   type CircleWindowOptions,
   type MatchDecaySlopeOptions,
   type MatchedDecaySlope,
+  imageKernelAccuracy,
+  summarizeAccuracy,
+  type AccuracySummary,
+  type ImageKernel,
+  type ImageKernelOptions,
+  type ImageKernelRun,
 } from "./experiments/index";
 // experiments: drivers the notebooks share
 export {

@@ -864,6 +864,7 @@ const table: (Row | NothingRow)[] = [
   { export: "cos", takes: "nothing checkable", why: "a constant Activation (see relu)" },
   { export: "erf", takes: "nothing checkable", why: "a constant Activation (see relu)" },
   { export: "identity", takes: "nothing checkable", why: "a constant Activation (see relu)" },
+  { export: "gelu", takes: "nothing checkable", why: "a constant Activation (see relu)" },
   {
     export: "DEFAULT_QUADRATURE_POINTS",
     takes: "nothing checkable",
@@ -1369,6 +1370,57 @@ const table: (Row | NothingRow)[] = [
       { at: [2, "outputs"], name: "outputs", ...integer(2) },
       { at: [2, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
     ],
+  },
+  {
+    export: "multiOutputKernelRegression",
+    args: () => [
+      K3(),
+      [
+        [1, 0],
+        [0, 1],
+        [1, 0],
+      ],
+      { ridge: 0.1 },
+    ],
+    inspect: (r) => (r as lab.MultiOutputKernelRegression).alpha.to2DArray(),
+    params: [
+      { at: [1], name: "Y", kind: "bad", values: [null, [[1, 0]], [[1], [NaN], [0]], "Y"] },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "ridge"], name: "ridge", ...nonNegative([0, 1e3]), optional: true },
+    ],
+  },
+  {
+    export: "imageKernelAccuracy",
+    args: () => [
+      lab.mlp([lab.relu, lab.relu]),
+      tinySet(),
+      { classes: [0, 1], train: 2, test: 2, seeds: [1], ridge: 1e-3 },
+    ],
+    params: [
+      { at: [0], name: "arch", kind: "object" },
+      { ...imageSetParam, at: [1] },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "classes"], name: "classes", kind: "bad", values: [null, [0], [0, 0], [0, 10], 5] },
+      { at: [2, "train"], name: "train", ...integer(1, 2) },
+      { at: [2, "test"], name: "test", ...integer(1, 2) },
+      { at: [2, "seeds"], name: "seeds", kind: "bad", values: [null, [], [-1], [0.5], 3] },
+      { at: [2, "ridge"], name: "ridge", ...nonNegative([1e-3, 1e3]) },
+      { at: [2, "depths"], name: "depths", kind: "bad", values: [[], [0], [3], [1.5], 2], optional: true },
+      { at: [2, "kernels"], name: "kernels", kind: "bad", values: [[], ["cntk"], "ntk"], optional: true },
+      {
+        at: [2, "preprocess"],
+        name: "preprocess",
+        kind: "choice",
+        values: ["centred-unit", "raw"],
+        optional: true,
+      },
+      { at: [2, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
+    export: "summarizeAccuracy",
+    args: () => [[{ seed: 1, kernel: "ntk", depth: 1, accuracy: 0.5, train: 2, test: 2 }]],
+    params: [{ at: [0], name: "runs", kind: "bad", values: [null, [], 5] }],
   },
   {
     export: "circleKernelShape",

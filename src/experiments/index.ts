@@ -76,3 +76,10 @@ export type {
   NetworkAgainstDynamicsData,
   NetworkAgainstDynamicsOptions,
 } from "./network-against-dynamics";
+export { imageKernelAccuracy, summarizeAccuracy } from "./image-kernel-accuracy";
+export type {
+  AccuracySummary,
+  ImageKernel,
+  ImageKernelOptions,
+  ImageKernelRun,
+} from "./image-kernel-accuracy";

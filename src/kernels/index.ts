@@ -6,6 +6,7 @@ export {
   cos,
   dualAt,
   erf,
+  gelu,
   identity,
   quadratureDual,
   relu,

@@ -4,8 +4,10 @@
  */
 export {
   kernelRegression,
+  multiOutputKernelRegression,
   type KernelRegression,
   type KernelRegressionOptions,
+  type MultiOutputKernelRegression,
   type RegressionMode,
 } from "./kernel-regression";
 export { meanSquaredError } from "./mean-squared-error";

@@ -19,7 +19,7 @@ import {
 import { eigenBytes } from "../spectrum/eigen";
 import { checkMemory, matrixOrder } from "../memory";
 import { precisionFloor } from "../numeric";
-import { checkNonNegative, optionsObject } from "../validate";
+import { checkNonNegative, describeValue, optionsObject } from "../validate";
 import { meanSquare } from "./mean-squared-error";
 
 export type RegressionMode = "solve" | "lstsq";
@@ -86,6 +86,58 @@ export function kernelRegression(
     rank,
     predict(crossKernel) {
       return times(checkedCross(`${who}.predict`, "crossKernel", crossKernel, n), alpha);
+    },
+  };
+}
+
+/** Kernel regression with several targets at once: one Cholesky factorization, c right-hand sides. */
+export interface MultiOutputKernelRegression {
+  /** n x c coefficients, one column per target. */
+  readonly alpha: Matrix;
+  /** m x c predictions at new points from their cross-kernel K(X_test, X) (m x n, a Matrix or rows). */
+  predict(crossKernel: MatrixInput): Matrix;
+}
+
+/**
+ * Kernel regression of the n x c targets Y (one column per output, e.g. one-hot classes) on the n x n
+ * kernel K: (K + ridge I) alpha = Y by one Cholesky factorization for all c columns (column j's alpha is
+ * kernelRegression(K, Y[:, j], { ridge })'s up to rounding). Peak memory as kernelRegression's "solve"
+ * mode plus the n x c targets and coefficients.
+ */
+export function multiOutputKernelRegression(
+  K: MatrixInput,
+  Y: MatrixInput,
+  options?: { ridge?: number } | null,
+): MultiOutputKernelRegression {
+  const who = "multiOutputKernelRegression";
+  const { ridge = 0 } = optionsObject(who, options);
+  checkNonNegative(who, "ridge", ridge);
+  const n = matrixOrder(K);
+  checkRegressionMemory(who, n, ridge, "solve");
+  const kernel = checkedKernel(who, "K", K);
+  if (!(Y instanceof Matrix || Array.isArray(Y))) {
+    throw new Error(
+      `${who}: Y must be an n x c Matrix or array of rows (n = ${kernel.rows}), got ${describeValue(Y)}`,
+    );
+  }
+  const rowsOfY = Y instanceof Matrix ? Y.rows : Y.length;
+  const columns = Y instanceof Matrix ? Y.columns : Array.isArray(Y[0]) ? Y[0].length : 0;
+  if (rowsOfY !== kernel.rows || columns < 1) {
+    throw new Error(
+      `${who}: Y must have n = ${kernel.rows} rows (one per training point) and at least one column, got ${rowsOfY} x ${columns}`,
+    );
+  }
+  const targets = checkedCross(who, "Y", Y, columns, kernel.rows);
+  const chol = checkedCholesky(
+    who,
+    plusDiagonal(who, kernel, "ridge", ridge),
+    "pass ridge > 0 for a regularized solve",
+  );
+  const alpha = chol.solve(targets);
+  return {
+    alpha,
+    predict(crossKernel) {
+      return checkedCross(`${who}.predict`, "crossKernel", crossKernel, kernel.rows).mmul(alpha);
     },
   };
 }
