@@ -437,7 +437,7 @@ export const erf: Activation = activation({
 
 /**
  * GELU z Phi(z) (Hendrycks & Gimpel 2016), Phi the standard normal CDF; its derivative Phi(z) + z phi(z).
- * No closed-form dual: the kernels come from the Gauss-Hermite quadrature dual, as for any activation({...}).
+ * No closed-form dual in the lab: the kernels come from the Gauss-Hermite quadrature dual, as for any activation({...}).
  */
 export const gelu: Activation = activation({
   name: "gelu",

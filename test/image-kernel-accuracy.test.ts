@@ -11,8 +11,10 @@ import {
   loadMnistDigits,
   mlp,
   monteCarloNngpWithError,
+  monteCarloNtkWithError,
   multiOutputKernelRegression,
   nngp,
+  ntk,
   oneHot,
   relu,
   Rng,
@@ -22,7 +24,10 @@ import {
   type ImageSet,
 } from "../src/index";
 
-/** n random 4 x 4 one-channel images whose label is 3 when the top half is brighter, else 5. */
+/**
+ * n random 4 x 4 one-channel images whose label is 3 when the top half is a little brighter, else 5: a
+ * faint signal, so that accuracies fall between 0 and 1 and differ between depths, kernels and ridges.
+ */
 function halves(n: number, seed: number): ImageSet {
   const rng = new Rng(seed);
   const pixels = new Float64Array(n * 16);
@@ -30,12 +35,27 @@ function halves(n: number, seed: number): ImageSet {
   for (let i = 0; i < n; i++) {
     const top = rng.uniform() < 0.5;
     labels[i] = top ? 3 : 5;
-    for (let p = 0; p < 16; p++) pixels[i * 16 + p] = rng.uniform() + (p < 8 === top ? 0.6 : 0);
+    for (let p = 0; p < 16; p++) pixels[i * 16 + p] = rng.uniform() + (p < 8 === top ? 0.12 : 0);
   }
   return { n, height: 4, width: 4, channels: 1, pixels, labels, source: "test halves" };
 }
 
 describe("multiOutputKernelRegression", () => {
+  it("takes typed-array rows as targets", () => {
+    const fit = multiOutputKernelRegression(
+      Matrix.eye(2),
+      [Float64Array.from([1, 0]), Float64Array.from([0, 1])],
+      { ridge: 1 },
+    );
+    assert.deepEqual(
+      fit.alpha
+        .to2DArray()
+        .flat()
+        .map((v) => Math.round(v * 1e12) / 1e12 + 0),
+      [0.5, 0, 0, 0.5],
+    );
+  });
+
   it("gives each column the coefficients and predictions of kernelRegression on that column", () => {
     const rng = new Rng(4);
     const X = new Matrix(Array.from({ length: 12 }, () => Array.from(rng.normals(3))));
@@ -64,6 +84,10 @@ describe("multiOutputKernelRegression", () => {
       () => multiOutputKernelRegression(new Matrix(3, 3).fill(1), new Matrix(3, 2).fill(1)),
       /^Error: multiOutputKernelRegression: .*pass ridge > 0/,
     );
+    assert.throws(
+      () => multiOutputKernelRegression(Matrix.eye(2), [[1, 0], [1]]),
+      /^Error: multiOutputKernelRegression: Y must have 2 outputs in every row \(as row 0\), got row 1: an array of length 1$/,
+    );
   });
 });
 
@@ -73,6 +97,23 @@ describe("gelu", () => {
     for (const z of [-3, -0.5, 0, 0.7, 2.5]) {
       const numeric = (gelu.fn(z + 1e-6) - gelu.fn(z - 1e-6)) / 2e-6;
       assert.ok(Math.abs(gelu.derivative(z) - numeric) < 1e-8, `z = ${z}`);
+    }
+  });
+
+  it("has a quadrature NTK (its derivative's dual too) that a Monte Carlo over 200000 units agrees with within 4 standard errors", () => {
+    const X = [
+      [0.6, 0.8],
+      [-1.2, 0.5],
+    ];
+    const exact = ntk(mlp([gelu]), X);
+    const { mean, stdError } = monteCarloNtkWithError(mlp([gelu]), X, undefined, {
+      samples: 200000,
+      seed: 5,
+    });
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 2; j++) {
+        assert.ok(Math.abs(mean.get(i, j) - exact.get(i, j)) < 4 * stdError.get(i, j), `entry ${i}, ${j}`);
+      }
     }
   });
 
@@ -96,8 +137,8 @@ describe("gelu", () => {
 });
 
 describe("imageKernelAccuracy", () => {
-  const set = halves(60, 1);
-  const options = { classes: [3, 5], train: 40, test: 20, seeds: [7, 8], ridge: 1e-3, depths: [1, 2] };
+  const set = halves(120, 1);
+  const options = { classes: [3, 5], train: 80, test: 40, seeds: [7, 8], ridge: 1e-3, depths: [1, 2] };
   const runs = imageKernelAccuracy(mlp([relu, relu]), set, options);
 
   it("orders its runs by seed, kernel and depth", () => {
@@ -107,25 +148,55 @@ describe("imageKernelAccuracy", () => {
     );
   });
 
-  it("reproduces a run computed by hand: the split, the depth-2 NTK, one regression per class, the largest output", () => {
-    const split = splitImages(selectClasses(set, [3, 5], { seed: 0 }), { train: 40, test: 20, seed: 8 });
-    const X = imagePoints(split.train);
-    const Xt = imagePoints(split.test);
-    const K = kernelsByDepth(mlp([relu, relu]), X)[1];
-    const Kt = kernelsByDepth(mlp([relu, relu]), Xt, X)[1];
+  it("reproduces every run computed by hand: the split, the kernel of each depth, one regression per class, the largest output", () => {
+    for (const run of runs) {
+      const split = splitImages(selectClasses(set, [3, 5], { seed: 0 }), {
+        train: 80,
+        test: 40,
+        seed: run.seed,
+      });
+      const X = imagePoints(split.train);
+      const Xt = imagePoints(split.test);
+      const get = run.kernel;
+      const K = kernelsByDepth(mlp([relu, relu]), X, undefined, { get })[run.depth - 1];
+      const Kt = kernelsByDepth(mlp([relu, relu]), Xt, X, { get })[run.depth - 1];
+      let trace = 0;
+      for (let i = 0; i < 80; i++) trace += K.get(i, i);
+      const Y = oneHot(split.train.labels, [3, 5]);
+      const scores = [0, 1].map((j) =>
+        kernelRegression(K, Y.getColumn(j), { ridge: (1e-3 * trace) / 80 }).predict(Kt),
+      );
+      let correct = 0;
+      for (let i = 0; i < 40; i++)
+        if ((scores[0][i] >= scores[1][i] ? 3 : 5) === split.test.labels[i]) correct++;
+      assert.equal(run.accuracy, correct / 40, `${run.seed} ${run.kernel} ${run.depth}`);
+    }
+  });
+
+  it("has accuracies strictly between 0 and 1 on this faint task, not all equal", () => {
+    assert.ok(
+      runs.every((r) => r.accuracy > 0 && r.accuracy < 1),
+      runs.map((r) => r.accuracy).join(", "),
+    );
+    assert.ok(new Set(runs.map((r) => r.accuracy)).size > 1);
+  });
+
+  it("scales the ridge with the kernel: an absolute ridge of the same number gives other answers at a large one", () => {
+    const relative = imageKernelAccuracy(mlp([relu, relu]), set, {
+      ...options,
+      ridge: 3,
+      depths: [2],
+      kernels: ["ntk"],
+    });
+    const split = splitImages(selectClasses(set, [3, 5], { seed: 0 }), { train: 80, test: 40, seed: 7 });
+    const K = kernelsByDepth(mlp([relu, relu]), imagePoints(split.train))[1];
     let trace = 0;
-    for (let i = 0; i < 40; i++) trace += K.get(i, i);
-    const Y = oneHot(split.train.labels, [3, 5]);
-    const scores = [0, 1].map((j) =>
-      kernelRegression(K, Y.getColumn(j), { ridge: (1e-3 * trace) / 40 }).predict(Kt),
+    for (let i = 0; i < 80; i++) trace += K.get(i, i);
+    assert.ok(
+      trace / 80 > 1.5,
+      "the kernel's mean diagonal is not 1, so relative and absolute ridges differ",
     );
-    let correct = 0;
-    for (let i = 0; i < 20; i++)
-      if ((scores[0][i] >= scores[1][i] ? 3 : 5) === split.test.labels[i]) correct++;
-    assert.equal(
-      runs.find((r) => r.seed === 8 && r.kernel === "ntk" && r.depth === 2)!.accuracy,
-      correct / 20,
-    );
+    assert.ok(relative[0].accuracy > 0);
   });
 
   it("tells an easy pair of digits apart: 0 against 1, above 95% with 100 training images", () => {
@@ -140,14 +211,29 @@ describe("imageKernelAccuracy", () => {
     assert.ok(digits[0].accuracy > 0.95, `${digits[0].accuracy}`);
   });
 
+  it("refuses a repeated seed, depth or kernel, which would count one split twice", () => {
+    assert.throws(
+      () => imageKernelAccuracy(mlp([relu]), set, { ...options, depths: [1], seeds: [7, 7] }),
+      /^Error: imageKernelAccuracy: seeds must not repeat an entry, got 7 again at index 1$/,
+    );
+    assert.throws(
+      () => imageKernelAccuracy(mlp([relu]), set, { ...options, depths: [1, 1] }),
+      /^Error: imageKernelAccuracy: depths must not repeat an entry/,
+    );
+    assert.throws(
+      () => imageKernelAccuracy(mlp([relu]), set, { ...options, depths: [1], kernels: ["ntk", "ntk"] }),
+      /^Error: imageKernelAccuracy: kernels must not repeat an entry/,
+    );
+  });
+
   it("refuses a depth the architecture does not have and a split larger than the classes' images", () => {
     assert.throws(
       () => imageKernelAccuracy(mlp([relu]), set, { ...options, depths: [2] }),
       /^Error: imageKernelAccuracy: depths\[0\] must be an integer in \[1, 1\], got 2$/,
     );
     assert.throws(
-      () => imageKernelAccuracy(mlp([relu]), set, { ...options, depths: [1], train: 50 }),
-      /^Error: imageKernelAccuracy: train \+ validation \+ test must be at most the set's n = 60/,
+      () => imageKernelAccuracy(mlp([relu]), set, { ...options, depths: [1], train: 100 }),
+      /^Error: imageKernelAccuracy: train \+ test must be at most the 120 images of classes 3, 5, got 100 \+ 40 = 140$/,
     );
   });
 });
@@ -168,5 +254,25 @@ describe("summarizeAccuracy", () => {
     assert.ok(Math.abs(s.spread - 0.05) < 1e-15);
     assert.deepEqual([s.min, s.max], [0.8, 0.9]);
     assert.ok(Math.abs(s.standardError - Math.sqrt((0.85 * 0.15) / 100)) < 1e-15);
+  });
+
+  it("keeps runs of other split sizes apart and refuses a repeated seed or an accuracy outside [0, 1]", () => {
+    const run = (seed: number, accuracy: number, test = 100) => ({
+      seed,
+      kernel: "ntk" as const,
+      depth: 1,
+      accuracy,
+      train: 10,
+      test,
+    });
+    assert.equal(summarizeAccuracy([run(1, 0.8), run(1, 0.9, 50)]).length, 2);
+    assert.throws(
+      () => summarizeAccuracy([run(1, 0.8), run(1, 0.9)]),
+      /^Error: summarizeAccuracy: runs' seeds \(ntk, depth 1\) must not repeat an entry, got 1 again at index 1$/,
+    );
+    assert.throws(
+      () => summarizeAccuracy([run(1, NaN)]),
+      /^Error: summarizeAccuracy: runs\[0\] must be a run with an accuracy in \[0, 1\], got NaN$/,
+    );
   });
 });

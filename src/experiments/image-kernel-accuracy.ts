@@ -87,25 +87,33 @@ export function imageKernelAccuracy(
   checkInteger(who, "test", test, 1);
   const seedList = Array.from(checkNumberList(who, "seeds", seeds, { min: 1 }));
   seedList.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0, 2 ** 53));
+  refuseRepeats(who, "seeds", seedList);
   checkNonNegative(who, "ridge", ridge);
   const depths = Array.from(
     checkNumberList(who, "depths", opts.depths ?? Array.from({ length: L }, (_, l) => l + 1), { min: 1 }),
   );
   depths.forEach((d, i) => checkInteger(who, `depths[${i}]`, d, 1, L));
+  refuseRepeats(who, "depths", depths);
   const kernels = opts.kernels ?? (["ntk", "nngp"] as const);
   if (!Array.isArray(kernels) || kernels.length === 0 || kernels.some((k) => k !== "ntk" && k !== "nngp")) {
     throw new Error(
       `${who}: kernels must be a non-empty array of "ntk" and "nngp", got ${describeValue(kernels)}`,
     );
   }
+  refuseRepeats(who, "kernels", kernels);
   const progress = checkProgress(who, opts.progress ?? false);
   const chosen = renamed(who, "selectClasses", () => selectClasses(set, classes, { seed: 0 }));
+  if (train + test > chosen.n) {
+    throw new Error(
+      `${who}: train + test must be at most the ${chosen.n} images of classes ${classes.join(", ")}, got ${train} + ${test} = ${train + test}`,
+    );
+  }
   const bar = progress ? progress(seedList.length * kernels.length, "kernel regression on images") : null;
   const runs: ImageKernelRun[] = [];
   for (const seed of seedList) {
     const split = renamed(who, "splitImages", () => splitImages(chosen, { train, test, seed }));
     const X = renamed(who, "imagePoints", () => imagePoints(split.train, { preprocess }));
-    const Xtest = imagePoints(split.test, { preprocess });
+    const Xtest = renamed(who, "imagePoints", () => imagePoints(split.test, { preprocess }));
     const Y = oneHot(split.train.labels, classes);
     for (const kernel of kernels) {
       const trainKernels = kernelsByDepth(arch, X, undefined, { get: kernel });
@@ -120,8 +128,11 @@ export function imageKernelAccuracy(
         const outputs = model.predict(testKernels[depth - 1]);
         let correct = 0;
         for (let i = 0; i < outputs.rows; i++) {
+          // The class of the largest output; a tie goes to the class listed first.
           const row = outputs.getRow(i);
           const best = row.indexOf(Math.max(...row));
+          if (best < 0)
+            throw new Error(`${who}: the prediction for test image ${i} is not finite (${row.join(", ")})`);
           if (classes[best] === split.test.labels[i]) correct++;
         }
         runs.push({ seed, kernel, depth, accuracy: correct / outputs.rows, train, test });
@@ -148,7 +159,11 @@ export interface AccuracySummary {
   standardError: number;
 }
 
-/** imageKernelAccuracy's runs summarized by kernel and depth, in the order they first appear. */
+/**
+ * imageKernelAccuracy's runs summarized by kernel, depth and split sizes (runs of other sizes are other
+ * groups), in the order they first appear. Each run's accuracy must lie in [0, 1], its test size be an
+ * integer >= 1, and a group hold each seed once.
+ */
 export function summarizeAccuracy(runs: readonly ImageKernelRun[]): AccuracySummary[] {
   const who = "summarizeAccuracy";
   if (!Array.isArray(runs) || runs.length === 0) {
@@ -156,9 +171,28 @@ export function summarizeAccuracy(runs: readonly ImageKernelRun[]): AccuracySumm
       `${who}: runs must be a non-empty array of imageKernelAccuracy runs, got ${describeValue(runs)}`,
     );
   }
-  const keys = [...new Set(runs.map((r) => `${r.kernel} ${r.depth}`))];
+  runs.forEach((r: unknown, i) => {
+    const run = (r ?? {}) as Partial<ImageKernelRun>;
+    if (
+      typeof r !== "object" ||
+      r === null ||
+      !(typeof run.accuracy === "number" && run.accuracy >= 0 && run.accuracy <= 1)
+    ) {
+      throw new Error(
+        `${who}: runs[${i}] must be a run with an accuracy in [0, 1], got ${describeValue(run.accuracy ?? r)}`,
+      );
+    }
+    checkInteger(who, `runs[${i}].test`, run.test as number, 1);
+  });
+  const keyOf = (r: ImageKernelRun) => `${r.kernel} ${r.depth} ${r.train} ${r.test}`;
+  const keys = [...new Set(runs.map(keyOf))];
   return keys.map((key) => {
-    const these = runs.filter((r) => `${r.kernel} ${r.depth}` === key);
+    const these = runs.filter((r) => keyOf(r) === key);
+    refuseRepeats(
+      who,
+      `runs' seeds (${these[0].kernel}, depth ${these[0].depth})`,
+      these.map((r) => r.seed),
+    );
     const values = these.map((r) => r.accuracy);
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     const spread =
@@ -176,4 +210,14 @@ export function summarizeAccuracy(runs: readonly ImageKernelRun[]): AccuracySumm
       standardError: Math.sqrt((mean * (1 - mean)) / these[0].test),
     };
   });
+}
+
+/** An Error naming the first repeated entry of a list that must hold each value once. */
+function refuseRepeats(who: string, name: string, list: readonly unknown[]): void {
+  const i = list.findIndex((v, k) => list.indexOf(v) !== k);
+  if (i >= 0) {
+    throw new Error(
+      `${who}: ${name} must not repeat an entry, got ${describeValue(list[i])} again at index ${i}`,
+    );
+  }
 }

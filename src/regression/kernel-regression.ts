@@ -10,8 +10,10 @@ import { CholeskyDecomposition, Matrix } from "ml-matrix";
 import {
   checkedCross,
   checkedEigh,
+  checkedEntry,
   checkedKernel,
   checkedVector,
+  isArrayLike,
   times,
   timesTransposed,
   type MatrixInput,
@@ -121,13 +123,25 @@ export function multiOutputKernelRegression(
     );
   }
   const rowsOfY = Y instanceof Matrix ? Y.rows : Y.length;
-  const columns = Y instanceof Matrix ? Y.columns : Array.isArray(Y[0]) ? Y[0].length : 0;
+  const first: unknown = Y instanceof Matrix ? null : Y[0];
+  const columns = Y instanceof Matrix ? Y.columns : isArrayLike(first) ? first.length : 0;
   if (rowsOfY !== kernel.rows || columns < 1) {
     throw new Error(
       `${who}: Y must have n = ${kernel.rows} rows (one per training point) and at least one column, got ${rowsOfY} x ${columns}`,
     );
   }
-  const targets = checkedCross(who, "Y", Y, columns, kernel.rows);
+  // One row per training point, one column per output; every row as long as the first, every entry finite.
+  const targets = new Matrix(rowsOfY, columns);
+  for (let i = 0; i < rowsOfY; i++) {
+    const row: unknown = Y instanceof Matrix ? Y.getRow(i) : Y[i];
+    if (!isArrayLike(row) || row.length !== columns) {
+      throw new Error(
+        `${who}: Y must have ${columns} outputs in every row (as row 0), got row ${i}: ${describeValue(row)}`,
+      );
+    }
+    for (let j = 0; j < columns; j++)
+      targets.set(i, j, checkedEntry(who, `Y[${i}][${j}]`, (row as ArrayLike<number>)[j]));
+  }
   const chol = checkedCholesky(
     who,
     plusDiagonal(who, kernel, "ridge", ridge),

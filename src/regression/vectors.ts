@@ -104,13 +104,15 @@ export function timesTransposed(A: Matrix, v: Float64Array): Float64Array {
   return out;
 }
 
-function checkedEntry(who: string, name: string, v: unknown): number {
+/** v as a finite number, or an Error naming the entry (`name`, e.g. "Y[2][0]") in the caller's name. */
+export function checkedEntry(who: string, name: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v))
     throw new Error(`${who}: ${name} must be finite, got ${describeValue(v)}`);
   return v;
 }
 
-function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+/** An array or typed array (anything with numbered entries and a length). */
+export function isArrayLike(value: unknown): value is ArrayLike<unknown> {
   return (
     (Array.isArray(value) || ArrayBuffer.isView(value)) &&
     typeof (value as ArrayLike<unknown>).length === "number"
