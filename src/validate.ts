@@ -138,6 +138,19 @@ export function checkOptionKeys(who: string, options: object, allowed: readonly 
   }
 }
 
+/**
+ * Refuses a list that holds a value twice, naming the first repeat: "<name> must be distinct<why>, got
+ * <name>[i] = <value> again" (why, e.g. " (one point of the fit each)", says what each entry is for).
+ */
+export function checkDistinct(who: string, name: string, list: readonly unknown[], why = ""): void {
+  const i = list.findIndex((v, k) => list.indexOf(v) !== k);
+  if (i >= 0) {
+    throw new Error(
+      `${who}: ${name} must be distinct${why}, got ${name}[${i}] = ${describeValue(list[i])} again`,
+    );
+  }
+}
+
 /** f(), with an Error of the function `inner` reported as one of `who`, the function the user called. */
 export function renamed<T>(who: string, inner: string, f: () => T): T {
   try {

@@ -214,15 +214,15 @@ describe("imageKernelAccuracy", () => {
   it("refuses a repeated seed, depth or kernel, which would count one split twice", () => {
     assert.throws(
       () => imageKernelAccuracy(mlp([relu]), set, { ...options, depths: [1], seeds: [7, 7] }),
-      /^Error: imageKernelAccuracy: seeds must not repeat an entry, got 7 again at index 1$/,
+      /^Error: imageKernelAccuracy: seeds must be distinct \(one split each\), got seeds\[1\] = 7 again$/,
     );
     assert.throws(
       () => imageKernelAccuracy(mlp([relu]), set, { ...options, depths: [1, 1] }),
-      /^Error: imageKernelAccuracy: depths must not repeat an entry/,
+      /^Error: imageKernelAccuracy: depths must be distinct, got depths\[1\] = 1 again$/,
     );
     assert.throws(
       () => imageKernelAccuracy(mlp([relu]), set, { ...options, depths: [1], kernels: ["ntk", "ntk"] }),
-      /^Error: imageKernelAccuracy: kernels must not repeat an entry/,
+      /^Error: imageKernelAccuracy: kernels must be distinct, got kernels\[1\] = "ntk" again$/,
     );
   });
 
@@ -268,7 +268,7 @@ describe("summarizeAccuracy", () => {
     assert.equal(summarizeAccuracy([run(1, 0.8), run(1, 0.9, 50)]).length, 2);
     assert.throws(
       () => summarizeAccuracy([run(1, 0.8), run(1, 0.9)]),
-      /^Error: summarizeAccuracy: runs' seeds \(ntk, depth 1\) must not repeat an entry, got 1 again at index 1$/,
+      /^Error: summarizeAccuracy: runs must be distinct \(one per kernel, depth, train and test size, and seed\), got runs\[1\] = "ntk 1 10 100 seed 1" again$/,
     );
     assert.throws(
       () => summarizeAccuracy([run(1, NaN)]),

@@ -11,7 +11,7 @@ import { cos, reluPower, relu, sin, RELU_POWER_MAX_K } from "../activations";
 import { gaussian, laplace, networkKernel, type Kernel } from "../kernels/kernel";
 import { mlp, type Architecture } from "../layers";
 import type { KernelFamily } from "../spectrum/theory";
-import { checkInteger, checkNumberList, requiredObject } from "../validate";
+import { checkDistinct, checkInteger, checkNumberList, requiredObject } from "../validate";
 
 /** A kernel of the lab with its theory family and its display name (kernel.name). */
 export interface DecayKernel {
@@ -70,12 +70,7 @@ export function decayKernels(options: { powers: readonly number[] }): DecayKerne
   const { powers } = requiredObject(who, "options", options, "{ powers }");
   const list = Array.from(checkNumberList(who, "powers", powers, { min: 1 }));
   list.forEach((k, i) => checkInteger(who, `powers[${i}]`, k, 1, RELU_POWER_MAX_K));
-  const repeat = list.findIndex((k, i) => list.indexOf(k) !== i);
-  if (repeat >= 0) {
-    throw new Error(
-      `${who}: powers must be distinct (one kernel each), got powers[${repeat}] = ${list[repeat]} again`,
-    );
-  }
+  checkDistinct(who, "powers", list, " (one kernel each)");
   const segment = [
     ...list.map((k) =>
       networkCase(`${reluPowerName(k)} + bias`, mlp([reluPower(k)], { biasStd: 1 }), reluPowerFamily(k)),

@@ -10,6 +10,7 @@ import { checkArchitecture, type Architecture } from "../layers";
 import { multiOutputKernelRegression } from "../regression/kernel-regression";
 import { checkProgress, type ProgressStart } from "../training/train";
 import {
+  checkDistinct,
   checkInteger,
   checkNonNegative,
   checkNumberList,
@@ -87,20 +88,20 @@ export function imageKernelAccuracy(
   checkInteger(who, "test", test, 1);
   const seedList = Array.from(checkNumberList(who, "seeds", seeds, { min: 1 }));
   seedList.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0, 2 ** 53));
-  refuseRepeats(who, "seeds", seedList);
+  checkDistinct(who, "seeds", seedList, " (one split each)");
   checkNonNegative(who, "ridge", ridge);
   const depths = Array.from(
     checkNumberList(who, "depths", opts.depths ?? Array.from({ length: L }, (_, l) => l + 1), { min: 1 }),
   );
   depths.forEach((d, i) => checkInteger(who, `depths[${i}]`, d, 1, L));
-  refuseRepeats(who, "depths", depths);
+  checkDistinct(who, "depths", depths);
   const kernels = opts.kernels ?? (["ntk", "nngp"] as const);
   if (!Array.isArray(kernels) || kernels.length === 0 || kernels.some((k) => k !== "ntk" && k !== "nngp")) {
     throw new Error(
       `${who}: kernels must be a non-empty array of "ntk" and "nngp", got ${describeValue(kernels)}`,
     );
   }
-  refuseRepeats(who, "kernels", kernels);
+  checkDistinct(who, "kernels", kernels);
   const progress = checkProgress(who, opts.progress ?? false);
   const chosen = renamed(who, "selectClasses", () => selectClasses(set, classes, { seed: 0 }));
   if (train + test > chosen.n) {
@@ -185,14 +186,15 @@ export function summarizeAccuracy(runs: readonly ImageKernelRun[]): AccuracySumm
     checkInteger(who, `runs[${i}].test`, run.test as number, 1);
   });
   const keyOf = (r: ImageKernelRun) => `${r.kernel} ${r.depth} ${r.train} ${r.test}`;
+  checkDistinct(
+    who,
+    "runs",
+    runs.map((r) => `${keyOf(r)} seed ${r.seed}`),
+    " (one per kernel, depth, train and test size, and seed)",
+  );
   const keys = [...new Set(runs.map(keyOf))];
   return keys.map((key) => {
     const these = runs.filter((r) => keyOf(r) === key);
-    refuseRepeats(
-      who,
-      `runs' seeds (${these[0].kernel}, depth ${these[0].depth})`,
-      these.map((r) => r.seed),
-    );
     const values = these.map((r) => r.accuracy);
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     const spread =
@@ -210,14 +212,4 @@ export function summarizeAccuracy(runs: readonly ImageKernelRun[]): AccuracySumm
       standardError: Math.sqrt((mean * (1 - mean)) / these[0].test),
     };
   });
-}
-
-/** An Error naming the first repeated entry of a list that must hold each value once. */
-function refuseRepeats(who: string, name: string, list: readonly unknown[]): void {
-  const i = list.findIndex((v, k) => list.indexOf(v) !== k);
-  if (i >= 0) {
-    throw new Error(
-      `${who}: ${name} must not repeat an entry, got ${describeValue(list[i])} again at index ${i}`,
-    );
-  }
 }

@@ -22,6 +22,7 @@ import { componentErrors, stepsToLearn } from "../spectral-bias";
 import { eigenvalues } from "../spectrum/eigen";
 import { checkSineSeries, periodicGrid, type SineSeries } from "../targets";
 import { stableLearningRate } from "../training/guard";
+import { squaredLoss } from "../training/gradient";
 import { train } from "../training/train";
 import {
   checkInRange,
@@ -128,11 +129,6 @@ function checkRunInputs(who: string, net: Network, target: SineSeries, n: number
   }
 }
 
-/** (1 / 2n) sum r_i^2: the training loss of a residual r on n points. */
-function halfMeanSquare(r: ArrayLike<number>, n: number): number {
-  return Array.from(r).reduce((s, v) => s + v * v, 0) / (2 * n);
-}
-
 /**
  * Trains net in place (see the file comment) and returns what was measured. Costs the training
  * (checkpoints' last value in steps) plus, per checkpoint, one empirical NTK and its top eigenvalue, and
@@ -212,12 +208,7 @@ export function kernelRegimeRun(
       }
       done = t;
     } else if (t === 0) {
-      losses.push(
-        halfMeanSquare(
-          Array.from(f0, (v, i) => v - y[i]),
-          n,
-        ),
-      );
+      losses.push(squaredLoss(f0, y, n));
     }
     const f = net.predict(X, n);
     run.netErrors.set(
@@ -229,7 +220,7 @@ export function kernelRegimeRun(
     );
     const rk = dyn.residual(t);
     run.kernelErrors.set(t, componentErrors(rk, target));
-    run.kernelLoss.set(t, halfMeanSquare(rk, n));
+    run.kernelLoss.set(t, squaredLoss(rk, new Float64Array(n), n));
     const K = empiricalNtk(net, Xcol);
     run.kernelChange.set(t, relativeError(K.to1DArray(), K0flat));
     run.weightChange.set(t, relativeError(net.params, theta0));

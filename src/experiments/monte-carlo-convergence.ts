@@ -10,7 +10,7 @@ import { ntk } from "../kernels/ntk";
 import type { PointsInput } from "../kernels/points";
 import type { Architecture } from "../layers";
 import { checkProgress, type ProgressStart } from "../training/train";
-import { checkInteger, checkNumberList, renamed, requiredObject } from "../validate";
+import { checkDistinct, checkInteger, checkNumberList, renamed, requiredObject } from "../validate";
 
 /** One Monte Carlo kernel against the analytic NTK. */
 export interface MonteCarloErrorRun {
@@ -56,13 +56,7 @@ export function monteCarloConvergence(
   const { samples, seeds, progress = false } = requiredObject(who, "options", options, "{ samples, seeds }");
   const sampleList = Array.from(checkNumberList(who, "samples", samples, { min: 3 }));
   sampleList.forEach((m, i) => checkInteger(who, `samples[${i}]`, m, 1));
-  const repeat = sampleList.findIndex((m, i) => sampleList.indexOf(m) !== i);
-  if (repeat >= 0) {
-    throw new Error(
-      `${who}: samples must be distinct (one point of the fit each), got samples[${repeat}] = ` +
-        `${sampleList[repeat]} again`,
-    );
-  }
+  checkDistinct(who, "samples", sampleList, " (one point of the fit each)");
   const seedList = Array.from(checkNumberList(who, "seeds", seeds, { min: 1 }));
   seedList.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0));
   checkProgress(who, progress);

@@ -18,7 +18,14 @@ import { readPoints, type PointsInput } from "../kernels/points";
 import { checkArchitecture, type Architecture } from "../layers";
 import { network } from "../network";
 import { checkProgress, type ProgressStart } from "../training/train";
-import { checkInteger, checkNumberList, checkOptionKeys, renamed, requiredObject } from "../validate";
+import {
+  checkDistinct,
+  checkInteger,
+  checkNumberList,
+  checkOptionKeys,
+  renamed,
+  requiredObject,
+} from "../validate";
 
 /** One finite network against the analytic NTK. */
 export interface WidthErrorRun {
@@ -71,13 +78,7 @@ export function widthConvergence(
   const { widths, seeds, outputs, progress = false } = opts;
   const widthList = Array.from(checkNumberList(who, "widths", widths, { min: 3 }));
   widthList.forEach((w, i) => checkInteger(who, `widths[${i}]`, w, 1));
-  const repeat = widthList.findIndex((w, i) => widthList.indexOf(w) !== i);
-  if (repeat >= 0) {
-    throw new Error(
-      `${who}: widths must be distinct (one point of the fit each), got widths[${repeat}] = ` +
-        `${widthList[repeat]} again`,
-    );
-  }
+  checkDistinct(who, "widths", widthList, " (one point of the fit each)");
   const seedList = Array.from(checkNumberList(who, "seeds", seeds, { min: 1 }));
   seedList.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0));
   checkInteger(who, "outputs", outputs, 2);
