@@ -1032,6 +1032,53 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "booleanCubeSpectrum",
+    args: () => [
+      lab.mlp([lab.relu], { biasStd: 0.5 }),
+      5,
+      { get: "ntk", outputBiasStd: 0.5, resolveDegree: 5 },
+    ],
+    params: [
+      archParam,
+      { at: [1], name: "d", ...integer(1, lab.BOOLEAN_CUBE_MAX_D) },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "get"], name: "get", kind: "choice", values: ["ntk", "nngp"], optional: true },
+      { at: [2, "outputBiasStd"], name: "outputBiasStd", ...nonNegative([0, 1]), optional: true },
+      { at: [2, "terms"], name: "terms", ...integer(2, 4096), optional: true },
+      { at: [2, "resolveDegree"], name: "resolveDegree", ...integer(0, 5), optional: true },
+    ],
+  },
+  {
+    export: "dotProductSeries",
+    args: () => [lab.mlp([lab.erf], { biasStd: 0.5 }), { get: "nngp", outputBiasStd: 0, terms: 8 }],
+    params: [
+      archParam,
+      { at: [1], name: "options", kind: "options", optional: true },
+      { at: [1, "get"], name: "get", kind: "choice", values: ["ntk", "nngp"], optional: true },
+      { at: [1, "outputBiasStd"], name: "outputBiasStd", ...nonNegative([0, 1]), optional: true },
+      { at: [1, "terms"], name: "terms", ...integer(2, 4096), optional: true },
+    ],
+  },
+  {
+    export: "fractionalVariance",
+    args: () => [[1, 0.5, 0.25, 0.125], 3],
+    params: [
+      { at: [0], name: "mu", kind: "vector", length: "free" },
+      { at: [1], name: "d", ...integer(1, lab.BOOLEAN_CUBE_MAX_D) },
+    ],
+  },
+  {
+    export: "yangSalmanNetwork",
+    args: () => [{ activation: lab.relu, hiddenLayers: 2, weightVariance: 2, biasVariance: 2 }],
+    params: [
+      { at: [0], name: "spec", kind: "options" },
+      { at: [0, "hiddenLayers"], name: "hiddenLayers", ...integer(1, 1000) },
+      { at: [0, "weightVariance"], name: "weightVariance", ...positive([1e-3, 5]) },
+      { at: [0, "biasVariance"], name: "biasVariance", ...nonNegative([0, 5]) },
+    ],
+  },
+  { export: "BOOLEAN_CUBE_MAX_D", takes: "nothing checkable", why: "a constant: the largest cube dimension" },
+  {
     export: "aliasedEigenvalues",
     args: () => [[1, 0.5, 0.25, 0.125], 5],
     params: [

@@ -40,3 +40,15 @@ export {
   type CircleMercerSlopeOptions,
 } from "./circle-mercer-slope";
 export { signedSpectrum, type SignedSpectrum } from "./signed";
+export {
+  booleanCubeSpectrum,
+  dotProductSeries,
+  fractionalVariance,
+  yangSalmanNetwork,
+  BOOLEAN_CUBE_MAX_D,
+  type BooleanCubeOptions,
+  type BooleanCubeSpectrum,
+  type DotProductSeries,
+  type DotProductSeriesOptions,
+  type YangSalmanSpec,
+} from "./boolean-cube";
