@@ -1077,6 +1077,25 @@ const table: (Row | NothingRow)[] = [
       { at: [0, "biasVariance"], name: "biasVariance", ...nonNegative([0, 5]) },
     ],
   },
+  {
+    export: "sphereMercer",
+    args: () => [(u: number) => Math.exp(u), 3, { maxDegree: 4 }],
+    params: [
+      { at: [0], name: "kappa", kind: "callback", returns: "number" },
+      { at: [1], name: "d", ...integer(2, lab.SPHERE_MAX_D) },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "maxDegree"], name: "maxDegree", ...integer(0, 10000), optional: true },
+    ],
+  },
+  {
+    export: "sphereMultiplicity",
+    args: () => [3, 2],
+    params: [
+      { at: [0], name: "d", ...integer(2, lab.SPHERE_MAX_D) },
+      { at: [1], name: "l", ...integer(0) },
+    ],
+  },
+  { export: "SPHERE_MAX_D", takes: "nothing checkable", why: "a constant: the largest sphere dimension" },
   { export: "BOOLEAN_CUBE_MAX_D", takes: "nothing checkable", why: "a constant: the largest cube dimension" },
   {
     export: "aliasedEigenvalues",

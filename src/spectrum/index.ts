@@ -52,3 +52,10 @@ export {
   type DotProductSeriesOptions,
   type YangSalmanSpec,
 } from "./boolean-cube";
+export {
+  sphereMercer,
+  sphereMultiplicity,
+  SPHERE_MAX_D,
+  type SphereMercer,
+  type SphereMercerOptions,
+} from "./sphere";
