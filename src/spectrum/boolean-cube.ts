@@ -126,7 +126,7 @@ function dualTaylor(
     for (let j = 1; j < count && j <= power; j++) {
       factor *= ((power - j + 1) * (power - j + 1) * g) / j;
       const m = power - j;
-      out[j] = factor * (m === 0 ? stepDual(q, g) : lowerPowerDual(m, q, g));
+      out[j] = factor * reluPowerDual(m, q, g);
     }
     // out[k + m] = (k!)^2 (m - 1)! / (k + m)! * f_{m-1} (g/q)^{m-1} * g^{k+1} / (2 pi q), m >= 1.
     const f = inverseRootTaylor(c0 / q, g / q, (2 * q - g) / q, g / q, count - power - 1);
@@ -167,15 +167,12 @@ function dualTaylor(
   return out;
 }
 
-/** E[relu^m(u) relu^m(v)] at equal variances q and covariance q - g: the arc-cosine dual of order m. */
-function lowerPowerDual(m: number, q: number, g: number): number {
-  return dualAt(reluPower(m).dual, q, q, q - g, g, 2 * q - g)[0];
-}
-
-/** E[step(u) step(v)] = (pi - theta) / (2 pi), theta the angle between u and v, from the gaps. */
-function stepDual(q: number, g: number): number {
-  const theta = 2 * Math.atan2(Math.sqrt(g), Math.sqrt(2 * q - g));
-  return (Math.PI - theta) / (2 * Math.PI);
+/**
+ * E[relu^m(u) relu^m(v)] at equal variances q and covariance q - g, from the lab's arc-cosine duals: order m
+ * is reluPower(m)'s value, and order 0 (the step) is relu's derivative term E[step(u) step(v)].
+ */
+function reluPowerDual(m: number, q: number, g: number): number {
+  return dualAt(reluPower(Math.max(m, 1)).dual, q, q, q - g, g, 2 * q - g)[m === 0 ? 1 : 0];
 }
 
 /**
@@ -323,10 +320,9 @@ export function booleanCubeSpectrum(
   const who = "booleanCubeSpectrum";
   checkArchitecture(who, arch);
   checkInteger(who, "d", d, 1, BOOLEAN_CUBE_MAX_D);
-  const fixed =
-    options != null && typeof options === "object" && (options as BooleanCubeOptions).terms !== undefined;
   const { get, outputBiasStd, terms: first } = seriesOptions(who, options, FIRST_TERMS, ["resolveDegree"]);
-  const { resolveDegree = Math.min(d, 16) } = optionsObject(who, options);
+  const { resolveDegree = Math.min(d, 16), terms } = optionsObject(who, options);
+  const fixed = terms !== undefined;
   checkInteger(who, "resolveDegree", resolveDegree, 0, d);
   const logHalfBinomial = binomialLogs(d);
   const direct = krawtchoukSum(arch, get, outputBiasStd, d, logHalfBinomial);
@@ -379,14 +375,13 @@ function krawtchoukSum(
   d: number,
   logHalfBinomial: Float64Array,
 ): BooleanCubeSpectrum {
-  const phi = new Float64Array(d + 1);
-  for (let m = 0; m <= d; m++) {
-    const points = new Matrix([
-      [1, 0],
-      [1 - (2 * m) / d, Math.sqrt(((2 * m) / d) * (2 - (2 * m) / d))],
-    ]);
-    phi[m] = (get === "ntk" ? ntk(arch, points) : nngp(arch, points)).get(0, 1) + outputBiasStd ** 2;
-  }
+  // Phi(1 - 2m / d) as the kernel between (1, 0) and the d + 1 unit vectors at those inner products.
+  const pole = new Matrix([[1, 0]]);
+  const points = new Matrix(
+    Array.from({ length: d + 1 }, (_, m) => [1 - (2 * m) / d, Math.sqrt(((2 * m) / d) * (2 - (2 * m) / d))]),
+  );
+  const row = (get === "ntk" ? ntk(arch, pole, points) : nngp(arch, pole, points)).getRow(0);
+  const phi = Float64Array.from(row, (v) => v + outputBiasStd ** 2);
   const multiplicity = multiplicities(d, logHalfBinomial);
   const mu = new Float64Array(d + 1);
   const error = new Float64Array(d + 1);
@@ -500,7 +495,7 @@ export function fractionalVariance(mu: ArrayLike<number>, d: number): Float64Arr
       `${who}: mu must hold d + 1 = ${d + 1} eigenvalues mu_0 .. mu_d, got ${describeValue(mu)}`,
     );
   }
-  const logs = binomialLogs(d);
+  const multiplicity = multiplicities(d, binomialLogs(d));
   const weighted = Float64Array.from({ length: d + 1 }, (_, k) => {
     const m = mu[k];
     if (!(typeof m === "number" && m >= 0 && m < Infinity)) {
@@ -508,7 +503,7 @@ export function fractionalVariance(mu: ArrayLike<number>, d: number): Float64Arr
         `${who}: mu[${k}] must be a finite number >= 0 (a kernel's eigenvalue), got ${describeValue(m)}`,
       );
     }
-    return m * Math.round(Math.exp(logs[k] + d * Math.LN2));
+    return m * multiplicity[k];
   });
   const total = weighted.reduce((s, v) => s + v, 0);
   if (!(total > 0)) throw new Error(`${who}: mu must not be all 0, got ${describeValue(mu)}`);
