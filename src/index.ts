@@ -5,7 +5,7 @@
 // seeded random numbers
 export { Rng, rngFrom, type RandomSource } from "./random";
 // input points
-export { circleAngles, circlePoints, segmentPoints, spherePoints } from "./inputs";
+export { circleAngles, circlePoints, cubePoints, segmentPoints, spherePoints } from "./inputs";
 // activations, layers, kernels and the finite network
 export {
   ACTIVATION_NAMES,
@@ -369,6 +369,11 @@ export {
   type RankWindow,
   type ResolvedSeries,
   type SpectrumAboveFloor,
+  cubeLearningRate,
+  type CubeLearningRate,
+  type CubeLearningRateOptions,
+  type CubeNetworkRun,
+  type LinearizedRun,
 } from "./experiments/index";
 
 /**

@@ -95,3 +95,20 @@ export function spherePoints(n: number, d: number, options: { seed?: number; rng
   }
   return X;
 }
+
+/**
+ * n points drawn uniformly (independently, with replacement) from the boolean cube {-1, 1}^d, scaled to the
+ * unit sphere: each coordinate is +-1 / sqrt(d). Yang & Salman 2019's cube points have |x|^2 = d; these are
+ * those divided by sqrt(d), the inputs booleanCubeSpectrum's eigenvalues belong to.
+ */
+export function cubePoints(n: number, d: number, options: { seed?: number; rng?: Rng }): Matrix {
+  checkInteger("cubePoints", "n", n, 1);
+  checkInteger("cubePoints", "d", d, 1);
+  const rng = rngFrom(options, "cubePoints");
+  const scale = 1 / Math.sqrt(d);
+  const X = new Matrix(n, d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) X.set(i, j, rng.uniform() < 0.5 ? -scale : scale);
+  }
+  return X;
+}

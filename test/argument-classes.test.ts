@@ -291,6 +291,16 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "cubePoints",
+    args: () => [4, 3, { seed: 2 }],
+    params: [
+      { at: [0], name: "n", ...integer(1) },
+      { at: [1], name: "d", ...integer(1) },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "seed"], name: "seed", ...seed },
+    ],
+  },
+  {
     export: "spherePoints",
     args: () => [4, 3, { seed: 2 }],
     params: [
@@ -2065,6 +2075,29 @@ const table: (Row | NothingRow)[] = [
         values: ["float64", "float32"],
         optional: true,
       },
+    ],
+  },
+  {
+    export: "cubeLearningRate",
+    args: () => [
+      lab.mlp([lab.relu], { biasStd: 1 }),
+      { d: 3, n: 4, seed: 1, multiples: [0.5, 1.5], steps: 2, width: 3 },
+    ],
+    inspect: (r) => {
+      const run = r as lab.CubeLearningRate;
+      return [run.bound, run.limit, ...run.linearized.flatMap((l) => Array.from(l.loss)), run.network.bound];
+    },
+    params: [
+      archParam,
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "d"], name: "d", ...integer(1, 1000) },
+      { at: [1, "n"], name: "n", ...integer(2) },
+      { at: [1, "seed"], name: "seed", ...integer(0, 2 ** 53 - 1) },
+      { at: [1, "multiples"], name: "multiples", kind: "bad", values: [null, 5, [NaN], [0], [-1], [1, 1]] },
+      { at: [1, "steps"], name: "steps", ...integer(1) },
+      { at: [1, "width"], name: "width", ...integer(1) },
+      { at: [1, "divergenceFactor"], name: "divergenceFactor", ...positive([1e-200, 1e200]), optional: true },
+      { at: [1, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
     ],
   },
   {

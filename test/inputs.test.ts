@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { circleAngles, circlePoints, segmentPoints, spherePoints } from "../src/inputs";
+import { circleAngles, circlePoints, cubePoints, segmentPoints, spherePoints } from "../src/inputs";
 
 describe("circlePoints", () => {
   it("puts x_i = (cos t_i, sin t_i) at t_i = 2 pi i / n, with no repeated endpoint", () => {
@@ -66,5 +66,30 @@ describe("spherePoints", () => {
   it("rejects d < 2 and a missing seed", () => {
     assert.throws(() => spherePoints(3, 1, { seed: 1 }), /d must be an integer >= 2, got 1/);
     assert.throws(() => spherePoints(3, 3, {}), /pass a seed/);
+  });
+});
+
+describe("cubePoints", () => {
+  it("draws points of {-1, 1}^d / sqrt(d) with fair, independent coordinates, reproducibly", () => {
+    const d = 16;
+    const X = cubePoints(4000, d, { seed: 3 });
+    let plus = 0;
+    let agree = 0;
+    for (let i = 0; i < X.rows; i++) {
+      const row = X.getRow(i);
+      for (const v of row) assert.equal(Math.abs(v), 1 / Math.sqrt(d));
+      assert.ok(Math.abs(Math.hypot(...row) - 1) < 1e-15);
+      plus += row.filter((v) => v > 0).length;
+      if (row[0] * row[1] > 0) agree++;
+    }
+    // 64,000 fair signs: standard error 0.002 on the fraction; 4000 pairs: 0.008.
+    assert.ok(Math.abs(plus / (4000 * d) - 0.5) < 0.01, `${plus}`);
+    assert.ok(Math.abs(agree / 4000 - 0.5) < 0.03, `${agree}`);
+    assert.deepEqual(cubePoints(3, 5, { seed: 2 }), cubePoints(3, 5, { seed: 2 }));
+  });
+
+  it("rejects d < 1 and a missing seed", () => {
+    assert.throws(() => cubePoints(3, 0, { seed: 1 }), /cubePoints: d must be an integer >= 1, got 0/);
+    assert.throws(() => cubePoints(3, 3, {}), /cubePoints: pass a seed/);
   });
 });

@@ -83,3 +83,10 @@ export type {
   ImageKernelOptions,
   ImageKernelRun,
 } from "./image-kernel-accuracy";
+export { cubeLearningRate } from "./cube-learning-rate";
+export type {
+  CubeLearningRate,
+  CubeLearningRateOptions,
+  CubeNetworkRun,
+  LinearizedRun,
+} from "./cube-learning-rate";
