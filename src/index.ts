@@ -136,6 +136,8 @@ export {
   BOOLEAN_CUBE_MAX_D,
   sphereMercer,
   sphereMultiplicity,
+  spectrumByRank,
+  type SpectrumByRank,
   SPHERE_MAX_D,
   localExponent,
   mercerRanks,

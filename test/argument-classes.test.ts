@@ -1070,6 +1070,20 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "spectrumByRank",
+    args: () => [[1, 0.5, 0.25], [1, 3, 5], 6],
+    params: [
+      { at: [0], name: "values", kind: "vector", length: "free" },
+      {
+        at: [1],
+        name: "multiplicities",
+        kind: "bad",
+        values: [null, [1, 3], [1, 0, 5], [1, 2.5, 5], [1, NaN, 5]],
+      },
+      { at: [2], name: "count", ...integer(1, 1e7) },
+    ],
+  },
+  {
     export: "fractionalVariance",
     args: () => [[1, 0.5, 0.25, 0.125], 3],
     params: [

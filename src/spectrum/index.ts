@@ -55,6 +55,8 @@ export {
 export {
   sphereMercer,
   sphereMultiplicity,
+  spectrumByRank,
+  type SpectrumByRank,
   SPHERE_MAX_D,
   type SphereMercer,
   type SphereMercerOptions,

@@ -9,7 +9,14 @@
  * (the arc-cosine kernels are analytic in t), by composite Gauss-Legendre quadrature.
  */
 import { gaussLegendre } from "../special/quadrature";
-import { checkFunction, checkInteger, optionsObject, checkOptionKeys } from "../validate";
+import {
+  checkFunction,
+  checkInRange,
+  checkInteger,
+  checkNumberList,
+  checkOptionKeys,
+  optionsObject,
+} from "../validate";
 
 export interface SphereMercerOptions {
   /** Highest degree l computed (default 20). */
@@ -90,4 +97,52 @@ export function sphereMultiplicity(d: number, l: number): number {
   let c = 1; // C(l + d - 3, l - 1)
   for (let i = 1; i <= l - 1; i++) c = (c * (d - 2 + i)) / i;
   return Math.round(((2 * l + d - 2) / l) * c);
+}
+
+export interface SpectrumByRank {
+  /** The eigenvalues in descending order, each degree's value repeated by its multiplicity. */
+  value: Float64Array;
+  /** The degree each rank belongs to. */
+  degree: Int32Array;
+}
+
+/**
+ * The sorted spectrum that per-degree eigenvalues predict (for many points, the kernel matrix's eigenvalues
+ * over n): each value[l] repeated multiplicity[l] times, in descending order (ties by degree), cut at count
+ * ranks. On the sphere, sphereMercer's coefficient and multiplicity; on the cube, booleanCubeSpectrum's mu and
+ * multiplicity. Only the degrees given are ranked: a degree left out whose value would sort above rank count
+ * is missing, so give every degree down to a value below value[count] (e.g. maxDegree high enough).
+ * values: finite numbers >= 0; multiplicities: integers >= 1, as many; count: an integer 1..10^7.
+ */
+export function spectrumByRank(
+  values: ArrayLike<number>,
+  multiplicities: ArrayLike<number>,
+  count: number,
+): SpectrumByRank {
+  const who = "spectrumByRank";
+  const v = checkNumberList(who, "values", values, { min: 1 });
+  const m = checkNumberList(who, "multiplicities", multiplicities, {
+    length: v.length,
+    lengthRule: " (one per value)",
+  });
+  v.forEach((x, l) =>
+    checkInRange(who, `values[${l}]`, x, 0, Infinity, { loInclusive: true, hiInclusive: false }),
+  );
+  m.forEach((x, l) => checkInteger(who, `multiplicities[${l}]`, x, 1));
+  checkInteger(who, "count", count, 1, 1e7);
+  const order = Array.from(v, (_, l) => l).sort((a, b) => v[b] - v[a] || a - b);
+  const size = Math.min(
+    count,
+    Array.from(m).reduce((s, x) => s + x, 0),
+  );
+  const value = new Float64Array(size);
+  const degree = new Int32Array(size);
+  let rank = 0;
+  for (const l of order) {
+    for (let i = 0; i < m[l] && rank < size; i++, rank++) {
+      value[rank] = v[l];
+      degree[rank] = l;
+    }
+  }
+  return { value, degree };
 }
