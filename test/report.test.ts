@@ -7,6 +7,7 @@ import * as Plot from "@observablehq/plot";
 import * as dfd from "danfojs-node";
 import {
   composeFigure,
+  decadeTicks,
   formatCell,
   progress,
   rasterize,
@@ -94,6 +95,20 @@ describe("figures", () => {
       { caption: "log" },
     );
     assert.match(own, />1e-3</);
+  });
+
+  it("label decadeTicks' powers of ten as decades although 10 ** -5 is not the literal 1e-5", () => {
+    const points = [1e-17, 1e-5, 1].map((value, rank) => ({ rank: rank + 1, value }));
+    const svg = composeFigure(
+      {
+        marks: [Plot.dot(points, { x: "rank", y: "value" })],
+        y: { type: "log", ticks: decadeTicks(1e-17, 1, 4) },
+      },
+      { caption: "log" },
+    );
+    assert.equal(10 ** -5 === 1e-5, false);
+    for (const label of ["1e-17", "1e-13", "1e-9", "1e-5", "0.1"]) assert.match(svg, new RegExp(`>${label}<`));
+    assert.doesNotMatch(svg, /9\.9+e-/);
   });
 
   it("draw a continuous color legend as a gradient, not with a canvas", () => {

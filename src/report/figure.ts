@@ -125,11 +125,15 @@ function plainDecades(options: Plot.PlotOptions): Partial<Plot.PlotOptions> {
   return out;
 }
 
-/** Plain decade labels: 0.001 to 1000 written out, beyond that 1e-16 or 2e+5. */
+/**
+ * Plain decade labels: 0.001 to 1000 written out, beyond that 1e-16 or 2e+5. Rounded to 12 digits first, so a
+ * tick an ulp off its decade (decadeTicks' 10 ** -5 is 9.999999999999999e-6) is labelled 1e-5.
+ */
 function decadeLabel(value: number): string {
-  const size = Math.abs(value);
-  if (size >= 1e-3 && size < 1e4) return String(Number(value.toPrecision(6)));
-  return value.toExponential().replace(/\.?0*e/, "e");
+  const rounded = Number(value.toPrecision(12));
+  const size = Math.abs(rounded);
+  if (size >= 1e-3 && size < 1e4) return String(Number(rounded.toPrecision(6)));
+  return rounded.toExponential().replace(/\.?0*e/, "e");
 }
 
 /**
