@@ -21,6 +21,7 @@ const CONSTANTS: Record<string, Record<string, string>> = {
   "05": { "2.31": "c_s of sine, 2 / (1 - e^-2) = 2.313" },
   "06": { "18.408": "the project report's course number" },
   "07": { "18.408": "the project report's course number" },
+  "09": { "18.408": "the project report's course number" },
 };
 
 interface Cell {

@@ -107,7 +107,8 @@ describe("figures", () => {
       { caption: "log" },
     );
     assert.equal(10 ** -5 === 1e-5, false);
-    for (const label of ["1e-17", "1e-13", "1e-9", "1e-5", "0.1"]) assert.match(svg, new RegExp(`>${label}<`));
+    for (const label of ["1e-17", "1e-13", "1e-9", "1e-5", "0.1"])
+      assert.match(svg, new RegExp(`>${label}<`));
     assert.doesNotMatch(svg, /9\.9+e-/);
   });
 
