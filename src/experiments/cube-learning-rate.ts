@@ -2,8 +2,9 @@
  * The largest stable learning rate on the boolean cube (the 18.408 project report, section 3; Yang & Salman
  * 2019), checked three ways on one set of sampled cube points:
  *  - the bound 2n / lambda_max of the analytic NTK matrix on the n points (the lab's loss
- *    L = (1/(2n)) sum_i (f(x_i) - y_i)^2; the report's "1 / lambda_max" belongs to L = (1/2) sum_i without
- *    the 1/n and without the factor 2 of the edge of stability: see training/guard.ts) and its limit as n grows,
+ *    L = (1/(2n)) sum_i (f(x_i) - y_i)^2; the report's "1 / lambda_max" is the bound for L = sum_i (f - y)^2,
+ *    without the 1/n and the 1/2, whose gradient is twice that of (1/2) sum_i; for (1/2) sum_i it is the rate
+ *    that removes the top eigen-direction in one step, half the largest stable one) and its limit as n grows,
  *    2 / max_k mu_k, from the cube's eigenvalues (K / n's top eigenvalue tends to the largest mu_k);
  *  - the linearized model (gradient descent on the analytic kernel, f_0 = 0) at multiples of the bound: the
  *    residual along the top eigenvector is multiplied by 1 - eta lambda_max / n at each step, so the loss
