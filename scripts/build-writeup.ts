@@ -1,6 +1,8 @@
 /**
- * npm run writeup [-- --code=fold|hide|show] [--no-pdf]
+ * npm run writeup [-- --code=fold|hide|show] [--no-pdf] [--allow-mismatch]
  * Rebuilds build/ntk-lab.html (and the PDF) from the notebooks' stored outputs, without rerunning them.
+ * Refuses a notebook whose figures are not the files in figures/ (saved from a tweaked run in JupyterLab);
+ * --allow-mismatch builds it with a red banner instead.
  */
 import * as path from "path";
 import { buildWriteup, type CodeMode } from "./writeup";
@@ -14,6 +16,7 @@ if (!["fold", "hide", "show"].includes(codeArg)) {
 buildWriteup(path.resolve(__dirname, ".."), {
   code: codeArg as CodeMode,
   pdf: !args.includes("--no-pdf"),
+  allowMismatch: args.includes("--allow-mismatch"),
 }).catch((error: unknown) => {
   console.error(error);
   process.exit(1);

@@ -101,8 +101,8 @@ export const MASKS: { name: string; pattern: RegExp }[] = [
   { name: "training time", pattern: /(?<=^\d+ runs (?:of \d+ steps )?in )\d+(?= s(?:;|$))/gm },
   // Notebook 05 prints how long its width sweep took: "width sweep: 17 s".
   { name: "sweep time", pattern: /(?<=^width sweep: )\d+(?= s$)/gm },
-  // Notebooks 05 and 06 end with their own run time: "notebook run time 92 s".
-  { name: "notebook time", pattern: /(?<=^notebook run time )\d+(?= s$)/gm },
+  // Notebooks 05, 06 and 08 end with their time since the import cell: "time since the import cell ran 92 s".
+  { name: "notebook time", pattern: /(?<=^time since the import cell ran )\d+(?= s$)/gm },
   // Notebook 04 sums the time of its 16 pairs: "time for all 16 pairs: Monte Carlo n = 200, m = 1000: 7.7 s;
   // analytic n = 1000: 2.9 s".
   { name: "pair time", pattern: /(?<=^time for all \d+ pairs: .*: )\d+\.\d(?= s(?:;|$))/gm },

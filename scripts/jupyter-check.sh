@@ -10,29 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NTK_LAB_QUICK="${NTK_LAB_QUICK-1}"
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "jupyter-check: python3 is not on this machine; real Jupyter cannot run" >&2
-  exit 1
-fi
-python=.venv/bin/python
-if [ ! -x .venv/bin/jupyter-nbconvert ]; then
-  rm -rf .venv
-  python3 -m venv .venv
-  # --retries 0 --timeout 2: an unreachable index fails at once instead of retrying for minutes.
-  if ! .venv/bin/pip install --quiet --retries 0 --timeout 2 jupyterlab nbconvert ipykernel 2>&1 |
-    { grep -v "is ignored: it is neither" || true; }; then
-    echo "jupyter-check: pip could not install nbconvert; trying Debian's packages" >&2
-  fi
-fi
-if [ ! -x .venv/bin/jupyter-nbconvert ]; then
-  # Debian's packages install for Debian's own interpreter, which need not be the python3 on PATH.
-  python=/usr/bin/python3
-  if ! "$python" -c "import nbconvert, ipykernel" 2>/dev/null; then
-    apt-get install -y -q jupyter-nbconvert python3-ipykernel >/dev/null
-  fi
-fi
+# The install (JupyterLab or Debian's nbconvert, and the tslab kernel) sets $python.
+source scripts/jupyter-setup.sh
 nbconvert=("$python" -m nbconvert)
-npx tslab install --python="$python" --sys-prefix --binary="$PWD/node_modules/.bin/tslab"
 if [ "$NTK_LAB_QUICK" = "1" ]; then out=build/quick/jupyter; else out=build/jupyter; fi
 # Start from empty output folders, so the comparison below sees only what this run wrote.
 if [ "$NTK_LAB_QUICK" = "1" ]; then rm -rf build/quick/figures build/quick/data; fi

@@ -4,6 +4,7 @@
  * would. tslab's converter, executor and jupyter modules are not public API: package.json pins tslab
  * exactly for that reason.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { format } from "util";
@@ -21,7 +22,21 @@ const { createExecutor } = require("tslab/dist/executor") as {
 };
 const jupyter = require("tslab/dist/jupyter") as {
   lastWriteDisplayData: ((data: DisplayData, update: boolean) => void) | null;
+  JupyterHandlerImpl: { prototype: { handleKernel(this: { isJs: boolean }): KernelInfo } };
 };
+
+interface KernelInfo {
+  language_info: Record<string, unknown>;
+}
+
+/**
+ * The language_info the tslab kernel reports (its kernel_info reply). JupyterLab writes it into a notebook's
+ * metadata when the kernel starts, so a notebook that stores anything else is marked modified on opening
+ * (and autosaved): the runner stores exactly this.
+ */
+export function kernelLanguageInfo(): Record<string, unknown> {
+  return jupyter.JupyterHandlerImpl.prototype.handleKernel.call({ isJs: false }).language_info;
+}
 
 interface DisplayData {
   data: Record<string, string>;
@@ -113,6 +128,9 @@ export async function runNotebook(
 ): Promise<RunResult> {
   const started = performance.now();
   const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as NotebookFile;
+  // The runner's outputs are the committed ones (outputRoot): an interactive kernel's go to build/lab.
+  const runnerBefore = process.env.NTK_LAB_RUNNER;
+  process.env.NTK_LAB_RUNNER = "1";
   const previousDir = process.cwd();
   process.chdir(path.dirname(path.resolve(file)));
   const writeOut = process.stdout.write;
@@ -191,6 +209,8 @@ export async function runNotebook(
   } finally {
     executor.close();
     process.chdir(previousDir);
+    if (runnerBefore === undefined) delete process.env.NTK_LAB_RUNNER;
+    else process.env.NTK_LAB_RUNNER = runnerBefore;
   }
   // Cells after a failure keep no stale outputs from an earlier run.
   if (failure) {
@@ -201,6 +221,13 @@ export async function runNotebook(
       }
     }
   }
+  notebook.metadata.language_info = kernelLanguageInfo();
+  // nbformat 4.5 cells carry ids; JupyterLab adds the missing ones on opening (and marks the notebook
+  // modified), so the runner gives every cell one, fixed by its notebook and position.
+  const stem = path.basename(file, ".ipynb");
+  notebook.cells.forEach((cell, index) => {
+    cell.id ??= createHash("sha1").update(`${stem}:${index}`).digest("hex").slice(0, 8);
+  });
   writeFileAtomic(saveTo, JSON.stringify(notebook, null, 1) + "\n");
   return { file: saveTo, seconds: (performance.now() - started) / 1000, failure };
 }

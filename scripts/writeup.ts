@@ -77,8 +77,12 @@ section.notebook { border-top: 2px solid #ddd; margin-top: 3em; }
 pre { white-space: pre-wrap; word-break: break-word; font-size: 0.8em; background: #f6f6f6; padding: 0.5em; }
 pre.error { background: #fee; color: #900; }
 details summary { cursor: pointer; color: #666; font-size: 0.85em; }
-.figure { margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }
+.figure { margin: 1em 0; break-inside: avoid; page-break-inside: avoid; overflow: hidden; }
+/* A mark drawn past the plot (a line to a far-off point) must not widen the page: the page scrolled sideways. */
+.figure svg { overflow: hidden; }
 .figure svg, .figure img { max-width: 100%; height: auto; }
+.html-output { overflow-x: auto; }
+p.mismatch { background: #c00; color: white; font-weight: bold; padding: 0.5em; }
 table.ntk-table { border-collapse: collapse; font-size: 0.8em; margin: 1em 0; font-family: "DejaVu Sans", sans-serif; break-inside: avoid; }
 table.ntk-table caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: 0.3em; }
 table.ntk-table th, table.ntk-table td { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
@@ -90,12 +94,43 @@ table.ntk-table td { white-space: nowrap; }
 .card img.key { max-width: 100%; height: auto; }
 .card p.finding { background: #f3f6fb; padding: 0.4em 0.6em; }
 @page { size: A4; margin: 14mm; }
-@media print { body { max-width: none; margin: 0; } section.notebook { break-before: page; border: none; } table.ntk-table { font-size: 0.7em; } }
+@media print { details { display: none; } body { max-width: none; margin: 0; } section.notebook { break-before: page; border: none; } table.ntk-table { font-size: 0.7em; } }
 `;
 
-function notebookHtml(file: string, code: CodeMode): string {
+/**
+ * The figures of a stored notebook that are not the files of the same name in `figures` (the committed run):
+ * a notebook saved in JupyterLab after a run with other parameters, or outputs and files from different
+ * runs. Each figure output names its file (metadata "ntk-lab".figure); the file's SVG is compared without
+ * the provenance record it carries.
+ */
+export function mismatchedFigures(file: string, figures: string): string[] {
+  const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as NotebookFile;
+  const problems: string[] = [];
+  for (const output of notebook.cells.flatMap((c) => c.outputs ?? [])) {
+    if (output.output_type !== "display_data") continue;
+    const name = (output.metadata["ntk-lab"] as { figure?: unknown } | undefined)?.figure;
+    if (typeof name !== "string") continue;
+    const stored = path.join(figures, `${name}.svg`);
+    if (!fs.existsSync(stored)) {
+      problems.push(`${name}: no ${path.basename(figures)}/${name}.svg`);
+      continue;
+    }
+    const committed = fs.readFileSync(stored, "utf8").replace(/<metadata>[\s\S]*?<\/metadata>/, "");
+    if (committed !== joined(output.data["image/svg+xml"])) {
+      problems.push(`${name}: differs from ${path.basename(figures)}/${name}.svg`);
+    }
+  }
+  return problems;
+}
+
+function notebookHtml(file: string, code: CodeMode, mismatched: string[]): string {
   const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as NotebookFile;
   const parts: string[] = [];
+  if (mismatched.length > 0) {
+    parts.push(
+      `<p class="mismatch">NOT THE COMMITTED RUN: these figures differ from the files of the run the text was written for (${escapeHtml(mismatched.join("; "))}).</p>`,
+    );
+  }
   for (const cell of notebook.cells) {
     const source = cellSource(cell);
     if (cell.cell_type === "markdown") parts.push(markdownToHtml(source));
@@ -235,13 +270,24 @@ export async function buildWriteup(
     pdf = true,
     notebooks = path.join(root, "notebooks"),
     build = path.join(root, "build"),
+    allowMismatch = false,
   } = {},
 ): Promise<{
   html: string;
   pdf: string | null;
 }> {
   const files = listNotebooks(notebooks);
-  const body = files.map((f) => notebookHtml(f, code)).join("\n");
+  const figures = path.join(path.dirname(notebooks), "figures");
+  const mismatches = files.map((f) => mismatchedFigures(f, figures));
+  const bad = files.filter((_, i) => mismatches[i].length > 0);
+  if (bad.length > 0 && !allowMismatch) {
+    throw new Error(
+      `buildWriteup: ${bad.map((f) => path.basename(f)).join(", ")} ${bad.length > 1 ? "hold" : "holds"} figures that are not the ones in ${path.relative(root, figures) || "."}/ ` +
+        `(${mismatches.flat().slice(0, 3).join("; ")}${mismatches.flat().length > 3 ? "; ..." : ""}): the notebook was saved from a run with other parameters, or its outputs and files come from different runs. ` +
+        `Rerun it (npm run notebooks -- ${bad.map((f) => path.basename(f).slice(0, 2)).join(" ")}), or build with --allow-mismatch to mark those notebooks in the write-up`,
+    );
+  }
+  const body = files.map((f, i) => notebookHtml(f, code, mismatches[i])).join("\n");
   const document = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ntk-lab: the course write-up</title>
 <style>${katexCss()}</style><style>${STYLE}</style></head>

@@ -63,8 +63,10 @@ for (const file of fs
         .map(
           (o) =>
             joined(o.text) +
-            Object.values(o.data ?? {})
-              .map(joined)
+            Object.entries(o.data ?? {})
+              // A figure's PNG copy is base64: its letters and digits are no printed numbers.
+              .filter(([mime]) => mime !== "image/png")
+              .map(([, value]) => joined(value))
               .join(" "),
         )
         .join(" "),

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { runNotebook, type NotebookFile } from "../scripts/notebook-runner";
+import {
+  kernelLanguageInfo,
+  listNotebooks,
+  runNotebook,
+  type NotebookFile,
+} from "../scripts/notebook-runner";
+import { mismatchedFigures } from "../scripts/writeup";
 
 const root = path.resolve(__dirname, "..");
 // The run folder lives inside the lab (tslab compiles only .ts files under the kernel's working folder,
@@ -27,6 +33,42 @@ describe("the notebook runner", () => {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
+  it("stores the language_info the tslab kernel reports, so JupyterLab finds nothing to rewrite on opening", async () => {
+    const file = copyFixture("98-fixture.ipynb");
+    await runNotebook(file);
+    const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as NotebookFile;
+    assert.deepEqual(notebook.metadata.language_info, kernelLanguageInfo());
+    assert.equal(kernelLanguageInfo().name, "typescript");
+    for (const committed of listNotebooks(path.join(__dirname, "..", "notebooks"))) {
+      const stored = JSON.parse(fs.readFileSync(committed, "utf8")) as NotebookFile;
+      assert.deepEqual(stored.metadata.language_info, kernelLanguageInfo(), path.basename(committed));
+      const ids = stored.cells.map((c) => c.id);
+      assert.ok(
+        ids.every((id) => typeof id === "string" && /^[\w-]{1,64}$/.test(id)),
+        `${path.basename(committed)}: every cell has an id`,
+      );
+      assert.equal(new Set(ids).size, ids.length, `${path.basename(committed)}: cell ids are unique`);
+    }
+  });
+
+  it("lets the write-up refuse a notebook whose figures are not the committed files (a tweaked run saved)", async () => {
+    const file = copyFixture("98-fixture.ipynb");
+    await runNotebook(file);
+    const figures = path.join(work, "figures");
+    assert.deepEqual(mismatchedFigures(file, figures), []);
+    const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as NotebookFile;
+    for (const output of notebook.cells.flatMap((c) => c.outputs ?? [])) {
+      if (output.output_type === "display_data" && "image/svg+xml" in output.data) {
+        output.data["image/svg+xml"] = String(output.data["image/svg+xml"]).replace("</svg>", "<g/></svg>");
+      }
+    }
+    fs.writeFileSync(file, JSON.stringify(notebook));
+    assert.deepEqual(mismatchedFigures(file, figures), ["98-circle: differs from figures/98-circle.svg"]);
+    assert.deepEqual(mismatchedFigures(file, path.join(work, "elsewhere")), [
+      "98-circle: no elsewhere/98-circle.svg",
+    ]);
+  });
+
   it("runs a small notebook, stores its outputs and writes its figure and table", async () => {
     const file = copyFixture("98-fixture.ipynb");
     const result = await runNotebook(file);
@@ -40,6 +82,14 @@ describe("the notebook runner", () => {
     assert.ok(outputs.some((o) => o.output_type === "stream" && o.text.join("").includes("points: 8")));
     const svg = outputs.find((o) => o.output_type === "display_data" && "image/svg+xml" in o.data);
     assert.ok(svg, "the figure is shown inline");
+    // Its PNG copy, the form JupyterLab shows in an untrusted notebook, at the SVG's width in CSS pixels.
+    assert.ok(svg.output_type === "display_data");
+    const inline = Buffer.from(String(svg.data["image/png"]), "base64");
+    assert.equal(inline.subarray(1, 4).toString("ascii"), "PNG");
+    const svgText = String(svg.data["image/svg+xml"]);
+    const width = Number(/width="([\d.]+)"/.exec(svgText)?.[1]);
+    assert.deepEqual(svg.metadata, { "image/png": { width }, "ntk-lab": { figure: "98-circle" } });
+    assert.equal(inline.readUInt32BE(16), width, "drawn at one pixel per CSS pixel");
     assert.deepEqual(
       notebook.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count),
       [1, 2],

@@ -23,6 +23,13 @@ test("quick runs write under build/quick, full runs into the lab, NTK_LAB_OUTPUT
   assert.equal(outputRoot("/lab", { NTK_LAB_QUICK: "1", NTK_LAB_OUTPUT: "/tmp/x" }), "/tmp/x");
 });
 
+test("an interactive run (JupyterLab) writes under build/lab, never over the committed run of npm run notebooks", () => {
+  assert.equal(outputRoot("/lab", {}, true), path.join("/lab", "build", "lab"));
+  assert.equal(outputRoot("/lab", { NTK_LAB_RUNNER: "1" }, true), "/lab");
+  assert.equal(outputRoot("/lab", { NTK_LAB_QUICK: "1" }, true), path.join("/lab", "build", "quick"));
+  assert.equal(outputRoot("/lab", { NTK_LAB_OUTPUT: "/tmp/x" }, true), "/tmp/x");
+});
+
 test("every notebook reads quick mode in its parameter cell only, and only to choose sizes", () => {
   const notebooks = listNotebooks(path.join(root, "notebooks"));
   assert.ok(notebooks.length >= 8);

@@ -43,6 +43,28 @@ export function kernelDisplay(): Display | null {
   return inKernel() ? tslabPublic().display : null;
 }
 
+/**
+ * Shows a figure inside a tslab cell as one output in two forms: the SVG, which JupyterLab renders in a
+ * trusted notebook, and a PNG `width` CSS pixels wide, which it renders in an untrusted one (a notebook
+ * opened from a clone: Lab shows no SVG there, and picks the safe PNG of the same output instead). name:
+ * the figure's file name in figures/ without extension. False outside a kernel.
+ */
+export function displayFigure(svg: string, png: Uint8Array, width: number, name: string): boolean {
+  const tslab = loadedTslab();
+  const write = tslab?.module.lastWriteDisplayData;
+  if (typeof write !== "function") return false;
+  (write as (data: unknown, update: boolean) => void)(
+    {
+      data: { "image/svg+xml": svg, "image/png": Buffer.from(png).toString("base64") },
+      // "ntk-lab": which file of figures/ the output is, for the write-up's check that they agree.
+      metadata: { "image/png": { width }, "ntk-lab": { figure: name } },
+      transient: {},
+    },
+    false,
+  );
+  return true;
+}
+
 /** A display entry that later calls overwrite in place (JupyterLab updates it), or null outside a kernel. */
 export function updatableDisplay(): Display | null {
   return inKernel() ? tslabPublic().newDisplay() : null;

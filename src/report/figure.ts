@@ -282,19 +282,30 @@ export function withMetadata(svg: string, metadata: unknown): string {
   return svg.replace(/^(<svg[^>]*>)/, `$1<metadata>${json}</metadata>`);
 }
 
+/** The width attribute of a standalone SVG's root element (CSS pixels). */
+export function svgWidth(svg: string): number {
+  const width = /^\s*<svg\b[^>]*?\swidth="([\d.]+)"/.exec(svg);
+  if (!width) throw new Error("svgWidth: svg must be a standalone SVG whose root has a width attribute");
+  return Number(width[1]);
+}
+
 /**
- * PNG of a standalone SVG at twice its size. Fonts come from the dejavu-fonts-ttf package, not the system,
- * so text renders the same on a machine with no fonts installed.
+ * PNG of a standalone SVG at `zoom` times its size (default 2, the files in figures/; 1 for the copy a
+ * notebook output carries). Fonts come from the dejavu-fonts-ttf package, not the system, so text renders
+ * the same on a machine with no fonts installed.
  */
-export function rasterize(svg: string): Buffer {
+export function rasterize(svg: string, zoom = 2): Buffer {
   if (typeof svg !== "string" || !/^\s*<svg[\s>]/.test(svg)) {
     throw new Error(
       `rasterize: svg must be a standalone SVG document (a string starting with <svg), got ${describeValue(typeof svg === "string" && svg.length > 40 ? `${svg.slice(0, 40)}...` : svg)}`,
     );
   }
+  if (!(typeof zoom === "number" && zoom >= 0.25 && zoom <= 8)) {
+    throw new Error(`rasterize: zoom must be a number in [0.25, 8], got ${describeValue(zoom)}`);
+  }
   const fontDir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
   const resvg = new Resvg(svg, {
-    fitTo: { mode: "zoom", value: 2 },
+    fitTo: { mode: "zoom", value: zoom },
     background: "white",
     font: {
       loadSystemFonts: false,

@@ -6,8 +6,8 @@
 import type * as Plot from "@observablehq/plot";
 import type { DataFrame } from "danfojs-node";
 import * as path from "path";
-import { compose, rasterize, withMetadata, type FigureText } from "./figure";
-import { kernelDisplay } from "./display";
+import { compose, rasterize, svgWidth, withMetadata, type FigureText } from "./figure";
+import { displayFigure, inKernel, kernelDisplay } from "./display";
 import { projectRoot, removeStaleTemporaries, writeFileAtomic } from "./files";
 import { progress, type Progress } from "./progress";
 import { provenance } from "./provenance";
@@ -47,6 +47,19 @@ export interface Finding {
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
+/** Set once per kernel process (tslab re-evaluates this module when the import cell reruns). */
+const SAID = Symbol.for("ntk-lab.output-folder-said");
+
+/** Where an interactive run's files go, said once per kernel process. */
+function sayOnce(root: string, outputs: string): void {
+  const state = globalThis as { [SAID]?: boolean };
+  if (state[SAID]) return;
+  state[SAID] = true;
+  process.stdout.write(
+    `figures and tables of this run go to ${path.relative(root, outputs)}/ (figures/ and data/ hold the committed run of npm run notebooks)\n`,
+  );
+}
+
 export function startNotebook(id: string, parameters: Record<string, unknown>): Notebook {
   const match = typeof id === "string" ? /^(\d{2})-[a-z0-9-]+$/.exec(id) : null;
   if (!match)
@@ -58,7 +71,9 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
   }
   const prefix = match[1];
   const root = projectRoot();
-  const outputs = outputRoot(root);
+  const interactive = inKernel();
+  const outputs = outputRoot(root, process.env, interactive);
+  if (outputs !== root && interactive) sayOnce(root, outputs);
   // Temporary files of an earlier run killed mid-write (files.ts).
   for (const folder of ["figures", "data"]) removeStaleTemporaries(path.join(outputs, folder));
   const artifactName = (kind: string, name: string): string => {
@@ -87,8 +102,7 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
       writeFileAtomic(`${file}.png`, rasterize(svg));
       record(file, base);
       drawn.add(name);
-      const display = kernelDisplay();
-      if (display) display.svg(svg);
+      if (inKernel()) displayFigure(svg, rasterize(svg, 1), svgWidth(svg), base);
       else process.stdout.write(`figure ${base}: ${text.caption}\n`);
     },
     table(name, df, caption) {

@@ -20,10 +20,13 @@ export function quickMode(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /**
  * The folder under which figures/ and data/ are written: NTK_LAB_OUTPUT when set (tests use a temporary
- * folder), else build/quick in quick mode, else the lab's root.
+ * folder), else build/quick in quick mode, else build/lab for an interactive run (a notebook run in
+ * JupyterLab, whose parameters may have been tweaked: it must not rewrite the committed outputs), else the
+ * lab's root (`npm run notebooks`, which sets NTK_LAB_RUNNER=1, and plain scripts).
  */
-export function outputRoot(root: string, env: NodeJS.ProcessEnv = process.env): string {
+export function outputRoot(root: string, env: NodeJS.ProcessEnv = process.env, interactive = false): string {
   const explicit = env.NTK_LAB_OUTPUT;
   if (explicit !== undefined && explicit !== "") return path.resolve(explicit);
-  return quickMode(env) ? path.join(root, "build", "quick") : root;
+  if (quickMode(env)) return path.join(root, "build", "quick");
+  return interactive && env.NTK_LAB_RUNNER !== "1" ? path.join(root, "build", "lab") : root;
 }
