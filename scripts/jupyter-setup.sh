@@ -32,6 +32,12 @@ npx tslab install --python="$python" --sys-prefix --binary="$PWD/node_modules/.b
 if [ -x .venv/bin/jupyter-lab ]; then
   settings=.venv/share/jupyter/lab/settings
   mkdir -p "$settings"
-  printf '{\n  "@jupyterlab/docmanager-extension:plugin": { "autosave": false }\n}\n' >"$settings/overrides.json"
+  # No news feed or update check either: both ask a website, and the news toast covers the outputs.
+  cat >"$settings/overrides.json" <<'JSON'
+{
+  "@jupyterlab/docmanager-extension:plugin": { "autosave": false },
+  "@jupyterlab/apputils-extension:notification": { "fetchNews": "false", "checkForUpdates": false }
+}
+JSON
   .venv/bin/jupyter trust notebooks/[0-9][0-9]-*.ipynb >/dev/null
 fi

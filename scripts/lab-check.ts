@@ -1,11 +1,13 @@
 /**
- * npx tsx scripts/lab-check.ts
+ * npx tsx scripts/lab-check.ts [00 02 ...]
  * The JupyterLab loop as a new user meets it, in the real JupyterLab UI (headless Chromium through
- * puppeteer-core) on this checkout: opens notebook 00 as a clone has it (a fresh Jupyter data folder, so
- * the notebook is untrusted) and finds every stored figure drawn without trust or a rerun; sees no
- * modified marker once the kernel has started; changes the parameter n, runs every cell, and finds the
- * new figures (their captions name the new n); and checks that no tracked file changed (the run wrote to
- * build/lab/, autosave is off). Screenshots before and after go to build/lab-check/. Needs
+ * puppeteer-core) on this checkout. For each case (notebook 00, and notebook 02 with a warm kernel): opens
+ * the notebook as a clone has it (a fresh Jupyter data folder, so it is untrusted) and finds every stored
+ * figure drawn without trust or a rerun; sees no modified marker once the kernel has started; for 02 runs
+ * every cell once at the defaults; changes one parameter, runs every cell (Run -> Run All Cells), prints the
+ * time from the click to the last output, and finds outputs naming the new value (and, for 02, results
+ * reused from lab.memo's cache); and at the end checks that no tracked file changed (the runs wrote to
+ * build/lab/, autosave is off). Screenshots before and after each tweak go to build/lab-check/. Needs
  * scripts/jupyter-setup.sh's JupyterLab in .venv and Chromium (Debian: apt-get install chromium); without
  * Chromium it says so and exits 0, as the write-up's PDF does.
  */
@@ -17,9 +19,38 @@ import * as path from "node:path";
 import puppeteer, { type Page } from "puppeteer-core";
 
 const root = path.resolve(__dirname, "..");
-const NOTEBOOK = "notebooks/00-quickstart.ipynb";
-const FROM = "n: quick ? 120 : 200,";
-const TO = "n: quick ? 120 : 300,";
+
+/** A notebook, the parameter edit made in it, and what the rerun's outputs must then say. */
+interface Case {
+  notebook: string;
+  from: string;
+  to: string;
+  /** Text the rerun's outputs hold only with the new value. */
+  expect: RegExp;
+  /** Run every cell once at the defaults first (the kernel warm, the cache filled), then tweak. */
+  warm: boolean;
+  /** Which figure (0-based) the screenshots show. */
+  figure: number;
+}
+
+const CASES: Case[] = [
+  {
+    notebook: "notebooks/00-quickstart.ipynb",
+    from: "n: quick ? 120 : 200,",
+    to: "n: quick ? 120 : 300,",
+    expect: /300 (?:equally spaced )?(?:circle )?points|n = 300/,
+    warm: false,
+    figure: 0,
+  },
+  {
+    notebook: "notebooks/02-spectral-decay.ipynb",
+    from: "nSmall: 200,",
+    to: "nSmall: 400,",
+    expect: /grid 400 /,
+    warm: true,
+    figure: 2,
+  },
+];
 const shots = path.join(root, "build", "lab-check");
 
 function fail(message: string): never {
@@ -65,35 +96,168 @@ async function until<T>(what: string, seconds: number, probe: () => Promise<T | 
 function figureCount(page: Page): Promise<number> {
   return inPage(
     page,
-    `document.querySelectorAll(".jp-OutputArea-output img, .jp-RenderedSVG svg, .jp-RenderedImage img").length`,
-  );
-}
-
-/** Whether every code cell has run (no "[*]" or "[ ]" prompt left) and the kernel is idle. */
-function settled(page: Page): Promise<boolean> {
-  return inPage(
-    page,
-    `(() => {
-      const prompts = [...document.querySelectorAll(".jp-CodeCell .jp-InputPrompt")].map((p) => p.textContent || "");
-      return prompts.length > 0 && prompts.every((p) => /\\[\\d+\\]/.test(p)) && kernelStatus() !== "busy";
-    })()`,
+    `notebook().querySelectorAll(".jp-OutputArea-output img, .jp-RenderedSVG svg, .jp-RenderedImage img").length`,
   );
 }
 
 /** Browser-side code as an expression (this file is compiled without the DOM's types). */
 function inPage<T>(page: Page, expression: string): Promise<T> {
-  const helpers = `const kernelStatus = () => { const e = document.querySelector(".jp-Notebook-ExecutionIndicator"); return e ? e.getAttribute("data-status") : null; };`;
+  // notebook(): the notebook in view (a restored workspace may hold other tabs, hidden, in the same DOM).
+  const helpers = `const notebook = () => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook") || document; const kernelStatus = () => { const e = document.querySelector(".jp-Notebook-ExecutionIndicator"); return e ? e.getAttribute("data-status") : null; };`;
   return page.evaluate(`(() => { ${helpers} return (${expression}); })()`) as Promise<T>;
+}
+
+/** The execution count of every code cell's prompt, null for "[*]" (queued or running) and "[ ]". */
+function promptCounts(page: Page): Promise<(number | null)[]> {
+  return inPage(
+    page,
+    `[...notebook().querySelectorAll(".jp-CodeCell .jp-InputPrompt")].map((p) => {
+      const m = /\\[(\\d+)\\]/.exec(p.textContent || "");
+      return m ? Number(m[1]) : null;
+    })`,
+  );
+}
+
+/**
+ * Clicks Run → Run All Cells (the entry whose label is exactly that) and waits until every cell ran: Lab
+ * first marks every queued cell "[*]", then each gets a count. A fresh kernel counts from 1 again, as the
+ * stored outputs do, so the counts alone cannot tell a finished run from none: `executed` is how many cells
+ * this page's kernel ran before, and every count must end above it.
+ */
+async function runAll(page: Page, what: string, seconds: number, executed: number): Promise<number> {
+  const started = Date.now();
+  const menu = await until("JupyterLab's Run menu", 10, async () => {
+    for (const item of await page.$$(".lm-MenuBar-item")) {
+      const label = await item.evaluate((e) => (e as unknown as { textContent: string | null }).textContent);
+      if ((label ?? "").trim() === "Run") return item;
+    }
+    return null;
+  });
+  await menu.click();
+  const entry = await until("the Run All Cells menu entry", 10, async () => {
+    for (const item of await page.$$(".lm-Menu-item")) {
+      const label = await item.$eval(
+        ".lm-Menu-itemLabel",
+        (e) => (e as unknown as { textContent: string | null }).textContent,
+      );
+      if ((label ?? "").trim() === "Run All Cells") return item;
+    }
+    return null;
+  });
+  await entry.click();
+  await until(`${what} to start (a cell marked [*])`, 20, async () =>
+    (await promptCounts(page)).some((c) => c === null),
+  );
+  let last = "";
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    const counts = await promptCounts(page);
+    const status = await inPage<string | null>(page, `kernelStatus()`);
+    if (status === "idle" && counts.length > 0 && counts.every((c) => c !== null && c > executed)) break;
+    last = `kernel ${status}, prompts ${JSON.stringify(counts)} (cells run before: ${executed})`;
+    if (Date.now() > end) {
+      await page.screenshot({ path: path.join(shots, "timed-out.png") });
+      fail(
+        `timed out after ${seconds} s waiting for ${what}: ${last}; screenshot build/lab-check/timed-out.png`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return (Date.now() - started) / 1000;
+}
+
+/** Replaces `from` by `to` in the cell that holds it (CodeMirror 6's view hangs on its content element). */
+function edit(page: Page, from: string, to: string): Promise<boolean> {
+  return inPage<boolean>(
+    page,
+    `(() => {
+      for (const content of notebook().querySelectorAll(".jp-CodeCell .cm-content")) {
+        const view = content.cmView && content.cmView.view;
+        const text = view ? view.state.doc.toString() : "";
+        const at = text.indexOf(${JSON.stringify(from)});
+        if (view && at >= 0) {
+          view.dispatch({ changes: { from: at, to: at + ${from.length}, insert: ${JSON.stringify(to)} } });
+          return true;
+        }
+      }
+      return false;
+    })()`,
+  );
+}
+
+async function screenshot(page: Page, figure: number, file: string): Promise<void> {
+  await inPage(
+    page,
+    `(() => { const f = notebook().querySelectorAll(".jp-RenderedImage, .jp-RenderedSVG")[${figure}]; if (f) f.scrollIntoView(); return true; })()`,
+  );
+  // Lab lays out cells off screen lazily: the first scroll lands near the figure, the second on it.
+  await new Promise((r) => setTimeout(r, 700));
+  await inPage(
+    page,
+    `(() => { const f = notebook().querySelectorAll(".jp-RenderedImage, .jp-RenderedSVG")[${figure}]; if (f) f.scrollIntoView(); return true; })()`,
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  await page.screenshot({ path: path.join(shots, file) });
+}
+
+/** One notebook: opened untrusted, figures and no modified marker; optionally warmed; tweaked and rerun. */
+async function check(page: Page, base: string, c: Case): Promise<void> {
+  const stem = path.basename(c.notebook, ".ipynb");
+  const stored = JSON.parse(fs.readFileSync(path.join(root, c.notebook), "utf8")) as {
+    cells: { outputs?: { data?: Record<string, unknown> }[] }[];
+  };
+  const storedFigures = stored.cells
+    .flatMap((cell) => cell.outputs ?? [])
+    .filter((o) => o.data && "image/svg+xml" in o.data).length;
+  // ?reset: a clean workspace, without the tabs an earlier case left open.
+  await page.goto(`${base}/lab/tree/${c.notebook}?reset`, { waitUntil: "load" });
+  await until(`${stem}'s stored figures`, 90, async () => (await figureCount(page)) >= storedFigures);
+  // The kernel starts and reports its language_info; Lab would rewrite differing metadata (and mark the tab).
+  await until("the kernel", 90, () => inPage<boolean>(page, `kernelStatus() === "idle"`));
+  await new Promise((r) => setTimeout(r, 3000));
+  const shown = await figureCount(page);
+  const untrusted = await inPage<number>(page, `notebook().querySelectorAll(".jp-RenderedImage img").length`);
+  const dirty = await inPage<number>(page, `document.querySelectorAll(".lm-TabBar-tab.jp-mod-dirty").length`);
+  console.log(
+    `lab-check: opened ${c.notebook} untrusted: ${shown} of ${storedFigures} stored figures drawn (${untrusted} as PNG), modified marker: ${dirty ? "yes" : "no"}`,
+  );
+  if (shown < storedFigures) fail(`only ${shown} of ${storedFigures} stored figures are drawn`);
+  if (dirty) fail(`${c.notebook} is marked modified right after opening`);
+  let executed = 0;
+  const cells = (await promptCounts(page)).length;
+  if (c.warm) {
+    const seconds = await runAll(page, `${stem}'s run at the defaults`, 300, executed);
+    executed += cells;
+    console.log(`lab-check: ${stem}: Run All at the defaults in ${seconds.toFixed(1)} s (a fresh kernel)`);
+  }
+  await screenshot(page, c.figure, `${stem}-before.png`);
+  if (!(await edit(page, c.from, c.to))) fail(`no cell of ${c.notebook} holds "${c.from}"`);
+  const seconds = await runAll(page, `${stem}'s rerun`, 300, executed);
+  await screenshot(page, c.figure, `${stem}-after.png`);
+  const text = await inPage<string>(page, `notebook().textContent`);
+  const errors = await inPage<number>(
+    page,
+    `notebook().querySelectorAll(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']").length`,
+  );
+  const reused = (text.match(/reused from this kernel's cache/g) ?? []).length;
+  console.log(
+    `lab-check: ${stem}: "${c.from}" -> "${c.to}", Run All in ${seconds.toFixed(1)} s (${reused} results reused from the cache, stderr outputs: ${errors})`,
+  );
+  if (!c.expect.test(text)) fail(`no output of ${stem} shows the new value (${c.expect})`);
+  if (c.warm && reused === 0) fail(`${stem}'s rerun reused nothing from the cache`);
+  if ((await figureCount(page)) < storedFigures) fail("the rerun drew fewer figures than the stored run");
+  const lab = path.join(root, "build", "lab", "figures");
+  if (!fs.existsSync(lab) || !fs.readdirSync(lab).some((f) => f.startsWith(stem.slice(0, 3)))) {
+    fail(`the interactive run of ${stem} wrote no figures to build/lab/figures/`);
+  }
 }
 
 async function main(): Promise<void> {
   const before = gitStatus();
-  const stored = JSON.parse(fs.readFileSync(path.join(root, NOTEBOOK), "utf8")) as {
-    cells: { outputs?: { data?: Record<string, unknown> }[] }[];
-  };
-  const storedFigures = stored.cells
-    .flatMap((c) => c.outputs ?? [])
-    .filter((o) => o.data && "image/svg+xml" in o.data).length;
+  const only = process.argv.slice(2);
+  const cases = only.length
+    ? CASES.filter((c) => only.some((o) => path.basename(c.notebook).startsWith(o)))
+    : CASES;
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "lab-check-"));
   const port = await freePort();
   const token = "lab-check";
@@ -123,89 +287,15 @@ async function main(): Promise<void> {
   });
   try {
     await until("the Jupyter server", 60, async () => /is running at|http:\/\/127\.0\.0\.1/.test(serverLog));
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/lab/tree/${NOTEBOOK}?token=${token}`, { waitUntil: "load" });
-    await until("the notebook's stored figures", 90, async () => (await figureCount(page)) >= storedFigures);
-    // The kernel starts and reports its language_info; Lab would rewrite differing metadata (and mark the tab).
-    await until("the kernel", 90, () => inPage<boolean>(page, `kernelStatus() === "idle"`));
-    await new Promise((r) => setTimeout(r, 3000));
     fs.mkdirSync(shots, { recursive: true });
-    await inPage(page, `document.querySelector(".jp-RenderedImage").scrollIntoView()`);
-    await page.screenshot({ path: path.join(shots, "00-before.png") });
-    const shown = await figureCount(page);
-    const untrusted = await inPage<number>(page, `document.querySelectorAll(".jp-RenderedImage img").length`);
-    const dirty = await inPage<number>(
-      page,
-      `document.querySelectorAll(".lm-TabBar-tab.jp-mod-dirty").length`,
-    );
-    console.log(
-      `lab-check: opened ${NOTEBOOK} untrusted: ${shown} of ${storedFigures} stored figures drawn (${untrusted} as PNG), modified marker: ${dirty ? "yes" : "no"}`,
-    );
-    if (shown < storedFigures) fail(`only ${shown} of ${storedFigures} stored figures are drawn`);
-    if (dirty) fail("the notebook is marked modified right after opening");
-    // Change n in the parameter cell (CodeMirror 6's view hangs on its content element), then run all cells.
-    const changed = await inPage<boolean>(
-      page,
-      `(() => {
-        for (const content of document.querySelectorAll(".jp-CodeCell .cm-content")) {
-          const view = content.cmView && content.cmView.view;
-          const text = view ? view.state.doc.toString() : "";
-          const at = text.indexOf(${JSON.stringify(FROM)});
-          if (view && at >= 0) {
-            view.dispatch({ changes: { from: at, to: at + ${FROM.length}, insert: ${JSON.stringify(TO)} } });
-            return true;
-          }
-        }
-        return false;
-      })()`,
-    );
-    if (!changed) fail(`no cell of ${NOTEBOOK} holds "${FROM}"`);
-    const started = Date.now();
-    const menus = await page.$$(".lm-MenuBar-item");
-    let opened = false;
-    for (const item of menus) {
-      if (
-        (
-          await item.evaluate((e) => (e as unknown as { textContent: string | null }).textContent ?? "")
-        ).trim() === "Run"
-      ) {
-        await item.click();
-        opened = true;
-        break;
-      }
-    }
-    if (!opened) fail("no Run menu in JupyterLab's menu bar");
-    const entry = await until("the Run All Cells menu entry", 10, async () => {
-      const items = await page.$$(".lm-Menu-item");
-      for (const item of items) {
-        if (
-          (
-            await item.evaluate((e) => (e as unknown as { textContent: string | null }).textContent ?? "")
-          ).includes("Run All Cells")
-        )
-          return item;
-      }
-      return null;
-    });
-    await entry.click();
-    await new Promise((r) => setTimeout(r, 500));
-    await until("the rerun", 180, () => settled(page));
-    const seconds = (Date.now() - started) / 1000;
-    await page.screenshot({ path: path.join(shots, "00-after.png"), fullPage: false });
-    const text = await inPage<string>(page, `document.querySelector(".jp-Notebook").textContent`);
-    const errors = await inPage<number>(
-      page,
-      `document.querySelectorAll(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']").length`,
-    );
-    console.log(
-      `lab-check: reran every cell with n = 300 in ${seconds.toFixed(1)} s (stderr outputs: ${errors})`,
-    );
-    if (!/300 (?:equally spaced )?(?:circle )?points|n = 300/.test(text))
-      fail("no output names the new n = 300");
-    if ((await figureCount(page)) < storedFigures) fail("the rerun drew fewer figures than the stored run");
-    const lab = path.join(root, "build", "lab", "figures");
-    if (!fs.existsSync(lab) || !fs.readdirSync(lab).some((f) => f.startsWith("00-"))) {
-      fail("the interactive run wrote no figures to build/lab/figures/");
+    const base = `http://127.0.0.1:${port}`;
+    const login = await browser.newPage();
+    await login.goto(`${base}/lab?token=${token}`, { waitUntil: "load" });
+    await login.close();
+    for (const c of cases) {
+      const page = await browser.newPage();
+      await check(page, base, c);
+      await page.close();
     }
   } finally {
     await browser.close();

@@ -112,6 +112,7 @@ export {
   writeFileAtomic,
   type FigureText,
   type Notebook,
+  type NotebookOptions,
   type Progress,
 } from "./report/index";
 // spectra, eigen-decay fits and their theory

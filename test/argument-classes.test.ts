@@ -2523,6 +2523,22 @@ const table: (Row | NothingRow)[] = [
     params: [
       { at: [0], name: "id", kind: "bad", values: [5, null, "notebook", "2-x"] },
       { at: [1], name: "parameters", kind: "bad", values: [null, 5, "abc"] },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "cache"], name: "cache", kind: "bad", values: [1, "no", null], optional: true },
+    ],
+  },
+  {
+    export: "startNotebook",
+    label: "startNotebook(...).memo",
+    who: "memo",
+    args: () => ["a value", { n: 3 }, () => 1],
+    call: (name, inputs, compute) =>
+      lab.startNotebook("98-classes", {}).memo(name as string, inputs, compute as () => number),
+    params: [
+      { at: [0], name: "name", kind: "bad", values: [5, null, "", " "] },
+      { at: [1], name: "inputs", kind: "bad", values: [new Date(0), undefined] },
+      { at: [1, "n"], name: "inputs.n", kind: "bad", values: [new Map(), [new Set()]] },
+      { at: [2], name: "compute", kind: "bad", values: [5, null, "f"] },
     ],
   },
   {

@@ -1,4 +1,4 @@
-export { startNotebook, type Finding, type Notebook } from "./notebook";
+export { startNotebook, type Finding, type Notebook, type NotebookOptions } from "./notebook";
 export { composeFigure, decadeTicks, decadesWithin, rasterize, type FigureText } from "./figure";
 export { tableHtml, tableCsv, formatCell } from "./table";
 export { progress, type Progress } from "./progress";

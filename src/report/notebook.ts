@@ -9,6 +9,7 @@ import * as path from "path";
 import { compose, rasterize, svgWidth, withMetadata, type FigureText } from "./figure";
 import { displayFigure, inKernel, kernelDisplay } from "./display";
 import { projectRoot, removeStaleTemporaries, writeFileAtomic } from "./files";
+import { cacheAllowed, memo, sourceVersion, type MemoContext } from "./memo";
 import { progress, type Progress } from "./progress";
 import { provenance } from "./provenance";
 import { outputRoot } from "./quick";
@@ -34,6 +35,17 @@ export interface Notebook {
    * provenance), which the course write-up's front page reads.
    */
   finding(sentence: string, figure: string): void;
+  /**
+   * compute()'s value, reused when a rerun in the same JupyterLab kernel asks for the same name and inputs
+   * with the same src/ (memo.ts): a tweak recomputes only what depends on the changed parameter. inputs:
+   * everything compute() depends on besides src/; npm run notebooks always computes.
+   */
+  memo<T>(name: string, inputs: unknown, compute: () => T): T;
+}
+
+export interface NotebookOptions {
+  /** false: compute every lab.memo value even in a kernel (also NTK_LAB_CACHE=0). Default true. */
+  cache?: boolean;
 }
 
 /** What data/<nn>-finding.json holds. */
@@ -60,7 +72,11 @@ function sayOnce(root: string, outputs: string): void {
   );
 }
 
-export function startNotebook(id: string, parameters: Record<string, unknown>): Notebook {
+export function startNotebook(
+  id: string,
+  parameters: Record<string, unknown>,
+  options: NotebookOptions | null = {},
+): Notebook {
   const match = typeof id === "string" ? /^(\d{2})-[a-z0-9-]+$/.exec(id) : null;
   if (!match)
     throw new Error(`startNotebook: id must look like "02-spectral-decay", got ${describeValue(id)}`);
@@ -69,9 +85,28 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
       `startNotebook: parameters must be an object of the notebook's parameters, got ${describeValue(parameters)}`,
     );
   }
+  options ??= {};
+  if (typeof options !== "object" || Array.isArray(options)) {
+    throw new Error(
+      `startNotebook: options must be an object such as { cache: false }, got ${describeValue(options)}`,
+    );
+  }
+  if (options.cache !== undefined && typeof options.cache !== "boolean") {
+    throw new Error(
+      `startNotebook: options.cache must be true or false, got ${describeValue(options.cache)}`,
+    );
+  }
   const prefix = match[1];
   const root = projectRoot();
   const interactive = inKernel();
+  const cache =
+    options.cache !== false && cacheAllowed() && interactive && process.env.NTK_LAB_RUNNER !== "1";
+  const memoContext: MemoContext = {
+    notebook: id,
+    source: cache ? sourceVersion(root) : "",
+    enabled: cache,
+    say: (line) => process.stdout.write(line + "\n"),
+  };
   const outputs = outputRoot(root, process.env, interactive);
   if (outputs !== root && interactive) sayOnce(root, outputs);
   // Temporary files of an earlier run killed mid-write (files.ts).
@@ -139,5 +174,6 @@ export function startNotebook(id: string, parameters: Record<string, unknown>): 
       if (display) display.html(`<p><strong>Finding.</strong> ${escapeHtml(sentence)}</p>`);
       else process.stdout.write(`finding ${base}: ${sentence}\n`);
     },
+    memo: (name, inputs, compute) => memo(memoContext, name, inputs, compute),
   };
 }

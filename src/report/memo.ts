@@ -1,0 +1,178 @@
+/**
+ * The tweak loop's cache: a notebook rerun in JupyterLab after a one-parameter change recomputes only the
+ * results whose inputs changed. `lab.memo(name, inputs, compute)` returns compute()'s value, kept in the
+ * kernel process (on globalThis, since tslab re-evaluates src/ when the import cell reruns) under a key made
+ * of the notebook, the name, the inputs written out canonically, and a hash of every file in src/ taken when
+ * the import cell ran: an edit to the library followed by a rerun of the import cell recomputes everything.
+ *
+ * The cache only works inside an interactive kernel. `npm run notebooks` (NTK_LAB_RUNNER=1), scripts,
+ * tests, NTK_LAB_CACHE=0 and startNotebook(..., { cache: false }) compute every value, so the committed
+ * outputs never rest on a cached one. Values are stored and handed out as structured clones, so a cell
+ * that modifies what it got cannot change what the next rerun gets.
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { describeValue } from "../validate";
+
+/** Entries and bytes the cache holds at most; the least recently used entry goes first. */
+export const MEMO_LIMITS = Object.freeze({ entries: 64, bytes: 2 ** 30 });
+
+interface Entry {
+  value: unknown;
+  bytes: number;
+  seconds: number;
+}
+
+const STORE = Symbol.for("ntk-lab.memo-store");
+
+/** The kernel process's cache (a Map keeps insertion order: re-inserting on use makes it an LRU). */
+function store(): Map<string, Entry> {
+  const state = globalThis as { [STORE]?: Map<string, Entry> };
+  return (state[STORE] ??= new Map());
+}
+
+/** Empties the cache of this process. */
+export function clearMemo(): void {
+  store().clear();
+}
+
+/** Whether NTK_LAB_CACHE allows the cache: unset, "" or "1" yes, "0" no, anything else an Error. */
+export function cacheAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.NTK_LAB_CACHE;
+  if (value === undefined || value === "" || value === "1") return true;
+  if (value === "0") return false;
+  throw new Error(
+    `cacheAllowed: the environment variable NTK_LAB_CACHE must be "1" (cache results in a kernel) or "0" (compute every value), got ${JSON.stringify(value)}`,
+  );
+}
+
+/**
+ * A canonical text of `inputs`: numbers (every float64 kept: -0, NaN and the infinities included), strings,
+ * booleans, null, arrays, typed arrays (hashed by content) and plain objects (keys sorted), nested. Two
+ * inputs give the same text exactly when they hold the same values. Anything else (functions, class
+ * instances, undefined) is an Error naming `path`.
+ */
+export function canonicalInputs(inputs: unknown, where = "inputs"): string {
+  if (inputs === null) return "null";
+  switch (typeof inputs) {
+    case "number":
+      return Object.is(inputs, -0) ? "-0" : String(inputs);
+    case "string":
+      return JSON.stringify(inputs);
+    case "boolean":
+      return String(inputs);
+  }
+  if (Array.isArray(inputs)) {
+    return `[${inputs.map((v, i) => canonicalInputs(v, `${where}[${i}]`)).join(",")}]`;
+  }
+  if (ArrayBuffer.isView(inputs) && !(inputs instanceof DataView)) {
+    const bytes = new Uint8Array(inputs.buffer, inputs.byteOffset, inputs.byteLength);
+    const digest = createHash("sha256").update(bytes).digest("hex");
+    return `${inputs.constructor.name}(${(inputs as unknown as ArrayLike<number>).length}:${digest})`;
+  }
+  if (typeof inputs === "object" && Object.getPrototypeOf(inputs) === Object.prototype) {
+    const record = inputs as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalInputs(record[k], `${where}.${k}`)}`).join(",")}}`;
+  }
+  throw new Error(
+    `memo: ${where} must be made of numbers, strings, booleans, null, arrays, typed arrays and plain objects, got ${describeValue(inputs)}`,
+  );
+}
+
+/** Bytes a structured clone of value takes, roughly (typed arrays exactly), for the cache's budget. */
+export function cloneBytes(value: unknown): number {
+  if (value === null || typeof value !== "object") return typeof value === "string" ? 2 * value.length : 8;
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (value instanceof ArrayBuffer) return value.byteLength;
+  if (value instanceof Map) {
+    let sum = 0;
+    for (const [k, v] of value) sum += cloneBytes(k) + cloneBytes(v);
+    return sum;
+  }
+  let sum = 0;
+  for (const v of Object.values(value as Record<string, unknown>)) sum += 8 + cloneBytes(v);
+  return sum;
+}
+
+/**
+ * A hash of every file under root/src (names and contents). startNotebook takes it when the import cell
+ * runs, which is also when tslab evaluates src/ afresh: the code a cell runs is the code hashed.
+ */
+export function sourceVersion(root: string): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string): void => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const file = path.join(dir, name);
+      if (fs.statSync(file).isDirectory()) walk(file);
+      else hash.update(`${path.relative(root, file)}\0`).update(fs.readFileSync(file));
+    }
+  };
+  walk(path.join(root, "src"));
+  return hash.digest("hex").slice(0, 16);
+}
+
+function seconds(s: number): string {
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+export interface MemoContext {
+  /** The notebook's id, part of every key. */
+  notebook: string;
+  /** sourceVersion of the lab's src/ as the notebook's import cell loaded it, part of every key. */
+  source: string;
+  /** False: compute every value (npm run notebooks, NTK_LAB_CACHE=0, startNotebook's cache: false). */
+  enabled: boolean;
+  /** Where a reuse is reported (one line each). */
+  say(line: string): void;
+}
+
+/**
+ * compute()'s value for (name, inputs), from the cache when an earlier run in this kernel computed it with
+ * the same inputs and the same src/; computed (and stored) otherwise. A reuse prints one line saying so.
+ * name: what is computed, e.g. "circle spectra"; inputs: everything compute() depends on besides src/ (see
+ * canonicalInputs); the value must be structured-cloneable (no functions or class instances).
+ */
+export function memo<T>(context: MemoContext, name: string, inputs: unknown, compute: () => T): T {
+  if (typeof name !== "string" || name.trim() === "") {
+    throw new Error(`memo: name must be a non-empty string, got ${describeValue(name)}`);
+  }
+  if (typeof compute !== "function") {
+    throw new Error(`memo: compute must be a function returning the value, got ${describeValue(compute)}`);
+  }
+  const text = canonicalInputs(inputs);
+  if (!context.enabled) return compute();
+  const key = `${context.notebook}\0${name}\0${text}\0${context.source}`;
+  const cache = store();
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    context.say(`${name}: reused from this kernel's cache (computing it took ${seconds(hit.seconds)})`);
+    return structuredClone(hit.value) as T;
+  }
+  const started = performance.now();
+  const value = compute();
+  const elapsed = (performance.now() - started) / 1000;
+  let copy: unknown;
+  try {
+    copy = structuredClone(value);
+  } catch (e) {
+    throw new Error(
+      `memo: the value of "${name}" must be structured-cloneable (numbers, strings, arrays, typed arrays, plain objects, Maps), got ${describeValue(value)}: ${(e as Error).message}`,
+    );
+  }
+  const bytes = cloneBytes(copy);
+  if (bytes <= MEMO_LIMITS.bytes) {
+    let total = bytes;
+    for (const entry of cache.values()) total += entry.bytes;
+    for (const [k, entry] of cache) {
+      if (cache.size < MEMO_LIMITS.entries && total <= MEMO_LIMITS.bytes) break;
+      cache.delete(k);
+      total -= entry.bytes;
+    }
+    cache.set(key, { value: copy, bytes, seconds: elapsed });
+  }
+  return value;
+}
