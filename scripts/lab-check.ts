@@ -51,6 +51,8 @@ const CASES: Case[] = [
     figure: 2,
   },
 ];
+/** Notebooks whose long loop is interrupted (Kernel → Interrupt Kernel) once its progress shows. */
+const INTERRUPTS = ["notebooks/05-training-multiscale.ipynb"];
 const shots = path.join(root, "build", "lab-check");
 
 function fail(message: string): never {
@@ -118,33 +120,38 @@ function promptCounts(page: Page): Promise<(number | null)[]> {
   );
 }
 
+/** Opens the menu bar's `menu` and clicks its entry labelled exactly `label`. */
+async function menuEntry(page: Page, menu: string, label: string): Promise<void> {
+  const bar = await until(`JupyterLab's ${menu} menu`, 10, async () => {
+    for (const item of await page.$$(".lm-MenuBar-item")) {
+      const text = await item.evaluate((e) => (e as unknown as { textContent: string | null }).textContent);
+      if ((text ?? "").trim() === menu) return item;
+    }
+    return null;
+  });
+  await bar.click();
+  const entry = await until(`the ${label} menu entry`, 10, async () => {
+    for (const item of await page.$$(".lm-Menu-item")) {
+      const text = await item.$eval(
+        ".lm-Menu-itemLabel",
+        (e) => (e as unknown as { textContent: string | null }).textContent,
+      );
+      if ((text ?? "").trim() === label) return item;
+    }
+    return null;
+  });
+  await entry.click();
+}
+
 /**
- * Clicks Run → Run All Cells (the entry whose label is exactly that) and waits until every cell ran: Lab
+ * Clicks Run → Run All Cells and waits until every cell ran: Lab
  * first marks every queued cell "[*]", then each gets a count. A fresh kernel counts from 1 again, as the
  * stored outputs do, so the counts alone cannot tell a finished run from none: `executed` is how many cells
  * this page's kernel ran before, and every count must end above it.
  */
 async function runAll(page: Page, what: string, seconds: number, executed: number): Promise<number> {
   const started = Date.now();
-  const menu = await until("JupyterLab's Run menu", 10, async () => {
-    for (const item of await page.$$(".lm-MenuBar-item")) {
-      const label = await item.evaluate((e) => (e as unknown as { textContent: string | null }).textContent);
-      if ((label ?? "").trim() === "Run") return item;
-    }
-    return null;
-  });
-  await menu.click();
-  const entry = await until("the Run All Cells menu entry", 10, async () => {
-    for (const item of await page.$$(".lm-Menu-item")) {
-      const label = await item.$eval(
-        ".lm-Menu-itemLabel",
-        (e) => (e as unknown as { textContent: string | null }).textContent,
-      );
-      if ((label ?? "").trim() === "Run All Cells") return item;
-    }
-    return null;
-  });
-  await entry.click();
+  await menuEntry(page, "Run", "Run All Cells");
   await until(`${what} to start (a cell marked [*])`, 20, async () =>
     (await promptCounts(page)).some((c) => c === null),
   );
@@ -252,12 +259,58 @@ async function check(page: Page, base: string, c: Case): Promise<void> {
   }
 }
 
+/**
+ * Runs every cell of `notebook`, interrupts the kernel while a progress line shows a loop under way, and
+ * checks what the user then sees: the kernel idle again, one line for the interrupt (no stack through
+ * tslab) and the progress line saying where the loop stopped.
+ */
+async function checkInterrupt(page: Page, base: string, notebook: string): Promise<void> {
+  const stem = path.basename(notebook, ".ipynb");
+  await page.goto(`${base}/lab/tree/${notebook}?reset`, { waitUntil: "load" });
+  await until("the kernel", 90, () => inPage<boolean>(page, `kernelStatus() === "idle"`));
+  await menuEntry(page, "Run", "Run All Cells");
+  const running = /\d+% \(\d+\/\d+\), about/;
+  await until(`${stem}'s progress line`, 120, async () =>
+    running.test(await inPage<string>(page, `notebook().textContent`)),
+  );
+  const clicked = Date.now();
+  await menuEntry(page, "Kernel", "Interrupt Kernel");
+  await until("the kernel idle after the interrupt", 20, () =>
+    inPage<boolean>(page, `kernelStatus() === "idle"`),
+  );
+  const seconds = (Date.now() - clicked) / 1000;
+  await new Promise((r) => setTimeout(r, 1000));
+  const errors = await inPage<string[]>(
+    page,
+    `[...notebook().querySelectorAll(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']")].map((e) => e.textContent.trim())`,
+  );
+  const text = await inPage<string>(page, `notebook().textContent`);
+  const stopped = /[\w ]+: interrupted at \d+\/\d+ after [\d.]+ s/.exec(text);
+  for (let i = 0; i < 2; i++) {
+    await inPage(
+      page,
+      `(() => { const e = notebook().querySelector(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']"); if (e) e.scrollIntoView({ block: "center" }); return true; })()`,
+    );
+    await new Promise((r) => setTimeout(r, 600));
+  }
+  await page.screenshot({ path: path.join(shots, `${stem}-interrupted.png`) });
+  console.log(
+    `lab-check: ${stem}: interrupted, kernel idle ${seconds.toFixed(1)} s after the click; error output ${JSON.stringify(errors)}; progress "${stopped?.[0] ?? "(none)"}"`,
+  );
+  if (errors.length !== 1 || errors[0].split("\n").length !== 1) {
+    fail(`the interrupt should leave one one-line error output, found ${JSON.stringify(errors)}`);
+  }
+  if (!stopped) fail("no progress line says where the interrupted loop stopped");
+  if (running.test(text)) fail("a progress line still shows the interrupted loop as running");
+}
+
 async function main(): Promise<void> {
   const before = gitStatus();
   const only = process.argv.slice(2);
-  const cases = only.length
-    ? CASES.filter((c) => only.some((o) => path.basename(c.notebook).startsWith(o)))
-    : CASES;
+  const chosen = (notebook: string): boolean =>
+    only.length === 0 || only.some((o) => path.basename(notebook).startsWith(o));
+  const cases = CASES.filter((c) => chosen(c.notebook));
+  const interrupts = INTERRUPTS.filter(chosen);
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "lab-check-"));
   const port = await freePort();
   const token = "lab-check";
@@ -295,6 +348,11 @@ async function main(): Promise<void> {
     for (const c of cases) {
       const page = await browser.newPage();
       await check(page, base, c);
+      await page.close();
+    }
+    for (const notebook of interrupts) {
+      const page = await browser.newPage();
+      await checkInterrupt(page, base, notebook);
       await page.close();
     }
   } finally {

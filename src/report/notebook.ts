@@ -10,6 +10,7 @@ import { compose, rasterize, svgWidth, withMetadata, type FigureText } from "./f
 import { displayFigure, inKernel, kernelDisplay } from "./display";
 import { projectRoot, removeStaleTemporaries, writeFileAtomic } from "./files";
 import { cacheAllowed, memo, sourceVersion, type MemoContext } from "./memo";
+import { reportInterrupts } from "./interrupt";
 import { progress, type Progress } from "./progress";
 import { provenance } from "./provenance";
 import { outputRoot } from "./quick";
@@ -107,6 +108,8 @@ export function startNotebook(
     enabled: cache,
     say: (line) => process.stdout.write(line + "\n"),
   };
+  // An interrupted cell then shows where its loop stopped, in one line (interrupt.ts).
+  if (interactive) reportInterrupts();
   const outputs = outputRoot(root, process.env, interactive);
   if (outputs !== root && interactive) sayOnce(root, outputs);
   // Temporary files of an earlier run killed mid-write (files.ts).

@@ -1,0 +1,82 @@
+/**
+ * What a notebook shows when Kernel → Interrupt stops a cell. tslab runs a cell with vm's breakOnSigint:
+ * the interrupt terminates the cell's script at once (no catch or finally of ours runs) and tslab prints
+ * the Error Node made, whose stack runs through tslab's internals, under the loop's last progress line.
+ * Node formats that stack through Error.prepareStackTrace when tslab prints it, the first moment any of our
+ * code can run after the interrupt. reportInterrupts() installs a hook there that, for that Error only,
+ * tells every running loop (progress.ts registers them) to show where it stopped and gives the one-line
+ * stack "Interrupted"; every other Error is formatted as before.
+ *
+ * Loops behind an await would not stop (tslab only abandons the cell's promise), so the lab's loops are
+ * synchronous: no notebook cell awaits (test/notebooks.test.ts checks it).
+ */
+
+/** The code of Node's Error for a script stopped by SIGINT under breakOnSigint. */
+export const INTERRUPTED_CODE = "ERR_SCRIPT_EXECUTION_INTERRUPTED";
+
+type PrepareStackTrace = (error: Error, sites: NodeJS.CallSite[]) => unknown;
+
+interface State {
+  /** Error.prepareStackTrace as it was before ours: the format for every other Error. */
+  original: PrepareStackTrace | undefined;
+  /** Ours, as last installed. */
+  hook: PrepareStackTrace | undefined;
+  /** The loops running now, oldest first; told once when an interrupt stops them. */
+  running: Set<() => void>;
+}
+
+/** Running loops kept at most (a loop that threw stays registered until it falls out). */
+const MAX_RUNNING = 16;
+const STATE = Symbol.for("ntk-lab.interrupt-report");
+
+// On globalThis: tslab evaluates src/ afresh each time the import cell reruns, and the hook installed by
+// an earlier evaluation must see the loops of the current one.
+function state(): State {
+  const holder = globalThis as { [STATE]?: State };
+  return (holder[STATE] ??= { original: undefined, hook: undefined, running: new Set() });
+}
+
+/** V8's own format: the Error's "name: message" line and one "    at" line per frame. */
+function v8Stack(error: Error, sites: NodeJS.CallSite[]): string {
+  let head: string;
+  try {
+    head = Error.prototype.toString.call(error);
+  } catch {
+    head = "Error";
+  }
+  return [head, ...sites.map((site) => `    at ${String(site)}`)].join("\n");
+}
+
+/**
+ * Installs the hook (once per process: a second call replaces it and keeps the original, so rerunning the
+ * import cell never chains hooks). Called by startNotebook inside a kernel.
+ */
+export function reportInterrupts(): void {
+  const s = state();
+  const hook: PrepareStackTrace = (error, sites) => {
+    if ((error as { code?: unknown } | null)?.code === INTERRUPTED_CODE) {
+      for (const stopped of s.running) stopped();
+      s.running.clear();
+      // util.inspect prints this and the Error's code on one line: [Interrupted] { code: '...' }.
+      return "Interrupted";
+    }
+    return s.original ? s.original(error, sites) : v8Stack(error, sites);
+  };
+  if (Error.prepareStackTrace !== s.hook) s.original = Error.prepareStackTrace;
+  s.hook = hook;
+  Error.prepareStackTrace = hook;
+}
+
+/**
+ * Registers a running loop: onInterrupt() runs if an interrupt stops the cell before the returned
+ * function (call it when the loop ends) unregisters it.
+ */
+export function trackRunning(onInterrupt: () => void): () => void {
+  const { running } = state();
+  running.add(onInterrupt);
+  for (const oldest of running) {
+    if (running.size <= MAX_RUNNING) break;
+    running.delete(oldest);
+  }
+  return () => running.delete(onInterrupt);
+}
