@@ -6,9 +6,11 @@
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { format } from "util";
 import { writeFileAtomic } from "../src/report/files";
+import type { RunRecord } from "../src/report/run-record";
 
 const { createConverter } = require("tslab/dist/converter") as {
   createConverter(options: { isJS: boolean; isBrowser: boolean }): { close(): void };
@@ -152,6 +154,7 @@ export async function runNotebook(
   const displays = new Map<string, Output & { output_type: "display_data" }>();
   let failure: RunResult["failure"];
   let count = 0;
+  const cellTimes: RunRecord["slowest"] = [];
   try {
     for (const [index, cell] of notebook.cells.entries()) {
       if (cell.cell_type !== "code") continue;
@@ -204,7 +207,9 @@ export async function runNotebook(
         failure = { cell: index + 1, error: text };
         break;
       }
-      log(`  cell ${index + 1} done in ${((performance.now() - cellStart) / 1000).toFixed(1)} s`);
+      const cellSeconds = (performance.now() - cellStart) / 1000;
+      cellTimes.push({ cell: index + 1, seconds: Math.round(cellSeconds * 10) / 10 });
+      log(`  cell ${index + 1} done in ${cellSeconds.toFixed(1)} s`);
     }
   } finally {
     executor.close();
@@ -222,6 +227,20 @@ export async function runNotebook(
     }
   }
   notebook.metadata.language_info = kernelLanguageInfo();
+  // How long this run took, for a JupyterLab user about to run it (run-record.ts); only a finished run's.
+  delete notebook.metadata["ntk-lab"];
+  if (!failure) {
+    const run: RunRecord = {
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+      slowest: [...cellTimes]
+        .sort((a, b) => b.seconds - a.seconds)
+        .filter((c) => c.seconds >= 5)
+        .slice(0, 3),
+      cpu: os.cpus()[0]?.model.trim() ?? "unknown CPU",
+      cores: os.cpus().length,
+    };
+    notebook.metadata["ntk-lab"] = { run };
+  }
   // nbformat 4.5 cells carry ids; JupyterLab adds the missing ones on opening (and marks the notebook
   // modified), so the runner gives every cell one, fixed by its notebook and position.
   const stem = path.basename(file, ".ipynb");

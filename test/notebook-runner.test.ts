@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
@@ -9,6 +10,7 @@ import {
   type NotebookFile,
 } from "../scripts/notebook-runner";
 import { mismatchedFigures } from "../scripts/writeup";
+import { LONG_RUN_SECONDS, readRunRecord, runTimeNotice } from "../src/report/run-record";
 
 const root = path.resolve(__dirname, "..");
 // The run folder lives inside the lab (tslab compiles only .ts files under the kernel's working folder,
@@ -123,5 +125,28 @@ describe("the notebook runner", () => {
     assert.ok(first.outputs?.some((o) => o.output_type === "stream"));
     assert.equal(second.outputs?.at(-1)?.output_type, "error");
     assert.deepEqual(third.outputs, []);
+    assert.equal(readRunRecord(file), null, "a failed run leaves no run time");
+  });
+
+  it("stores how long the run took, which a kernel reads to announce a long notebook", async () => {
+    const file = copyFixture("98-fixture.ipynb");
+    const result = await runNotebook(file);
+    const record = readRunRecord(file);
+    assert.ok(record, "the run's record is in the notebook's metadata");
+    assert.ok(record.seconds > 0 && record.seconds <= result.seconds + 0.05, `${record.seconds}`);
+    assert.equal(record.cores, os.cpus().length);
+    assert.ok(
+      record.slowest.every((c) => c.seconds >= 5),
+      "only cells of 5 s or more are named",
+    );
+    // This short fixture says nothing; a long run names its time, machine and slowest cells.
+    assert.equal(runTimeNotice(record), null);
+    const long = { seconds: 147, slowest: [{ cell: 9, seconds: 65.2 }], cpu: "a CPU", cores: 2 };
+    assert.equal(
+      runTimeNotice(long),
+      "Run All took 2 min 27 s at the defaults in the committed run (npm run notebooks, a CPU, 2 cores); the slowest cells: 9 (1 min 5 s). Cells over a few seconds show their progress; Kernel → Interrupt stops one.",
+    );
+    assert.equal(runTimeNotice({ ...long, seconds: LONG_RUN_SECONDS }), null);
+    assert.equal(readRunRecord(path.join(work, "no-such.ipynb")), null);
   });
 });
