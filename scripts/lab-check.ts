@@ -1,8 +1,8 @@
 /**
  * npx tsx scripts/lab-check.ts [00 02 ...]
  * The JupyterLab loop as a new user meets it, in the real JupyterLab UI (headless Chromium through
- * puppeteer-core) on this checkout. For each case (notebook 00 in a fresh kernel; 02, 05 and 08 with a
- * warm one): opens the notebook as a clone has it (a fresh Jupyter data folder, so it is untrusted) and
+ * puppeteer-core) on this checkout. For each case (notebook 00 in a fresh kernel; 02, 04, 05, 06 and 08
+ * with a warm one): opens the notebook as a clone has it (a fresh Jupyter data folder, so it is untrusted) and
  * finds every stored figure drawn without trust or a rerun; sees no modified marker once the kernel has
  * started; for a warm case runs every cell once at the defaults; changes one parameter, runs every cell
  * (Run -> Run All Cells), prints the time from the click to the last output, and finds outputs naming the
@@ -27,7 +27,7 @@ interface Case {
   notebook: string;
   from: string;
   to: string;
-  /** Text the rerun's outputs hold only with the new value. */
+  /** Text the rerun's outputs hold only with the new value (or code). */
   expect: RegExp;
   /** Run every cell once at the defaults first (the kernel warm, the cache filled), then tweak. */
   warm: boolean;
@@ -53,12 +53,29 @@ const CASES: Case[] = [
     figure: 2,
   },
   {
+    notebook: "notebooks/04-deep-mixed-activations.ipynb",
+    from: "lateTo: 300,",
+    to: "lateTo: 250,",
+    expect: /ranks 100\.\.250/,
+    warm: true,
+    figure: 0,
+  },
+  {
     notebook: "notebooks/05-training-multiscale.ipynb",
     from: "reluPowerSteps: quick ? 50 : 300,",
     to: "reluPowerSteps: quick ? 50 : 200,",
     expect: /after 200 steps/,
     warm: true,
     figure: 10,
+  },
+  {
+    // A figure's caption edited, not a parameter: the runs are reused.
+    notebook: "notebooks/06-wide-nets-are-kernel-machines.ipynb",
+    from: "Dots: single seeds;",
+    to: "Dots: one seed each;",
+    expect: /Dots: one seed each;/,
+    warm: true,
+    figure: 0,
   },
   {
     notebook: "notebooks/08-images-ntk-regression.ipynb",

@@ -75,18 +75,30 @@ test("memo computes once per name and inputs, and a rerun with the same inputs r
   assert.equal(calls(), 4, "a new input, a new name and another notebook each compute");
 });
 
+test("an edit to the code inside compute recomputes, though name and inputs are the same", () => {
+  clearMemo();
+  const c = context();
+  // Two cells' versions of the same computation: the second has a changed constant.
+  const before = memo(c, "bias spectra", { n: 8 }, () => [0, 0.5].map((b) => b * 2));
+  const again = memo(c, "bias spectra", { n: 8 }, () => [0, 0.5].map((b) => b * 2));
+  const edited = memo(c, "bias spectra", { n: 8 }, () => [0, 0.25].map((b) => b * 2));
+  assert.deepEqual(before, [0, 1]);
+  assert.deepEqual(again, [0, 1]);
+  assert.deepEqual(edited, [0, 0.5]);
+  assert.equal(c.said.length, 1, "only the unchanged code reused");
+});
+
 test("a cell that modifies what memo returned does not change what the next rerun gets", () => {
   clearMemo();
   const c = context();
-  const first = memo(c, "values", {}, () => [new Float64Array([1, 2])]);
+  const { compute, calls } = counted(() => [new Float64Array([1, 2])]);
+  const first = memo(c, "values", {}, compute);
   first[0][0] = 99;
-  const second = memo(c, "values", {}, () => [new Float64Array([5])]);
+  const second = memo(c, "values", {}, compute);
   assert.deepEqual(second, [new Float64Array([1, 2])]);
   second[0][1] = 7;
-  assert.deepEqual(
-    memo(c, "values", {}, () => []),
-    [new Float64Array([1, 2])],
-  );
+  assert.deepEqual(memo(c, "values", {}, compute), [new Float64Array([1, 2])]);
+  assert.equal(calls(), 1, "computed once, every later value a fresh copy of the stored one");
 });
 
 test("memo computes every time when disabled, and refuses values it cannot clone", () => {
@@ -107,17 +119,19 @@ test("memo computes every time when disabled, and refuses values it cannot clone
 test("the cache keeps at most MEMO_LIMITS.entries values and drops the least recently used first", () => {
   clearMemo();
   const c = context();
-  for (let i = 0; i < MEMO_LIMITS.entries; i++) memo(c, "entry", { i }, () => i);
-  memo(c, "entry", { i: 0 }, () => -1); // used: now the most recent
-  memo(c, "entry", { i: MEMO_LIMITS.entries }, () => MEMO_LIMITS.entries); // drops i = 1
-  assert.equal(
-    memo(c, "entry", { i: 0 }, () => -1),
-    0,
-  );
-  assert.equal(
-    memo(c, "entry", { i: 1 }, () => -1),
-    -1,
-  );
+  // One compute function (its code is part of the key) whose value says when it ran.
+  let value = 0;
+  const compute = () => value;
+  for (let i = 0; i < MEMO_LIMITS.entries; i++) {
+    value = i;
+    memo(c, "entry", { i }, compute);
+  }
+  value = -1; // from here on, a computed value is -1 and a reused one its index
+  assert.equal(memo(c, "entry", { i: 0 }, compute), 0, "used: now the most recent");
+  memo(c, "entry", { i: MEMO_LIMITS.entries }, compute); // drops i = 1
+  assert.equal(memo(c, "entry", { i: 0 }, compute), 0);
+  assert.equal(memo(c, "entry", { i: 2 }, compute), 2);
+  assert.equal(memo(c, "entry", { i: 1 }, compute), -1, "dropped: computed again");
   assert.equal(cloneBytes(new Float64Array(10)), 80);
   clearMemo();
 });

@@ -2,8 +2,11 @@
  * The tweak loop's cache: a notebook rerun in JupyterLab after a one-parameter change recomputes only the
  * results whose inputs changed. `lab.memo(name, inputs, compute)` returns compute()'s value, kept in the
  * kernel process (on globalThis, since tslab re-evaluates src/ when the import cell reruns) under a key made
- * of the notebook, the name, the inputs written out canonically, and a hash of every file in src/ taken when
- * the import cell ran: an edit to the library followed by a rerun of the import cell recomputes everything.
+ * of the notebook, the name, the inputs written out canonically, compute's own code, and a hash of every
+ * file in src/ taken when the import cell ran: an edit to the library followed by a rerun of the import
+ * cell recomputes everything, and so does an edit to the code inside compute. What compute reads from
+ * earlier cells must be in the inputs (the data themselves where their code could change: typed arrays
+ * are hashed by content).
  *
  * The cache only works inside an interactive kernel. `npm run notebooks` (NTK_LAB_RUNNER=1), scripts,
  * tests, NTK_LAB_CACHE=0 and startNotebook(..., { cache: false }) compute every value, so the committed
@@ -143,7 +146,7 @@ export function memo<T>(context: MemoContext, name: string, inputs: unknown, com
   }
   const text = canonicalInputs(inputs);
   if (!context.enabled) return compute();
-  const key = `${context.notebook}\0${name}\0${text}\0${context.source}`;
+  const key = `${context.notebook}\0${name}\0${text}\0${String(compute)}\0${context.source}`;
   const cache = store();
   const hit = cache.get(key);
   if (hit) {
