@@ -31,6 +31,8 @@ interface Case {
   expect: RegExp;
   /** Run every cell once at the defaults first (the kernel warm, the cache filled), then tweak. */
   warm: boolean;
+  /** The edit is to code, not to a parameter (the import cell then names no changed parameter). */
+  code?: boolean;
   /** Which figure (0-based) the screenshots show. */
   figure: number;
 }
@@ -75,6 +77,7 @@ const CASES: Case[] = [
     to: "Dots: one seed each;",
     expect: /Dots: one seed each;/,
     warm: true,
+    code: true,
     figure: 0,
   },
   {
@@ -286,6 +289,10 @@ async function check(page: Page, base: string, c: Case): Promise<void> {
     `notebook().querySelectorAll(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']").length`,
   );
   const reused = (text.match(/reused from this kernel's cache/g) ?? []).length;
+  // The import cell names the parameters that differ from the committed run (run-record.ts).
+  const changed = /Parameters changed from the committed run \(([^)]*)\)/.exec(text);
+  if (!c.code && !changed) fail(`${stem}'s import cell did not name the changed parameter`);
+  if (changed) console.log(`lab-check: ${stem}: the import cell said: parameters changed (${changed[1]})`);
   console.log(
     `lab-check: ${stem}: "${c.from}" -> "${c.to}", Run All in ${seconds.toFixed(1)} s (${reused} results reused from the cache, stderr outputs: ${errors})`,
   );

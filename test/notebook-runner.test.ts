@@ -10,7 +10,13 @@ import {
   type NotebookFile,
 } from "../scripts/notebook-runner";
 import { mismatchedFigures } from "../scripts/writeup";
-import { LONG_RUN_SECONDS, readRunRecord, runTimeNotice } from "../src/report/run-record";
+import {
+  committedParameters,
+  committedRunNotices,
+  LONG_RUN_SECONDS,
+  readRunRecord,
+  runTimeNotice,
+} from "../src/report/run-record";
 
 const root = path.resolve(__dirname, "..");
 // The run folder lives inside the lab (tslab compiles only .ts files under the kernel's working folder,
@@ -148,5 +154,24 @@ describe("the notebook runner", () => {
     );
     assert.equal(runTimeNotice({ ...long, seconds: LONG_RUN_SECONDS }), null);
     assert.equal(readRunRecord(path.join(work, "no-such.ipynb")), null);
+  });
+
+  it("tells a tweaked run which parameters differ from the committed run's, and a long notebook its time", () => {
+    // Notebook 02's committed parameters, from its figures' provenance.
+    const committed = committedParameters(root, "02-spectral-decay");
+    assert.ok(committed, "notebook 02 has committed figures with provenance");
+    assert.equal(committed.nSmall, 200);
+    assert.deepEqual(committedRunNotices(root, "02-spectral-decay", { ...committed }), []);
+    assert.deepEqual(committedRunNotices(root, "02-spectral-decay", { ...committed, nSmall: 400 }), [
+      "Parameters changed from the committed run (nSmall: 400 here, 200 in the committed run): the narrative's numbers describe the committed run, the outputs below this one.",
+    ]);
+    // Notebook 05 takes longer than LONG_RUN_SECONDS: its import cell says how long, before the training.
+    const training = committedParameters(root, "05-training-multiscale") ?? {};
+    const [notice] = committedRunNotices(root, "05-training-multiscale", training);
+    assert.match(
+      notice,
+      /^Run All took \d+ min \d+ s at the defaults in the committed run \(npm run notebooks, .+, \d+ cores\); the slowest cells: \d+ \(/,
+    );
+    assert.equal(committedParameters(root, "99-no-such-notebook"), null);
   });
 });

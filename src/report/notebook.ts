@@ -11,7 +11,7 @@ import { displayFigure, inKernel, kernelDisplay } from "./display";
 import { projectRoot, removeStaleTemporaries, writeFileAtomic } from "./files";
 import { cacheAllowed, memo, sourceVersion, type MemoContext } from "./memo";
 import { reportInterrupts } from "./interrupt";
-import { readRunRecord, runTimeNotice } from "./run-record";
+import { committedRunNotices } from "./run-record";
 import { progress, type Progress } from "./progress";
 import { provenance } from "./provenance";
 import { outputRoot } from "./quick";
@@ -112,10 +112,10 @@ export function startNotebook(
   if (interactive) {
     // An interrupted cell then shows where its loop stopped, in one line (interrupt.ts).
     reportInterrupts();
-    // A long notebook says how long its committed run took before its long cells start.
-    const record = readRunRecord(path.join(root, "notebooks", `${id}.ipynb`));
-    const notice = record && process.env.NTK_LAB_RUNNER !== "1" ? runTimeNotice(record) : null;
-    if (notice) process.stdout.write(`${notice}\n`);
+    // How long the committed run took, and which parameters differ from it (run-record.ts).
+    if (process.env.NTK_LAB_RUNNER !== "1") {
+      for (const line of committedRunNotices(root, id, parameters)) process.stdout.write(`${line}\n`);
+    }
   }
   const outputs = outputRoot(root, process.env, interactive);
   if (outputs !== root && interactive) sayOnce(root, outputs);

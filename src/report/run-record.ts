@@ -1,10 +1,12 @@
 /**
- * How long a notebook's committed run took. The runner (npm run notebooks) stores the record in the
- * notebook's metadata under "ntk-lab"; a JupyterLab kernel reads it when the import cell runs and, for a
- * notebook whose Run All takes more than half a minute, says how long to expect before the long cells
- * start.
+ * What a JupyterLab kernel says about the committed run when a notebook's import cell runs. How long it
+ * took: the runner (npm run notebooks) stores the record in the notebook's metadata under "ntk-lab", and a
+ * notebook whose Run All takes more than half a minute says how long to expect before its long cells
+ * start. Which parameters it had: the provenance of its figures and tables; a run with other values says
+ * which, since the narrative's numbers describe the committed run.
  */
 import * as fs from "fs";
+import * as path from "path";
 
 /** metadata["ntk-lab"].run of a notebook the runner wrote. */
 export interface RunRecord {
@@ -58,4 +60,73 @@ export function runTimeNotice(record: RunRecord): string | null {
     `${record.cpu}, ${record.cores} cores)${cells ? `; the slowest cells: ${cells}` : ""}. ` +
     `Cells over a few seconds show their progress; Kernel → Interrupt stops one.`
   );
+}
+
+/**
+ * The parameters of the committed run of notebook `id`: those its figures' (or tables') provenance records
+ * in figures/ and data/ name, or null when it has none there.
+ */
+export function committedParameters(root: string, id: string): Record<string, unknown> | null {
+  const prefix = `${id.slice(0, 2)}-`;
+  for (const folder of ["figures", "data"]) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(path.join(root, folder));
+    } catch {
+      continue;
+    }
+    for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith(".json")).sort()) {
+      try {
+        const record = JSON.parse(fs.readFileSync(path.join(root, folder, name), "utf8")) as {
+          notebook?: unknown;
+          parameters?: unknown;
+          provenance?: { notebook?: unknown; parameters?: unknown };
+        };
+        const source = record.provenance ?? record;
+        const parameters = source.parameters;
+        if (
+          source.notebook === id &&
+          parameters &&
+          typeof parameters === "object" &&
+          !Array.isArray(parameters)
+        ) {
+          return parameters as Record<string, unknown>;
+        }
+      } catch {
+        // Not a provenance record: look further.
+      }
+    }
+  }
+  return null;
+}
+
+/** "name: value here, committed value" for every parameter whose value differs (or exists on one side only). */
+export function parameterChanges(
+  current: Record<string, unknown>,
+  committed: Record<string, unknown>,
+): string[] {
+  const shown = (v: unknown): string => (v === undefined ? "absent" : JSON.stringify(v));
+  const keys = [...new Set([...Object.keys(current), ...Object.keys(committed)])];
+  return keys
+    .filter((k) => JSON.stringify(current[k]) !== JSON.stringify(committed[k]))
+    .map((k) => `${k}: ${shown(current[k])} here, ${shown(committed[k])} in the committed run`);
+}
+
+/**
+ * What a kernel prints when notebook `id`'s import cell runs: how long its committed run took (when over
+ * LONG_RUN_SECONDS) and which of `parameters` differ from the committed run's. root: the lab's folder.
+ */
+export function committedRunNotices(root: string, id: string, parameters: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  const record = readRunRecord(path.join(root, "notebooks", `${id}.ipynb`));
+  const notice = record ? runTimeNotice(record) : null;
+  if (notice) lines.push(notice);
+  const committed = committedParameters(root, id);
+  const changes = committed ? parameterChanges(parameters, committed) : [];
+  if (changes.length > 0) {
+    lines.push(
+      `Parameters changed from the committed run (${changes.join("; ")}): the narrative's numbers describe the committed run, the outputs below this one.`,
+    );
+  }
+  return lines;
 }
