@@ -10,6 +10,7 @@ import {
   cloneBytes,
   memo,
   MEMO_LIMITS,
+  retainSource,
   sourceVersion,
   type MemoContext,
 } from "../src/report/memo";
@@ -174,4 +175,19 @@ test("NTK_LAB_CACHE turns the cache off with 0 and refuses other values; outside
     () => startNotebook("99-memo-test", {}, { cache: "no" as unknown as boolean }),
     /startNotebook: options\.cache must be true or false, got "no"/,
   );
+});
+
+test("values computed with an earlier src/ are dropped when the import cell runs with a new one", () => {
+  clearMemo();
+  const { compute, calls } = counted(() => new Float64Array(1000));
+  const old = { ...context(), source: "old" };
+  const current = { ...context(), source: "new" };
+  memo(old, "spectra", { n: 1 }, compute);
+  memo(current, "spectra", { n: 1 }, compute);
+  retainSource("new");
+  memo(current, "spectra", { n: 1 }, compute);
+  assert.equal(calls(), 2, "the current source's value kept");
+  memo(old, "spectra", { n: 1 }, compute);
+  assert.equal(calls(), 3, "the earlier source's value gone");
+  clearMemo();
 });

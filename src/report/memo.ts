@@ -40,6 +40,16 @@ export function clearMemo(): void {
   store().clear();
 }
 
+/**
+ * Drops every value computed with another src/ than `source` (a sourceVersion): after an edit to the
+ * library they can never be asked for again, and they would hold memory until evicted. startNotebook calls
+ * it when the import cell runs.
+ */
+export function retainSource(source: string): void {
+  const cache = store();
+  for (const key of [...cache.keys()]) if (!key.endsWith(`\0${source}`)) cache.delete(key);
+}
+
 /** Whether NTK_LAB_CACHE allows the cache: unset, "" or "1" yes, "0" no, anything else an Error. */
 export function cacheAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = env.NTK_LAB_CACHE;

@@ -9,7 +9,7 @@ import * as path from "path";
 import { compose, rasterize, svgWidth, withMetadata, type FigureText } from "./figure";
 import { displayFigure, inKernel, kernelDisplay } from "./display";
 import { projectRoot, removeStaleTemporaries, writeFileAtomic } from "./files";
-import { cacheAllowed, memo, sourceVersion, type MemoContext } from "./memo";
+import { cacheAllowed, memo, retainSource, sourceVersion, type MemoContext } from "./memo";
 import { reportInterrupts } from "./interrupt";
 import { committedRunNotices } from "./run-record";
 import { progress, type Progress } from "./progress";
@@ -109,6 +109,7 @@ export function startNotebook(
     enabled: cache,
     say: (line) => process.stdout.write(line + "\n"),
   };
+  if (cache) retainSource(memoContext.source);
   if (interactive) {
     // An interrupted cell then shows where its loop stopped, in one line (interrupt.ts).
     reportInterrupts();
