@@ -31,6 +31,11 @@ interface Case {
   expect: RegExp;
   /** Run every cell once at the defaults first (the kernel warm, the cache filled), then tweak. */
   warm: boolean;
+  /**
+   * How many lab.memo results the rerun reuses: exactly these, so a result that depends on the edit and
+   * was wrongly reused would show as one too many.
+   */
+  reused: number;
   /** The edit is to code, not to a parameter (the import cell then names no changed parameter). */
   code?: boolean;
   /** Which figure (0-based) the screenshots show. */
@@ -44,6 +49,7 @@ const CASES: Case[] = [
     to: "n: quick ? 120 : 300,",
     expect: /300 (?:equally spaced )?(?:circle )?points|n = 300/,
     warm: false,
+    reused: 0,
     figure: 0,
   },
   {
@@ -52,6 +58,8 @@ const CASES: Case[] = [
     to: "nSmall: 400,",
     expect: /grid 400 /,
     warm: true,
+    // circle, segment and random-point spectra at nLarge, Mercer coefficients, sphere spectra
+    reused: 5,
     figure: 2,
   },
   {
@@ -60,6 +68,7 @@ const CASES: Case[] = [
     to: "lateTo: 250,",
     expect: /ranks 100\.\.250/,
     warm: true,
+    reused: 2,
     figure: 0,
   },
   {
@@ -68,6 +77,8 @@ const CASES: Case[] = [
     to: "reluPowerSteps: quick ? 50 : 200,",
     expect: /after 200 steps/,
     warm: true,
+    // training runs, width sweep, circle runs (not the ReLU^k runs)
+    reused: 3,
     figure: 10,
   },
   {
@@ -77,6 +88,7 @@ const CASES: Case[] = [
     to: "Dots: one seed each;",
     expect: /Dots: one seed each;/,
     warm: true,
+    reused: 1,
     code: true,
     figure: 0,
   },
@@ -86,6 +98,8 @@ const CASES: Case[] = [
     to: "allTrain: quick ? 300 : 400,",
     expect: /from 500 and 400 training images/,
     warm: true,
+    // the pair task's ReLU runs and the four other activations (not the ten-class task)
+    reused: 5,
     figure: 0,
   },
 ];
@@ -281,6 +295,7 @@ async function check(page: Page, base: string, c: Case): Promise<void> {
   }
   await screenshot(page, c.figure, `${stem}-before.png`);
   if (!(await edit(page, c.from, c.to))) fail(`no cell of ${c.notebook} holds "${c.from}"`);
+  const rerunStarted = Date.now();
   const seconds = await runAll(page, `${stem}'s rerun`, 300, executed);
   await screenshot(page, c.figure, `${stem}-after.png`);
   const text = await inPage<string>(page, `notebook().textContent`);
@@ -297,12 +312,20 @@ async function check(page: Page, base: string, c: Case): Promise<void> {
     `lab-check: ${stem}: "${c.from}" -> "${c.to}", Run All in ${seconds.toFixed(1)} s (${reused} results reused from the cache, stderr outputs: ${errors})`,
   );
   if (!c.expect.test(text)) fail(`no output of ${stem} shows the new value (${c.expect})`);
-  if (c.warm && reused === 0) fail(`${stem}'s rerun reused nothing from the cache`);
+  if (reused !== c.reused)
+    fail(`${stem}'s rerun reused ${reused} results from the cache, expected ${c.reused}`);
   if ((await figureCount(page)) < storedFigures) fail("the rerun drew fewer figures than the stored run");
+  // The rerun's figures went to build/lab/figures/ (files written by this rerun, not left by an earlier one).
   const lab = path.join(root, "build", "lab", "figures");
-  if (!fs.existsSync(lab) || !fs.readdirSync(lab).some((f) => f.startsWith(stem.slice(0, 3)))) {
-    fail(`the interactive run of ${stem} wrote no figures to build/lab/figures/`);
-  }
+  const written = fs.existsSync(lab)
+    ? fs
+        .readdirSync(lab)
+        .filter(
+          (f) =>
+            f.startsWith(stem.slice(0, 3)) && fs.statSync(path.join(lab, f)).mtimeMs >= rerunStarted - 1000,
+        )
+    : [];
+  if (written.length === 0) fail(`the interactive rerun of ${stem} wrote no figures to build/lab/figures/`);
 }
 
 /**

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 
 import { listNotebooks, type NotebookFile } from "../scripts/notebook-runner";
+import { INTERRUPTED_CODE, reportInterrupts, trackRunning } from "../src/report/interrupt";
 
 const root = path.resolve(__dirname, "..");
 
@@ -56,5 +57,51 @@ test("no notebook cell awaits: an interrupt abandons an awaited promise in tslab
       const source = [cell.source].flat().join("");
       assert.ok(!/\bawait\b/.test(source), `${path.basename(file)} cell ${i + 1} awaits`);
     });
+  }
+});
+
+test("the hook formats Node's interrupt as one line, tells running loops once, and survives reinstalls and foreign hooks", () => {
+  const before = Error.prepareStackTrace;
+  const interrupted = () => {
+    const e = new Error("Script execution was interrupted by `SIGINT`") as Error & { code?: string };
+    e.code = INTERRUPTED_CODE;
+    return e;
+  };
+  try {
+    reportInterrupts();
+    reportInterrupts(); // an import-cell rerun: replaced, not chained
+    const told: string[] = [];
+    const untrack = trackRunning(() => told.push("first"));
+    trackRunning(() => {
+      throw new Error("a display that cannot be updated");
+    });
+    trackRunning(() => told.push("third"));
+    untrack();
+    assert.equal(interrupted().stack, "Interrupted");
+    assert.deepEqual(
+      told,
+      ["third"],
+      "the unregistered loop is not told; a throwing one does not stop the rest",
+    );
+    assert.equal(interrupted().stack, "Interrupted");
+    assert.deepEqual(told, ["third"], "each loop is told once");
+    // A hook installed on top of ours that calls its predecessor, then the import cell rerun: no recursion.
+    const ours = Error.prepareStackTrace;
+    Error.prepareStackTrace = (error, sites) => `foreign: ${String(ours?.(error, sites)).split("\n")[0]}`;
+    reportInterrupts();
+    const ordinary = new Error("ordinary").stack ?? "";
+    assert.match(ordinary, /^foreign: Error: ordinary$/);
+    assert.equal(interrupted().stack, "Interrupted");
+    // An object whose code getter throws is formatted, not broken.
+    const odd = {};
+    Object.defineProperty(odd, "code", {
+      get() {
+        throw new Error("no code");
+      },
+    });
+    Error.captureStackTrace(odd);
+    assert.match(String((odd as { stack?: string }).stack), /^foreign: /);
+  } finally {
+    Error.prepareStackTrace = before;
   }
 });

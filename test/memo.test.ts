@@ -14,6 +14,7 @@ import {
   sourceVersion,
   type MemoContext,
 } from "../src/report/memo";
+import { Matrix } from "ml-matrix";
 import { startNotebook } from "../src/report/notebook";
 
 /** A context on the lab's own src/, recording what it says. */
@@ -112,7 +113,24 @@ test("memo computes every time when disabled, and refuses values it cannot clone
   assert.deepEqual(c.said, []);
   assert.throws(
     () => memo(context(), "f", {}, () => ({ f: () => 1 })),
-    /memo: the value of "f" must be structured-cloneable/,
+    /memo: the value of "f"\.f is a function, which a structured clone cannot keep/,
+  );
+  // A class instance would come back from the cache as a plain object without its methods: refused, also
+  // with the cache off (npm run notebooks), so it fails where the first run is made.
+  for (const enabled of [true, false]) {
+    assert.throws(
+      () => memo(context(enabled), "kernel", {}, () => ({ K: [new Matrix([[1]])] })),
+      /memo: the value of "kernel"\.K\.0 is an instance of Matrix, whose structured clone loses its class and methods/,
+    );
+  }
+  // Shared and cyclic parts are counted once; a view counts its whole buffer.
+  const shared = new Float64Array(100);
+  const cyclic: Record<string, unknown> = { a: shared, b: shared.subarray(0, 10) };
+  cyclic.self = cyclic;
+  assert.equal(cloneBytes(cyclic), 800 + 8 * 3);
+  assert.deepEqual(
+    memo(context(), "cyclic", {}, () => new Set([1, 2])),
+    new Set([1, 2]),
   );
   assert.throws(() => memo(context(), "", {}, () => 1), /memo: name must be a non-empty string, got ""/);
 });

@@ -157,21 +157,34 @@ describe("the notebook runner", () => {
   });
 
   it("tells a tweaked run which parameters differ from the committed run's, and a long notebook its time", () => {
-    // Notebook 02's committed parameters, from its figures' provenance.
-    const committed = committedParameters(root, "02-spectral-decay");
-    assert.ok(committed, "notebook 02 has committed figures with provenance");
-    assert.equal(committed.nSmall, 200);
-    assert.deepEqual(committedRunNotices(root, "02-spectral-decay", { ...committed }), []);
-    assert.deepEqual(committedRunNotices(root, "02-spectral-decay", { ...committed, nSmall: 400 }), [
-      "Parameters changed from the committed run (nSmall: 400 here, 200 in the committed run): the narrative's numbers describe the committed run, the outputs below this one.",
-    ]);
-    // Notebook 05 takes longer than LONG_RUN_SECONDS: its import cell says how long, before the training.
-    const training = committedParameters(root, "05-training-multiscale") ?? {};
-    const [notice] = committedRunNotices(root, "05-training-multiscale", training);
-    assert.match(
-      notice,
-      /^Run All took \d+ min \d+ s at the defaults in the committed run \(npm run notebooks, .+, \d+ cores\); the slowest cells: \d+ \(/,
-    );
-    assert.equal(committedParameters(root, "99-no-such-notebook"), null);
+    // A lab of its own: a notebook whose record says 95 s, and a figure's provenance with its parameters.
+    const lab = fs.mkdtempSync(path.join(os.tmpdir(), "ntk-lab-notices-"));
+    try {
+      fs.mkdirSync(path.join(lab, "notebooks"));
+      fs.mkdirSync(path.join(lab, "figures"));
+      const run = { seconds: 94.7, slowest: [{ cell: 9, seconds: 42.3 }], cpu: "a CPU", cores: 1 };
+      fs.writeFileSync(
+        path.join(lab, "notebooks", "95-notices.ipynb"),
+        JSON.stringify({ cells: [], metadata: { "ntk-lab": { run } } }),
+      );
+      const committed = { nSmall: 200, powers: [1, 2] };
+      fs.writeFileSync(
+        path.join(lab, "figures", "95-a.json"),
+        JSON.stringify({ notebook: "95-notices", artifact: "95-a", parameters: committed }),
+      );
+      assert.deepEqual(committedParameters(lab, "95-notices"), committed);
+      const time =
+        "Run All took 1 min 35 s at the defaults in the committed run (npm run notebooks, a CPU, 1 core); the slowest cells: 9 (42 s). Cells over a few seconds show their progress; Kernel → Interrupt stops one.";
+      assert.deepEqual(committedRunNotices(lab, "95-notices", { ...committed }), [time]);
+      assert.deepEqual(committedRunNotices(lab, "95-notices", { ...committed, nSmall: 400 }), [
+        time,
+        "Parameters changed from the committed run (nSmall: 400 here, 200 in the committed run): the narrative's numbers describe the committed run, the outputs below this one.",
+      ]);
+      assert.equal(committedParameters(lab, "94-none"), null);
+    } finally {
+      fs.rmSync(lab, { recursive: true, force: true });
+    }
+    // The committed notebooks: 02's parameters are found in its figures' provenance.
+    assert.equal(committedParameters(root, "02-spectral-decay")?.nSmall, 200);
   });
 });

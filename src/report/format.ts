@@ -30,3 +30,16 @@ export function fixedOrDash(value: number | null | undefined, digits = 2): strin
   }
   return value.toFixed(digits);
 }
+
+/**
+ * A duration as the lab prints it: "4.2 s" (with `decimals` under a minute) or "2 min 27 s". Rounded once,
+ * so 119.6 s is "2 min 0 s", not "1 min 60 s".
+ */
+export function durationText(seconds: number, decimals = 1): string {
+  if (seconds < 60) {
+    const text = seconds.toFixed(decimals);
+    if (Number(text) < 60) return `${text} s`;
+  }
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+}

@@ -23,6 +23,8 @@ interface State {
   hook: PrepareStackTrace | undefined;
   /** The loops running now, oldest first; told once when an interrupt stops them. */
   running: Set<() => void>;
+  /** True while the hook formats through another one (which may call an earlier hook of ours). */
+  delegating: boolean;
 }
 
 /** Running loops kept at most (a loop that threw stays registered until it falls out). */
@@ -33,7 +35,7 @@ const STATE = Symbol.for("ntk-lab.interrupt-report");
 // an earlier evaluation must see the loops of the current one.
 function state(): State {
   const holder = globalThis as { [STATE]?: State };
-  return (holder[STATE] ??= { original: undefined, hook: undefined, running: new Set() });
+  return (holder[STATE] ??= { original: undefined, hook: undefined, running: new Set(), delegating: false });
 }
 
 /** V8's own format: the Error's "name: message" line and one "    at" line per frame. */
@@ -54,13 +56,33 @@ function v8Stack(error: Error, sites: NodeJS.CallSite[]): string {
 export function reportInterrupts(): void {
   const s = state();
   const hook: PrepareStackTrace = (error, sites) => {
-    if ((error as { code?: unknown } | null)?.code === INTERRUPTED_CODE) {
-      for (const stopped of s.running) stopped();
+    let code: unknown;
+    try {
+      code = (error as { code?: unknown } | null)?.code;
+    } catch {
+      code = undefined; // a throwing getter: not Node's interrupt
+    }
+    if (code === INTERRUPTED_CODE) {
+      const stopped = [...s.running];
       s.running.clear();
+      for (const tell of stopped) {
+        try {
+          tell();
+        } catch {
+          // A display that cannot be updated must not stop the others, nor the interrupt's own line.
+        }
+      }
       // util.inspect prints this and the Error's code on one line: [Interrupted] { code: '...' }.
       return "Interrupted";
     }
-    return s.original ? s.original(error, sites) : v8Stack(error, sites);
+    // A hook installed after ours may call ours back (as its predecessor): format that call ourselves.
+    if (!s.original || s.delegating) return v8Stack(error, sites);
+    s.delegating = true;
+    try {
+      return s.original(error, sites);
+    } finally {
+      s.delegating = false;
+    }
   };
   if (Error.prepareStackTrace !== s.hook) s.original = Error.prepareStackTrace;
   s.hook = hook;
@@ -69,11 +91,14 @@ export function reportInterrupts(): void {
 
 /**
  * Registers a running loop: onInterrupt() runs if an interrupt stops the cell before the returned
- * function (call it when the loop ends) unregisters it.
+ * function (call it when the loop ends) unregisters it, or the cell ends.
  */
 export function trackRunning(onInterrupt: () => void): () => void {
   const { running } = state();
   running.add(onInterrupt);
+  // Cells run synchronously: once this turn of the event loop ends, the cell is over (finished, failed or
+  // interrupted; the hook runs before that, in tslab's catch), and a loop left without done() is forgotten.
+  setImmediate(() => running.delete(onInterrupt));
   for (const oldest of running) {
     if (running.size <= MAX_RUNNING) break;
     running.delete(oldest);

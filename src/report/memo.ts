@@ -17,6 +17,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { describeValue } from "../validate";
+import { durationText } from "./format";
 
 /** Entries and bytes the cache holds at most; the least recently used entry goes first. */
 export const MEMO_LIMITS = Object.freeze({ entries: 64, bytes: 2 ** 30 });
@@ -94,18 +95,58 @@ export function canonicalInputs(inputs: unknown, where = "inputs"): string {
   );
 }
 
-/** Bytes a structured clone of value takes, roughly (typed arrays exactly), for the cache's budget. */
-export function cloneBytes(value: unknown): number {
-  if (value === null || typeof value !== "object") return typeof value === "string" ? 2 * value.length : 8;
-  if (ArrayBuffer.isView(value)) return value.byteLength;
-  if (value instanceof ArrayBuffer) return value.byteLength;
-  if (value instanceof Map) {
-    let sum = 0;
-    for (const [k, v] of value) sum += cloneBytes(k) + cloneBytes(v);
+/**
+ * Bytes a structured clone of `value` takes, roughly (typed arrays exactly: a view's clone copies its whole
+ * buffer), for the cache's budget; shared and cyclic parts are counted once. Refuses, naming where it sits,
+ * anything whose clone would not be what the cell had: functions, symbols and class instances (a clone of
+ * an ml-matrix Matrix is a plain object without its methods, so a rerun would fail where the first run
+ * worked). Allowed: primitives, plain objects, arrays, typed arrays, ArrayBuffers, Maps, Sets and Dates.
+ */
+export function cloneBytes(value: unknown, where = "value", seen = new Set<unknown>()): number {
+  if (value === null || value === undefined) return 8;
+  switch (typeof value) {
+    case "string":
+      return 2 * value.length;
+    case "number":
+    case "boolean":
+    case "bigint":
+      return 8;
+    case "function":
+    case "symbol":
+      throw new Error(`memo: ${where} is a ${typeof value}, which a structured clone cannot keep`);
+  }
+  const object = value as object;
+  if (ArrayBuffer.isView(object)) {
+    if (seen.has(object.buffer)) return 0;
+    seen.add(object.buffer);
+    return object.buffer.byteLength;
+  }
+  if (seen.has(object)) return 0;
+  seen.add(object);
+  if (object instanceof ArrayBuffer) return object.byteLength;
+  if (object instanceof Date) return 8;
+  let sum = 0;
+  if (object instanceof Map) {
+    let i = 0;
+    for (const [k, v] of object) {
+      sum += cloneBytes(k, `${where} key ${i}`, seen) + cloneBytes(v, `${where}.get(${i})`, seen);
+      i++;
+    }
     return sum;
   }
-  let sum = 0;
-  for (const v of Object.values(value as Record<string, unknown>)) sum += 8 + cloneBytes(v);
+  if (object instanceof Set) {
+    let i = 0;
+    for (const v of object) sum += cloneBytes(v, `${where} element ${i++}`, seen);
+    return sum;
+  }
+  const prototype = Object.getPrototypeOf(object);
+  if (!Array.isArray(object) && prototype !== Object.prototype && prototype !== null) {
+    const name = (prototype as { constructor?: { name?: string } })?.constructor?.name ?? "an object";
+    throw new Error(
+      `memo: ${where} is an instance of ${name}, whose structured clone loses its class and methods: return plain data (numbers, arrays, typed arrays, plain objects, Maps)`,
+    );
+  }
+  for (const [k, v] of Object.entries(object)) sum += 8 + cloneBytes(v, `${where}.${k}`, seen);
   return sum;
 }
 
@@ -124,10 +165,6 @@ export function sourceVersion(root: string): string {
   };
   walk(path.join(root, "src"));
   return hash.digest("hex").slice(0, 16);
-}
-
-function seconds(s: number): string {
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
 export interface MemoContext {
@@ -155,19 +192,22 @@ export function memo<T>(context: MemoContext, name: string, inputs: unknown, com
     throw new Error(`memo: compute must be a function returning the value, got ${describeValue(compute)}`);
   }
   const text = canonicalInputs(inputs);
-  if (!context.enabled) return compute();
   const key = `${context.notebook}\0${name}\0${text}\0${String(compute)}\0${context.source}`;
   const cache = store();
-  const hit = cache.get(key);
+  const hit = context.enabled ? cache.get(key) : undefined;
   if (hit) {
     cache.delete(key);
     cache.set(key, hit);
-    context.say(`${name}: reused from this kernel's cache (computing it took ${seconds(hit.seconds)})`);
+    context.say(`${name}: reused from this kernel's cache (computing it took ${durationText(hit.seconds)})`);
     return structuredClone(hit.value) as T;
   }
   const started = performance.now();
   const value = compute();
   const elapsed = (performance.now() - started) / 1000;
+  // Checked also when the cache is off: a value the cache could not keep fails in npm run notebooks too,
+  // not only on a rerun in JupyterLab.
+  const bytes = cloneBytes(value, `the value of "${name}"`);
+  if (!context.enabled) return value;
   let copy: unknown;
   try {
     copy = structuredClone(value);
@@ -176,7 +216,6 @@ export function memo<T>(context: MemoContext, name: string, inputs: unknown, com
       `memo: the value of "${name}" must be structured-cloneable (numbers, strings, arrays, typed arrays, plain objects, Maps), got ${describeValue(value)}: ${(e as Error).message}`,
     );
   }
-  const bytes = cloneBytes(copy);
   if (bytes <= MEMO_LIMITS.bytes) {
     let total = bytes;
     for (const entry of cache.values()) total += entry.bytes;

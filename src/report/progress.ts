@@ -5,6 +5,7 @@
  * updates on a terminal).
  */
 import { updatableDisplay } from "./display";
+import { durationText } from "./format";
 import { trackRunning } from "./interrupt";
 import { describeValue } from "../validate";
 
@@ -13,10 +14,6 @@ export interface Progress {
   tick(count?: number): void;
   /** Marks the loop finished and prints the total time. */
   done(): void;
-}
-
-function seconds(s: number): string {
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
 export function progress(total: number, label: string): Progress {
@@ -33,17 +30,17 @@ export function progress(total: number, label: string): Progress {
   const untrack = display
     ? trackRunning(() =>
         display.text(
-          `${label}: interrupted at ${done}/${total} after ${seconds((performance.now() - start) / 1000)}`,
+          `${label}: interrupted at ${done}/${total} after ${durationText((performance.now() - start) / 1000)}`,
         ),
       )
     : () => undefined;
   const show = (final: boolean): void => {
     const elapsed = (performance.now() - start) / 1000;
     const line = final
-      ? `${label}: ${total}/${total} done in ${seconds(elapsed)}`
+      ? `${label}: ${total}/${total} done in ${durationText(elapsed)}`
       : done === 0
         ? `${label}: starting (${total} steps)`
-        : `${label}: ${Math.floor((100 * done) / total)}% (${done}/${total}), about ${seconds(
+        : `${label}: ${Math.floor((100 * done) / total)}% (${done}/${total}), about ${durationText(
             (elapsed * (total - done)) / done,
           )} left`;
     if (display) display.text(line);

@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { durationText } from "./format";
 
 /** metadata["ntk-lab"].run of a notebook the runner wrote. */
 export interface RunRecord {
@@ -43,10 +44,6 @@ export function readRunRecord(file: string): RunRecord | null {
   return valid ? (r as RunRecord) : null;
 }
 
-function duration(s: number): string {
-  return s < 60 ? `${s.toFixed(0)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-
 /**
  * The sentence a long notebook prints before its long cells: "Run All took 2 min 27 s at the defaults in
  * the committed run (npm run notebooks, <cpu>, 2 cores); the slowest cells: 9 (1 min 5 s), ...". Null for
@@ -54,20 +51,22 @@ function duration(s: number): string {
  */
 export function runTimeNotice(record: RunRecord): string | null {
   if (record.seconds <= LONG_RUN_SECONDS) return null;
-  const cells = record.slowest.map((c) => `${c.cell} (${duration(c.seconds)})`).join(", ");
+  const cells = record.slowest.map((c) => `${c.cell} (${durationText(c.seconds, 0)})`).join(", ");
   return (
-    `Run All took ${duration(record.seconds)} at the defaults in the committed run (npm run notebooks, ` +
-    `${record.cpu}, ${record.cores} cores)${cells ? `; the slowest cells: ${cells}` : ""}. ` +
+    `Run All took ${durationText(record.seconds, 0)} at the defaults in the committed run (npm run notebooks, ` +
+    `${record.cpu}, ${record.cores} ${record.cores === 1 ? "core" : "cores"})${cells ? `; the slowest cells: ${cells}` : ""}. ` +
     `Cells over a few seconds show their progress; Kernel → Interrupt stops one.`
   );
 }
 
 /**
- * The parameters of the committed run of notebook `id`: those its figures' (or tables') provenance records
- * in figures/ and data/ name, or null when it has none there.
+ * The parameters of the committed run of notebook `id`: those the provenance of its newest figure or table
+ * (in figures/ and data/) records, or null when it has none there. Newest: a file left over from an older
+ * run under another name cannot speak for the committed one.
  */
 export function committedParameters(root: string, id: string): Record<string, unknown> | null {
   const prefix = `${id.slice(0, 2)}-`;
+  let newest: { time: number; parameters: Record<string, unknown> } | null = null;
   for (const folder of ["figures", "data"]) {
     let names: string[];
     try {
@@ -75,29 +74,32 @@ export function committedParameters(root: string, id: string): Record<string, un
     } catch {
       continue;
     }
-    for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith(".json")).sort()) {
+    for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith(".json"))) {
+      const file = path.join(root, folder, name);
       try {
-        const record = JSON.parse(fs.readFileSync(path.join(root, folder, name), "utf8")) as {
+        const record = JSON.parse(fs.readFileSync(file, "utf8")) as {
           notebook?: unknown;
           parameters?: unknown;
           provenance?: { notebook?: unknown; parameters?: unknown };
         };
         const source = record.provenance ?? record;
         const parameters = source.parameters;
+        const time = fs.statSync(file).mtimeMs;
         if (
           source.notebook === id &&
           parameters &&
           typeof parameters === "object" &&
-          !Array.isArray(parameters)
+          !Array.isArray(parameters) &&
+          (newest === null || time > newest.time)
         ) {
-          return parameters as Record<string, unknown>;
+          newest = { time, parameters: parameters as Record<string, unknown> };
         }
       } catch {
         // Not a provenance record: look further.
       }
     }
   }
-  return null;
+  return newest?.parameters ?? null;
 }
 
 /** "name: value here, committed value" for every parameter whose value differs (or exists on one side only). */
