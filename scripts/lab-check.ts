@@ -8,8 +8,7 @@
  * (Run -> Run All Cells), prints the time from the click to the last output, and finds outputs naming the
  * new value (and, when warm, results reused from lab.memo's cache). Then interrupts notebook 05's training
  * loop and finds one line for the interrupt and the loop's progress saying where it stopped. At the end it
- * checks that no tracked file changed (the runs wrote to
- * build/lab/, autosave is off). Screenshots before and after each tweak go to build/lab-check/. Needs
+ * checks that no tracked file changed (the runs wrote to build/lab/, autosave is off). Screenshots before and after each tweak go to build/lab-check/. Needs
  * scripts/jupyter-setup.sh's JupyterLab in .venv and Chromium (Debian: apt-get install chromium); without
  * Chromium it says so and exits 0, as the write-up's PDF does.
  */
@@ -106,6 +105,8 @@ const CASES: Case[] = [
 /** Notebooks whose long loop is interrupted (Kernel → Interrupt Kernel) once its progress shows. */
 const INTERRUPTS = ["notebooks/05-training-multiscale.ipynb"];
 const shots = path.join(root, "build", "lab-check");
+/** A cell's stderr output in JupyterLab's DOM. */
+const STDERR = ".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']";
 
 function fail(message: string): never {
   console.error(`lab-check: ${message}`);
@@ -244,18 +245,20 @@ function edit(page: Page, from: string, to: string): Promise<boolean> {
   );
 }
 
+/** Brings into view the element `selector` matches (the index-th), twice: Lab lays out off-screen cells
+ * lazily, so the first scroll lands near it and the second on it. */
+async function scrollTo(page: Page, selector: string, index = 0): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    await inPage(
+      page,
+      `(() => { const e = notebook().querySelectorAll(${JSON.stringify(selector)})[${index}]; if (e) e.scrollIntoView({ block: "center" }); return true; })()`,
+    );
+    await new Promise((r) => setTimeout(r, 600));
+  }
+}
+
 async function screenshot(page: Page, figure: number, file: string): Promise<void> {
-  await inPage(
-    page,
-    `(() => { const f = notebook().querySelectorAll(".jp-RenderedImage, .jp-RenderedSVG")[${figure}]; if (f) f.scrollIntoView(); return true; })()`,
-  );
-  // Lab lays out cells off screen lazily: the first scroll lands near the figure, the second on it.
-  await new Promise((r) => setTimeout(r, 700));
-  await inPage(
-    page,
-    `(() => { const f = notebook().querySelectorAll(".jp-RenderedImage, .jp-RenderedSVG")[${figure}]; if (f) f.scrollIntoView(); return true; })()`,
-  );
-  await new Promise((r) => setTimeout(r, 500));
+  await scrollTo(page, ".jp-RenderedImage, .jp-RenderedSVG", figure);
   await page.screenshot({ path: path.join(shots, file) });
 }
 
@@ -299,10 +302,7 @@ async function check(page: Page, base: string, c: Case): Promise<void> {
   const seconds = await runAll(page, `${stem}'s rerun`, 300, executed);
   await screenshot(page, c.figure, `${stem}-after.png`);
   const text = await inPage<string>(page, `notebook().textContent`);
-  const errors = await inPage<number>(
-    page,
-    `notebook().querySelectorAll(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']").length`,
-  );
+  const errors = await inPage<number>(page, `notebook().querySelectorAll(${JSON.stringify(STDERR)}).length`);
   const reused = (text.match(/reused from this kernel's cache/g) ?? []).length;
   // The import cell names the parameters that differ from the committed run (run-record.ts).
   const changed = /Parameters changed from the committed run \(([^)]*)\)/.exec(text);
@@ -351,17 +351,11 @@ async function checkInterrupt(page: Page, base: string, notebook: string): Promi
   await new Promise((r) => setTimeout(r, 1000));
   const errors = await inPage<string[]>(
     page,
-    `[...notebook().querySelectorAll(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']")].map((e) => e.textContent.trim())`,
+    `[...notebook().querySelectorAll(${JSON.stringify(STDERR)})].map((e) => e.textContent.trim())`,
   );
   const text = await inPage<string>(page, `notebook().textContent`);
   const stopped = /[\w ]+: interrupted at \d+\/\d+ after [\d.]+ s/.exec(text);
-  for (let i = 0; i < 2; i++) {
-    await inPage(
-      page,
-      `(() => { const e = notebook().querySelector(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']"); if (e) e.scrollIntoView({ block: "center" }); return true; })()`,
-    );
-    await new Promise((r) => setTimeout(r, 600));
-  }
+  await scrollTo(page, STDERR);
   await page.screenshot({ path: path.join(shots, `${stem}-interrupted.png`) });
   console.log(
     `lab-check: ${stem}: interrupted, kernel idle ${seconds.toFixed(1)} s after the click; error output ${JSON.stringify(errors)}; progress "${stopped?.[0] ?? "(none)"}"`,

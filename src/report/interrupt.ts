@@ -8,7 +8,7 @@
  * stack "Interrupted"; every other Error is formatted as before.
  *
  * Loops behind an await would not stop (tslab only abandons the cell's promise), so the lab's loops are
- * synchronous: no notebook cell awaits (test/notebooks.test.ts checks it).
+ * synchronous: no notebook cell awaits (test/interrupt.test.ts checks it).
  */
 
 /** The code of Node's Error for a script stopped by SIGINT under breakOnSigint. */
@@ -27,7 +27,7 @@ interface State {
   delegating: boolean;
 }
 
-/** Running loops kept at most (a loop that threw stays registered until it falls out). */
+/** Running loops kept at most within one cell (a cell may start many loops and leave some unfinished). */
 const MAX_RUNNING = 16;
 const STATE = Symbol.for("ntk-lab.interrupt-report");
 

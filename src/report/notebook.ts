@@ -101,8 +101,9 @@ export function startNotebook(
   const prefix = match[1];
   const root = projectRoot();
   const interactive = inKernel();
-  const cache =
-    options.cache !== false && cacheAllowed() && interactive && process.env.NTK_LAB_RUNNER !== "1";
+  // npm run notebooks drives tslab's executor too (a kernel to inKernel), but its runs are the committed ones.
+  const runner = process.env.NTK_LAB_RUNNER === "1";
+  const cache = options.cache !== false && cacheAllowed() && interactive && !runner;
   const memoContext: MemoContext = {
     notebook: id,
     source: cache ? sourceVersion(root) : "",
@@ -114,7 +115,7 @@ export function startNotebook(
     // An interrupted cell then shows where its loop stopped, in one line (interrupt.ts).
     reportInterrupts();
     // How long the committed run took, and which parameters differ from it (run-record.ts).
-    if (process.env.NTK_LAB_RUNNER !== "1") {
+    if (!runner) {
       for (const line of committedRunNotices(root, id, parameters)) process.stdout.write(`${line}\n`);
     }
   }
