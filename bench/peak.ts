@@ -80,8 +80,8 @@ export interface Peak {
   cores: number;
 }
 
-export function simdPeak(): Peak {
-  setFlagsFromString("--experimental-wasm-relaxed-simd");
+/** The CPU's model name and the SIMD features that decide native code's width (from /proc/cpuinfo). */
+export function cpuInfo(): { cpu: string; simd: string[] } {
   let cpu = "unknown";
   let flags: string[] = [];
   try {
@@ -91,8 +91,11 @@ export function simdPeak(): Peak {
   } catch {
     // Not Linux: the features stay unknown.
   }
-  const simdFlags = flags.filter((f) =>
-    /^(sse4_2|avx|avx2|fma|avx512f|avx512vl|avx512_bf16|avx512_fp16)$/.test(f),
-  );
-  return { fma: measure(), cpu, simd: simdFlags, cores: availableParallelism() };
+  const simd = flags.filter((f) => /^(sse4_2|avx|avx2|fma|avx512f|avx512vl|avx512_bf16|avx512_fp16)$/.test(f));
+  return { cpu, simd };
+}
+
+export function simdPeak(): Peak {
+  setFlagsFromString("--experimental-wasm-relaxed-simd");
+  return { fma: measure(), ...cpuInfo(), cores: availableParallelism() };
 }

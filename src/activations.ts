@@ -70,6 +70,23 @@ export function rootOfProduct(a: number, b: number): number {
   return p >= MIN_NORMAL && p < Infinity ? Math.sqrt(p) : Math.sqrt(a) * Math.sqrt(b);
 }
 
+/** The activations whose duals kernels/ntk-simd.ts has compiled forms of. */
+export type ClosedForm = "relu" | "sin" | "cos" | "erf" | "identity";
+
+/**
+ * The closed-form duals by the function itself: an activation built with another dual is not one of them.
+ * One map per process (on globalThis): tslab evaluates src/ anew when an import cell is rerun, and an
+ * architecture built before the rerun must get the same compiled kernels after it.
+ */
+const closedForms: WeakMap<Dual, ClosedForm> = ((
+  globalThis as unknown as Record<symbol, WeakMap<Dual, ClosedForm>>
+)[Symbol.for("ntk-lab.closed-forms")] ??= new WeakMap());
+
+/** Which closed form act's dual is (relu, sin, cos, erf, identity), or null for any other dual. */
+export function closedFormOf(act: Activation): ClosedForm | null {
+  return closedForms.get(act.dual) ?? null;
+}
+
 /** Number of Gauss-Hermite nodes per dimension for activations without a closed-form dual. */
 export const DEFAULT_QUADRATURE_POINTS = 64;
 
@@ -270,6 +287,8 @@ export const RELU_POWER_MAX_K = 150;
  * term then takes theta = pi/2, a value that only ever multiplies a factor that is zero there.
  */
 export function reluPower(k: number): Activation {
+  const made = reluPowers.get(k);
+  if (made) return made;
   if (!(Number.isInteger(k) && k >= 1 && k <= RELU_POWER_MAX_K)) {
     throw new Error(
       `reluPower: k must be an integer in [1, ${RELU_POWER_MAX_K}], got ${k} (past k = ${RELU_POWER_MAX_K}, E[max(0, z)^(2k)] = (2k - 1)!!/2 exceeds float64)`,
@@ -331,8 +350,14 @@ export function reluPower(k: number): Activation {
     derivative: k === 1 ? (z) => (z > 0 ? 1 : 0) : (z) => (z > 0 ? k * Math.pow(z, k - 1) : 0),
     dual,
   });
-  return k === 1 ? Object.freeze({ ...act, vector: "relu" }) : act;
+  if (k === 1) closedForms.set(dual, "relu");
+  const built = k === 1 ? Object.freeze({ ...act, vector: "relu" as const }) : act;
+  reluPowers.set(k, built);
+  return built;
 }
+
+/** reluPower's activations, one per k: reluPower(1) is relu itself (and takes its compiled dual). */
+const reluPowers = new Map<number, Activation>();
 
 /** max(0, z): reluPower(1); c_s = 2, the sqrt(2) of Problem Set 4. */
 export const relu: Activation = reluPower(1);
@@ -397,6 +422,7 @@ function sineOrCosine(name: string, sign: 1 | -1): Activation {
       cogap[e] = Math.max(0, damp * (offDiagonal + plus));
     }
   };
+  closedForms.set(dual, sign === 1 ? "sin" : "cos");
   return activation({
     name,
     fn: sign === 1 ? Math.sin : Math.cos,
@@ -435,6 +461,8 @@ export const erf: Activation = activation({
   },
 });
 
+closedForms.set(erf.dual, "erf");
+
 /**
  * GELU z Phi(z) (Hendrycks & Gimpel 2016), Phi the standard normal CDF; its derivative Phi(z) + z phi(z).
  * No closed-form dual in the lab: the kernels come from the Gauss-Hermite quadrature dual, as for any activation({...}).
@@ -461,6 +489,7 @@ export const identity: Activation = Object.freeze({
   }),
   vector: "identity",
 });
+closedForms.set(identity.dual, "identity");
 
 /** Activation names the lab understands (mlpNetwork, reference kernels) ("relu2", "relu3", ... are ReLU^k). */
 export const ACTIVATION_NAMES = ["relu", "sin", "cos", "erf", "identity", "relu2", "relu3"] as const;

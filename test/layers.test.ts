@@ -1,13 +1,13 @@
 /**
- * The layer engine (src/kernels/ntk.ts over layers.ts) against the per-pair recursion it replaced
- * (test/oracle/per-pair-ntk.ts): the same bits for every entry, and serial() as the long form of mlp().
+ * The layer engine (src/kernels/ntk.ts over layers.ts, on its JS engine) against the per-pair recursion it
+ * replaced (test/oracle/per-pair-ntk.ts): the same bits for every entry, and serial() as the long form of mlp().
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { Matrix } from "ml-matrix";
 import { activation, cos, erf, identity, relu, reluPower, sin, type Activation } from "../src/activations";
 import { dense, describeArchitecture, mlp, serial, type Architecture } from "../src/layers";
-import { kernelsByDepth, nngp, ntk } from "../src/kernels/ntk";
+import { kernelsByDepth, nngp, ntk, setAnalyticEngine } from "../src/kernels/ntk";
 import { circlePoints, spherePoints } from "../src/inputs";
 import * as oracle from "./oracle/per-pair-ntk";
 
@@ -63,7 +63,15 @@ function inputs(): [string, number[][] | Matrix, (number[][] | Matrix)?][] {
   ];
 }
 
+/** The JS engine for the tests of its bits (the compiled SIMD code is checked against it in ntk-simd.test.ts). */
+function onTheJsEngine(): void {
+  let previous: "auto" | "js" = "auto";
+  before(() => (previous = setAnalyticEngine("js")));
+  after(() => setAnalyticEngine(previous));
+}
+
 describe("the layer engine", () => {
+  onTheJsEngine();
   it("gives the per-pair recursion's bits for every entry of the NTK and the NNGP", () => {
     for (const [name, arch] of architectures) {
       for (const [where, X, Y] of inputs()) {
@@ -147,6 +155,7 @@ describe("the layer engine", () => {
 });
 
 describe("kernelsByDepth", () => {
+  onTheJsEngine();
   it("gives, in one pass, the bits of each cut network's NTK and NNGP", () => {
     const X = circlePoints(30, { random: true, seed: 2 });
     const Y = spherePoints(7, 2, { seed: 5 });

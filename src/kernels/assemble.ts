@@ -29,8 +29,21 @@ function matrixWithRows(n: number, m: number): { matrix: Matrix | null; rows: Fl
   return { matrix: null, rows };
 }
 
+/**
+ * A Matrix over these rows (each m long) without copying them: an n x 0 Matrix whose rows are then
+ * replaced (ml-matrix keeps them as its data array of Float64Arrays, see matrixWithRows).
+ */
+export function matrixOfRows(rows: Float64Array[], m: number): Matrix {
+  const matrix = new Matrix(rows.length, 0);
+  const data = (matrix as unknown as { data?: unknown }).data;
+  if (!Array.isArray(data) || data.length !== rows.length) return new Matrix(rows);
+  rows.forEach((row, i) => (data[i] = row));
+  (matrix as unknown as { columns: number }).columns = m;
+  return matrix;
+}
+
 /** Copies the upper triangle (j > i) onto the lower one, in blocks so that both sides stay in cache. */
-function mirror(rows: Float64Array[], n: number): void {
+export function mirror(rows: Float64Array[], n: number): void {
   const B = 64;
   for (let i0 = 0; i0 < n; i0 += B) {
     const i1 = Math.min(n, i0 + B);

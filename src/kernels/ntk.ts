@@ -29,9 +29,9 @@ import { assembleDiagonal, assemblePairs, type PairTile } from "./assemble";
 import { checkKernelMemory, readPair, type Points, type PointsInput } from "./points";
 import { checkMemory } from "../memory";
 import { checkOptionKeys, describeValue, optionsObject } from "../validate";
+import { simdKernels, type Output } from "./ntk-simd";
 
-/** Which kernel of the recursion to return. */
-export type Output = "ntk" | "nngp";
+export type { Output } from "./ntk-simd";
 
 /** get as an Output, or an Error naming who, the parameter and the value. */
 export function checkOutput(who: string, get: unknown): Output {
@@ -387,6 +387,48 @@ function newTile(outputs = 1): PairTile {
   return { xi: new Int32Array(TILE), yj: new Int32Array(TILE), out };
 }
 
+/**
+ * Which code computes the analytic kernels: "auto", the compiled SIMD recursion (ntk-simd.ts) wherever
+ * it applies and this file's JS engine elsewhere, or "js", this file's engine always (the per-pair
+ * oracle's bits; the reference the SIMD code is tested against).
+ */
+let engine: "auto" | "js" = "auto";
+
+/** The engine that computed the last analytic kernel: "simd", "js" (null before the first). */
+let used: "simd" | "js" | null = null;
+
+/** Which engine computed the last analytic kernel (matrix, diagonal or kernelsByDepth): "simd" or "js". */
+export function lastAnalyticEngine(): "simd" | "js" | null {
+  return used;
+}
+
+/** Sets the analytic kernels' engine (see `engine`); returns the previous one. */
+export function setAnalyticEngine(next: "auto" | "js"): "auto" | "js" {
+  if (next !== "auto" && next !== "js") {
+    throw new Error(`setAnalyticEngine: engine must be "auto" or "js", got ${describeValue(next)}`);
+  }
+  const previous = engine;
+  engine = next;
+  return previous;
+}
+
+/** The SIMD code's matrices for these per-point passes, or null where the JS engine must compute them. */
+function compiledMatrices(
+  arch: Architecture,
+  output: Output,
+  px: Side,
+  py: Side,
+  d1: number,
+  byDepth: boolean,
+): Matrix[] | null {
+  used = "js";
+  if (engine === "js") return null;
+  const made = simdKernels(arch, output, px, py, d1, { byDepth, diagonal: false });
+  if (!Array.isArray(made)) return null;
+  used = "simd";
+  return made;
+}
+
 /** ntk or nngp (output) with its Errors named for `who` (the function the user called). */
 export function analyticKernel(
   who: string,
@@ -400,6 +442,8 @@ export function analyticKernel(
   checkKernelMemory(who, x, y, symmetric, x.d + sideDoubles(x.d, arch.activations.length));
   const px = prepare(who, "X", arch, x);
   const py = symmetric ? px : prepare(who, "Y", arch, y);
+  const made = compiledMatrices(arch, output, px, py, x.d + 1, false);
+  if (made) return made[0];
   const tile = newTile();
   return assemblePairs(
     x.n,
@@ -440,6 +484,8 @@ export function kernelsByDepth(
   );
   const px = prepare(who, "X", arch, x);
   const py = symmetric ? px : prepare(who, "Y", arch, y);
+  const made = compiledMatrices(arch, get, px, py, x.d + 1, true);
+  if (made) return made;
   const tile = newTile(L);
   return assemblePairs(
     x.n,
@@ -450,7 +496,7 @@ export function kernelsByDepth(
   );
 }
 
-/** The diagonal K(x_i, x_i) of analyticKernel, the same bits as the matrix's, without the n x n matrix. */
+/** The diagonal K(x_i, x_i) of analyticKernel, the same bits as the matrix's (either engine), without the n x n matrix. */
 export function analyticDiagonal(
   who: string,
   output: Output,
@@ -465,6 +511,14 @@ export function analyticDiagonal(
     `lower n (X has ${x.n} points)`,
   );
   const px = prepare(who, "X", arch, x);
+  used = "js";
+  if (engine === "auto") {
+    const made = simdKernels(arch, output, px, px, x.d + 1, { byDepth: false, diagonal: true });
+    if (made instanceof Float64Array) {
+      used = "simd";
+      return made;
+    }
+  }
   const tile = newTile();
   return assembleDiagonal(x.n, tile, tileComputation(who, arch, px, px, x.d + 1, output, tile));
 }

@@ -251,6 +251,14 @@ export async function gemmReady(timeoutMs = 5000): Promise<number> {
   return 1 + (e.pool ? e.pool.readyWorkers() : 0);
 }
 
+/**
+ * The number of threads setGemmBackend (or NTK_THREADS) asks for, without starting anything: the
+ * compiled kernels' tile pool (tile-pool.ts) follows the same setting.
+ */
+export function configuredThreads(): number {
+  return state.threads;
+}
+
 /** The backend and thread count gemm uses now (starting it if needed). */
 export function gemmBackend(): { backend: Backend; threads: number } {
   const e = getEngine(0);

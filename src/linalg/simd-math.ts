@@ -1,0 +1,379 @@
+/**
+ * Elementary functions two doubles at a time in WebAssembly SIMD (f64x2), emitted as code for the kernels'
+ * layer passes (kernels/ntk-simd.ts), and a small module of array versions to test them against Math.*.
+ *
+ * Why our own: the layer passes spend most of their time in atan2, exp and asin, which V8 computes one
+ * double per call (fdlibm); here every step of the reduction and the polynomial runs on both lanes, with
+ * no call and no branch (both branches computed, one selected). Separate multiplies and adds (no fused
+ * multiply-add: Node 20 has no relaxed SIMD by default).
+ *
+ * Each function, its domain and its error bound, checked against Math.* in test/simd-math.test.ts (10^6
+ * points log-uniform over every binade of the domain, and the special values) and on 10^8 points by
+ * scripts/check-simd-math.ts:
+ *   exp(x),  |x| <= 708:          <= 2 ulp of Math.exp
+ *   sinh(x), cosh(x), |x| <= 700: <= 3 ulp of Math.sinh, Math.cosh
+ *   atan(t), 0 <= t <= 1:         <= 2 ulp of Math.atan
+ *   asin(x), |x| <= 1:            <= 3 ulp of Math.asin
+ * The polynomials: Taylor series for exp and sinh (their coefficients 1/k! in double), and for atan and
+ * asin Chebyshev interpolants computed by scripts/fit-simd-polynomials.py (mpmath at 50 digits).
+ */
+import { F64, get, I32, i32, name, section, set, simd, uleb, V128, vec, wasmModule } from "./wasm-encoding";
+import { wasmApi } from "./wasm-api";
+
+/** Instructions leaving one value on the stack (an expression) or none (a statement). */
+export type Code = number[];
+
+/** A function under construction: its parameters, and its locals as they are asked for. */
+export class FunctionBuilder {
+  private readonly types: number[] = [];
+  constructor(readonly params: readonly number[]) {}
+  private local(type: number): number {
+    return this.params.length + this.types.push(type) - 1;
+  }
+  /** A new v128 local. */
+  v(): number {
+    return this.local(V128);
+  }
+  /** A new i32 local. */
+  i(): number {
+    return this.local(I32);
+  }
+  /** A new f64 local. */
+  f(): number {
+    return this.local(F64);
+  }
+  /** The locals' declaration: runs of one type. */
+  declaration(): Code {
+    const runs: number[][] = [];
+    for (const t of this.types) {
+      const last = runs[runs.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else runs.push([1, t]);
+    }
+    return vec(runs.map(([count, type]) => [...uleb(count), type]));
+  }
+}
+
+const op =
+  (code: number) =>
+  (...args: Code[]): Code => [...args.flat(), ...simd(code)];
+
+/** f64x2 expressions; x(l) reads local l. */
+export const v = {
+  x: (l: number): Code => get(l),
+  /** Both lanes c. */
+  c: (c: number): Code => {
+    const bytes = new Uint8Array(Float64Array.of(c, c).buffer);
+    return [...simd(0x0c), ...bytes];
+  },
+  add: op(0xf0),
+  sub: op(0xf1),
+  mul: op(0xf2),
+  div: op(0xf3),
+  min: op(0xf4),
+  max: op(0xf5),
+  sqrt: op(0xef),
+  abs: op(0xec),
+  neg: op(0xed),
+  nearest: op(0x94),
+  lt: op(0x49),
+  le: op(0x4b),
+  gt: op(0x4a),
+  and: op(0x4e),
+  or: op(0x50),
+  /** mask ? a : b lane by lane (mask from a comparison: all ones or all zeros). */
+  sel: (mask: Code, a: Code, b: Code): Code => [...a, ...b, ...mask, ...simd(0x52)],
+  /** Horner's rule in local s: c[0] s^(k-1) + ... + c[k-1], coefficients highest degree first. */
+  poly: (s: number, c: readonly number[]): Code => {
+    let code = v.c(c[0]);
+    for (let k = 1; k < c.length; k++) code = v.add(v.mul(code, get(s)), v.c(c[k]));
+    return code;
+  },
+};
+
+/** local = expression. */
+export const put = (local: number, value: Code): Code => [...value, ...set(local)];
+
+/** Loads and stores of f64x2 at the address on the stack (offset in bytes). */
+export const mem = {
+  load: (address: Code, offset = 0): Code => [...address, ...simd(0x00, 3, ...uleb(offset))],
+  /** One double loaded into both lanes. */
+  splat: (address: Code, offset = 0): Code => [...address, ...simd(0x0a, 3, ...uleb(offset))],
+  store: (address: Code, value: Code, offset = 0): Code => [
+    ...address,
+    ...value,
+    ...simd(0x0b, 3, ...uleb(offset)),
+  ],
+  /** Lane 0 of value stored as one double. */
+  storeLow: (address: Code, value: Code, offset = 0): Code => [
+    ...address,
+    ...value,
+    ...simd(0x5b, 3, ...uleb(offset), 0),
+  ],
+};
+
+// ln 2 = LN2_HI + LN2_LO, LN2_HI with 32 significant bits so that k LN2_HI is exact for |k| < 2^21.
+const LN2_HI = 0.6931471803691238;
+const LN2_LO = 1.9082149292705877e-10;
+const LOG2E = 1.4426950408889634;
+/** pi/4 and pi/2 rounded, and what rounding left off. */
+const PIO4_HI = 0.7853981633974483;
+const PIO4_LO = 3.061616997868383e-17;
+const PIO2_HI = 1.5707963267948966;
+const PIO2_LO = 6.123233995736766e-17;
+const TAN_PI_8 = 0.41421356237309503;
+
+/** 1/k! for k = from .. to, highest k first (a Taylor polynomial's coefficients for Horner). */
+function inverseFactorials(from: number, to: number, step = 1): number[] {
+  const out: number[] = [];
+  for (let k = from; k <= to; k += step) {
+    let f = 1;
+    for (let i = 2; i <= k; i++) f *= i;
+    out.push(1 / f);
+  }
+  return out.reverse();
+}
+
+/** exp(r) - 1 - r - r^2/2 = r^3 (1/3! + r/4! + ... + r^10/13!): the terms past r^13 are below 4e-18 at |r| = ln2/2. */
+const EXP_TAIL = inverseFactorials(3, 13);
+/** sinh(x) = x + x s (1/3! + s/5! + ... + s^8/19!), s = x^2 <= 1: the next term is below 1e-19 x. */
+const SINH_TAIL = inverseFactorials(3, 19, 2);
+/** (atan(u)/u - 1)/s and (asin(x)/x - 1)/s as polynomials in s = u^2 (scripts/fit-simd-polynomials.py). */
+const ATAN_TAIL = [
+  0.016285756855221028, -0.034570561981427744, 0.04551593220626549, -0.05230454270650244, 0.05878928997834775,
+  -0.06666424885738255, 0.07692296375032143, -0.09090908753500877, 0.11111111105155447, -0.14285714285659828,
+  0.19999999999999804, -0.3333333333333333,
+];
+const ASIN_TAIL = [
+  0.028757851367421566, -0.014851887071247204, 0.01740087944269402, 0.005457506718640358, 0.01032281435018578,
+  0.011479177415184906, 0.013971212973552933, 0.017352392720869973, 0.02237217294214989, 0.030381944138531247,
+  0.04464285714635543, 0.07499999999998433, 0.16666666666666669,
+];
+
+/** Code computing a function of local x into a new local `out`. */
+export interface Emitted {
+  readonly code: Code;
+  readonly out: number;
+}
+
+/**
+ * exp(x), |x| <= 708: x = k ln 2 + r with k = round(x / ln 2), |r| <= ln2/2 (Cody and Waite's two-part
+ * ln 2), exp(r) = 1 + (r + r^2 (1/2 + r P(r))), times 2^k built in the exponent bits.
+ */
+export function emitExp(b: FunctionBuilder, x: number): Emitted {
+  const [k, r, out] = [b.v(), b.v(), b.v()];
+  const twoToK: Code = [
+    ...get(k),
+    ...simd(0xfc), // i32x4.trunc_sat_f64x2_s_zero: k in the low two i32 lanes (k is an integer)
+    ...simd(0xc7), // i64x2.extend_low_i32x4_s
+    ...simd(0x0c),
+    ...new Uint8Array(BigInt64Array.of(1023n, 1023n).buffer),
+    ...simd(0xce), // i64x2.add: the biased exponent
+    ...i32(52),
+    ...simd(0xcb), // i64x2.shl: into the exponent field, a zero fraction: 2^k
+  ];
+  const code = [
+    ...put(k, v.nearest(v.mul(v.x(x), v.c(LOG2E)))),
+    ...put(r, v.sub(v.sub(v.x(x), v.mul(v.x(k), v.c(LN2_HI))), v.mul(v.x(k), v.c(LN2_LO)))),
+    ...put(
+      out,
+      v.mul(
+        v.add(
+          v.c(1),
+          v.add(v.x(r), v.mul(v.mul(v.x(r), v.x(r)), v.add(v.c(0.5), v.mul(v.x(r), v.poly(r, EXP_TAIL))))),
+        ),
+        twoToK,
+      ),
+    ),
+  ];
+  return { code, out };
+}
+
+/**
+ * sinh(x) and cosh(x), |x| <= 700: from E = exp(|x|) as (E -+ 1/E)/2, except sinh for |x| < 1, where the
+ * difference would cancel: there its Taylor series.
+ */
+export function emitSinhCosh(b: FunctionBuilder, x: number): { code: Code; sinh: number; cosh: number } {
+  const [ax, s, inv, sinh, cosh] = [b.v(), b.v(), b.v(), b.v(), b.v()];
+  const e = (() => {
+    const code = put(ax, v.abs(v.x(x)));
+    const emitted = emitExp(b, ax);
+    return { code: [...code, ...emitted.code], out: emitted.out };
+  })();
+  const big = v.mul(v.c(0.5), v.sub(v.x(e.out), v.x(inv)));
+  const small = v.add(v.x(x), v.mul(v.mul(v.x(x), v.x(s)), v.poly(s, SINH_TAIL)));
+  const code = [
+    ...e.code,
+    ...put(inv, v.div(v.c(1), v.x(e.out))),
+    ...put(s, v.mul(v.x(x), v.x(x))),
+    ...put(cosh, v.mul(v.c(0.5), v.add(v.x(e.out), v.x(inv)))),
+    ...put(sinh, v.sel(v.lt(v.x(ax), v.c(1)), small, v.sel(v.lt(v.x(x), v.c(0)), v.neg(big), big))),
+  ];
+  return { code, sinh, cosh };
+}
+
+/**
+ * atan(t) for 0 <= t <= 1: t past tan(pi/8) is reduced by atan t = pi/4 + atan((t - 1)/(t + 1)), then
+ * atan(u) = u + u s P(s), s = u^2 <= tan^2(pi/8).
+ */
+export function emitAtan01(b: FunctionBuilder, t: number): Emitted {
+  const [big, u, s, a, out] = [b.v(), b.v(), b.v(), b.v(), b.v()];
+  const code = [
+    ...put(big, v.gt(v.x(t), v.c(TAN_PI_8))),
+    ...put(u, v.sel(v.x(big), v.div(v.sub(v.x(t), v.c(1)), v.add(v.x(t), v.c(1))), v.x(t))),
+    ...put(s, v.mul(v.x(u), v.x(u))),
+    ...put(a, v.add(v.x(u), v.mul(v.mul(v.x(u), v.x(s)), v.poly(s, ATAN_TAIL)))),
+    ...put(out, v.sel(v.x(big), v.add(v.c(PIO4_HI), v.add(v.x(a), v.c(PIO4_LO))), v.x(a))),
+  ];
+  return { code, out };
+}
+
+/**
+ * asin(x) for |x| <= 1: x + x s P(s) for |x| <= 1/2; past it asin |x| = pi/2 - 2 asin(sqrt(z)),
+ * z = (1 - |x|)/2 (exact), with the same polynomial at sqrt(z) <= 1/2; the sign of x restored.
+ */
+export function emitAsin(b: FunctionBuilder, x: number): Emitted {
+  const [ax, s, z, w, q, out] = [b.v(), b.v(), b.v(), b.v(), b.v(), b.v()];
+  const farRaw = v.sub(v.c(PIO2_HI), v.sub(v.add(v.x(q), v.x(q)), v.c(PIO2_LO)));
+  const far = v.sel(v.lt(v.x(x), v.c(0)), v.neg(farRaw), farRaw);
+  const code = [
+    ...put(ax, v.abs(v.x(x))),
+    ...put(s, v.mul(v.x(x), v.x(x))),
+    ...put(z, v.mul(v.sub(v.c(1), v.x(ax)), v.c(0.5))),
+    ...put(w, v.sqrt(v.x(z))),
+    ...put(q, v.add(v.x(w), v.mul(v.mul(v.x(w), v.x(z)), v.poly(z, ASIN_TAIL)))),
+    ...put(
+      out,
+      v.sel(v.le(v.x(ax), v.c(0.5)), v.add(v.x(x), v.mul(v.mul(v.x(x), v.x(s)), v.poly(s, ASIN_TAIL))), far),
+    ),
+  ];
+  return { code, out };
+}
+
+/** A function of the module: its name, parameter types, builder and body (without the locals). */
+export interface ModuleFunction {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly builder: FunctionBuilder;
+  readonly body: Code;
+}
+
+/**
+ * A module importing env.memory (shared when `shared`, with at most maxPages pages) and exporting the
+ * functions, none returning a value.
+ */
+export function moduleBytes(
+  functions: readonly ModuleFunction[],
+  memory: { shared: boolean; maxPages: number },
+): Uint8Array {
+  const types: number[][] = [];
+  const typeOf = functions.map((f) => {
+    const t = [0x60, ...vec(f.params.map((p) => [p])), 0];
+    let i = types.findIndex((u) => u.length === t.length && u.every((x, k) => x === t[k]));
+    if (i < 0) i = types.push(t) - 1;
+    return i;
+  });
+  const bodies = functions.map((f) => {
+    const body = [...f.builder.declaration(), ...f.body, 0x0b];
+    return [...uleb(body.length), ...body];
+  });
+  const limits = memory.shared ? [0x03, ...uleb(1), ...uleb(memory.maxPages)] : [0x00, ...uleb(1)];
+  return wasmModule(
+    section(1, vec(types)),
+    section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]])),
+    section(3, vec(typeOf.map((t) => uleb(t)))),
+    section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    section(10, vec(bodies)),
+  );
+}
+
+// Structured control: block/loop/if with no result, and branches.
+export const ctl = {
+  /** while (!exit) { body }: exit is code leaving an i32 (non-zero: stop). */
+  loop: (exit: Code, body: Code): Code => [
+    0x02,
+    0x40,
+    0x03,
+    0x40,
+    ...exit,
+    0x0d,
+    1,
+    ...body,
+    0x0c,
+    0,
+    0x0b,
+    0x0b,
+  ],
+  when: (condition: Code, body: Code): Code => [...condition, 0x04, 0x40, ...body, 0x0b],
+};
+
+/** i32 helpers: local reads, constants and arithmetic. */
+export const n = {
+  x: (l: number): Code => get(l),
+  c: (c: number): Code => i32(c),
+  add: (a: Code, b: Code): Code => [...a, ...b, 0x6a],
+  sub: (a: Code, b: Code): Code => [...a, ...b, 0x6b],
+  mul: (a: Code, b: Code): Code => [...a, ...b, 0x6c],
+  shl: (a: Code, bits: number): Code => [...a, ...i32(bits), 0x74],
+  ge: (a: Code, b: Code): Code => [...a, ...b, 0x4e],
+  lt: (a: Code, b: Code): Code => [...a, ...b, 0x48],
+  load: (address: Code, offset = 0): Code => [...address, 0x28, 2, ...uleb(offset)],
+};
+
+/** The array versions of the functions above, for tests: name(src, dst, count) over doubles. */
+const TESTED = ["exp", "sinh", "cosh", "atan", "asin"] as const;
+export type SimdMathFunction = (typeof TESTED)[number];
+
+function arrayFunction(fn: SimdMathFunction): ModuleFunction {
+  const params = [I32, I32, I32];
+  const b = new FunctionBuilder(params);
+  const [src, dst, count] = [0, 1, 2];
+  const [e, x] = [b.i(), b.v()];
+  let emitted: Emitted;
+  if (fn === "exp") emitted = emitExp(b, x);
+  else if (fn === "atan") emitted = emitAtan01(b, x);
+  else if (fn === "asin") emitted = emitAsin(b, x);
+  else {
+    const both = emitSinhCosh(b, x);
+    emitted = { code: both.code, out: fn === "sinh" ? both.sinh : both.cosh };
+  }
+  const address = (base: number): Code => n.add(n.x(base), n.shl(n.x(e), 3));
+  const body = [
+    ...n.c(0),
+    ...set(e),
+    ...ctl.loop(n.ge(n.x(e), n.x(count)), [
+      ...put(x, mem.load(address(src))),
+      ...emitted.code,
+      ...mem.store(address(dst), v.x(emitted.out)),
+      ...n.add(n.x(e), n.c(2)),
+      ...set(e),
+    ]),
+  ];
+  return { name: fn, params, builder: b, body };
+}
+
+/** The compiled module of the array versions, once per evaluation of this file; null without WebAssembly SIMD. */
+let testedModule: object | null | undefined;
+
+/**
+ * fn over values (each in its domain, see the file comment), computed two at a time in WebAssembly SIMD,
+ * for tests and checks; null where WebAssembly SIMD is missing.
+ */
+export function simdMath(fn: SimdMathFunction, values: Float64Array): Float64Array | null {
+  if (wasmApi === null) return null;
+  if (testedModule === undefined) {
+    const bytes = moduleBytes(TESTED.map(arrayFunction), { shared: false, maxPages: 0 });
+    testedModule = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
+  }
+  if (testedModule === null) return null;
+  const half = 16 * Math.ceil(values.length / 2);
+  const memory = new wasmApi.Memory({ initial: Math.ceil((2 * half) / 65536) + 1 });
+  const exported = new wasmApi.Instance(testedModule, { env: { memory } }).exports as Record<
+    SimdMathFunction,
+    (src: number, dst: number, count: number) => void
+  >;
+  const view = new Float64Array(memory.buffer);
+  view.set(values);
+  exported[fn](0, half, values.length);
+  return view.slice(half / 8, half / 8 + values.length);
+}
