@@ -145,7 +145,8 @@ const cases: Case[] = [
 function argument(name: string, fallback: number): number {
   const k = process.argv.indexOf(name);
   const value = k >= 0 ? Number(process.argv[k + 1]) : fallback;
-  if (!(Number.isInteger(value) && value >= 1)) throw new Error(`bench/kernels: ${name} must be an integer >= 1`);
+  if (!(Number.isInteger(value) && value >= 1))
+    throw new Error(`bench/kernels: ${name} must be an integer >= 1`);
   return value;
 }
 
@@ -192,11 +193,15 @@ print(json.dumps(out))
   const pin = spawnSync("taskset", ["--version"]).status === 0;
   const cpus = Array.from({ length: cores }, (_, k) => k).join(",");
   const command = pin ? "taskset" : "python3";
-  const args = pin ? ["-c", cpus, "python3", "-c", script, spec, String(repeats)] : ["-c", script, spec, String(repeats)];
+  const args = pin
+    ? ["-c", cpus, "python3", "-c", script, spec, String(repeats)]
+    : ["-c", script, spec, String(repeats)];
   const env = { ...process.env, ...(cores === 1 ? SINGLE_THREAD_ENV : {}) };
   const run = spawnSync(command, args, { encoding: "utf8", env, maxBuffer: 1 << 20 });
   if (run.status !== 0) {
-    console.error(`bench/kernels: the python peers failed (status ${run.status}): ${run.stderr.slice(-2000)}`);
+    console.error(
+      `bench/kernels: the python peers failed (status ${run.status}): ${run.stderr.slice(-2000)}`,
+    );
     return null;
   }
   const lines = run.stdout.trim().split("\n");
@@ -240,12 +245,24 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ unit: "ms", cpu, simd, repeats, rows }));
     return;
   }
-  console.log(`CPU: ${cpu}; SIMD: ${simd.join(" ") || "unknown"}; WebAssembly SIMD: 2 doubles per instruction`);
+  console.log(
+    `CPU: ${cpu}; SIMD: ${simd.join(" ") || "unknown"}; WebAssembly SIMD: 2 doubles per instruction`,
+  );
   console.log(`medians of ${repeats} runs (n = 10000: one run), ms; ratios ours / peer on the same cores\n`);
   const ms = (v: number | null): string => (v === null ? "-" : v < 100 ? v.toFixed(1) : v.toFixed(0));
   const ratio = (a: number, b: number | null): string => (b === null ? "-" : (a / b).toFixed(2));
   printTable(
-    ["case", "ours 1 core", "ours 2 cores", "numpy 1 core", "jax 1 core", "jax 2 cores", "/numpy 1", "/jax 1", "/jax 2"],
+    [
+      "case",
+      "ours 1 core",
+      "ours 2 cores",
+      "numpy 1 core",
+      "jax 1 core",
+      "jax 2 cores",
+      "/numpy 1",
+      "/jax 1",
+      "/jax 2",
+    ],
     rows.map((r) => [
       r.case,
       ms(r.ours1),

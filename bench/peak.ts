@@ -91,7 +91,9 @@ export function cpuInfo(): { cpu: string; simd: string[] } {
   } catch {
     // Not Linux: the features stay unknown.
   }
-  const simd = flags.filter((f) => /^(sse4_2|avx|avx2|fma|avx512f|avx512vl|avx512_bf16|avx512_fp16)$/.test(f));
+  const simd = flags.filter((f) =>
+    /^(sse4_2|avx|avx2|fma|avx512f|avx512vl|avx512_bf16|avx512_fp16)$/.test(f),
+  );
   return { cpu, simd };
 }
 

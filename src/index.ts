@@ -35,6 +35,8 @@ export {
   gelu,
   identity,
   kernelsByDepth,
+  lastAnalyticEngine,
+  setAnalyticEngine,
   laplace,
   largestDifference,
   laplaceKernel,

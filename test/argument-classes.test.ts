@@ -2511,6 +2511,12 @@ const table: (Row | NothingRow)[] = [
   },
   { export: "gemmBackend", takes: "nothing checkable", why: "takes no argument" },
   {
+    export: "setAnalyticEngine",
+    args: () => ["auto"],
+    params: [{ at: [0], name: "engine", kind: "choice", values: ["auto", "js"] }],
+  },
+  { export: "lastAnalyticEngine", takes: "nothing checkable", why: "takes no argument" },
+  {
     export: "gemmReady",
     takes: "nothing checkable",
     why: "async; its only argument bounds how long it polls for workers",

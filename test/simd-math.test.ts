@@ -18,11 +18,12 @@ describe("the SIMD elementary functions", () => {
     });
   }
 
-  it("give exact values where Math's are exact: exp(0) = 1, atan(0) = 0, asin(+-1) = +-pi/2, sinh(-0) = -0", () => {
+  it("give exact values where Math's are exact: exp(0) = 1, atan(0) = 0, asin(+-1) = +-pi/2, sinh(-0) = asin(-0) = -0", () => {
     assert.deepEqual(Array.from(simdMath("exp", Float64Array.of(0, -0))!), [1, 1]);
     assert.ok(Object.is(simdMath("atan", Float64Array.of(0))![0], 0));
     assert.deepEqual(Array.from(simdMath("asin", Float64Array.of(1, -1))!), [Math.PI / 2, -Math.PI / 2]);
     assert.ok(Object.is(simdMath("sinh", Float64Array.of(-0))![0], -0));
+    assert.ok(Object.is(simdMath("asin", Float64Array.of(-0))![0], -0));
     assert.equal(simdMath("cosh", Float64Array.of(0))![0], 1);
   });
 

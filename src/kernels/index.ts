@@ -17,7 +17,7 @@ export {
 export type { Activation, Dual, DualArrays } from "../activations";
 export { dense, describeArchitecture, mlp, serial } from "../layers";
 export type { Architecture, DenseLayer, DenseOptions, Layer, MlpOptions } from "../layers";
-export { kernelsByDepth, ntk, nngp } from "./ntk";
+export { kernelsByDepth, lastAnalyticEngine, ntk, nngp, setAnalyticEngine } from "./ntk";
 export { monteCarloNtk, monteCarloNngp, monteCarloNtkWithError, monteCarloNngpWithError } from "./montecarlo";
 export type { MonteCarloOptions, MonteCarloResult } from "./montecarlo";
 export { laplaceKernel, gaussianKernel, gammaExponentialKernel, extendedLaplaceKernel } from "./classic";

@@ -67,7 +67,8 @@ export interface SideArrays {
 }
 
 /** Per-point arrays by layer, in this order, for each side. */
-const PER_LAYER = ["variance", "sd", "secondMoment", "root", "half"] as const;
+/** extra: e^{-a/2} for a sine or cosine layer, 1 + 2a for an erf layer. */
+const PER_LAYER = ["variance", "sd", "secondMoment", "root", "extra"] as const;
 /** Per-point variances and second moments allowed here: products of two stay normal. */
 const LOW = 1e-150;
 const HIGH = 1e150;
@@ -75,6 +76,8 @@ const HIGH = 1e150;
 const SINE_VARIANCE = 300;
 
 const NORM = 1 / (2 * Math.PI);
+/** All ones in lane 0, zeros in lane 1: a v128.and keeps lane 0 alone. */
+const LANE0: Code = [...simd(0x0c), ...new Uint8Array(BigInt64Array.of(-1n, 0n).buffer)];
 
 /** Taylor coefficients, highest degree first, of P(s) with f(t) = t^3 P(t^2), terms while below 1e-19 at t = 1. */
 function oddSeries(term: (j: number) => number): number[] {
@@ -147,9 +150,12 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
   const params = [I32, I32, I32, I32, I32, I32, I32, I32];
   const b = new FunctionBuilder(params);
   const [desc, i0, i1, j0, j1, symmetric, diagonal, flag] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [i, j, kk, stride, mPad, rowX, rowY, address, mirrored, jEnd] = Array.from({ length: 10 }, () =>
-    b.i(),
+  const [i, j, kk, stride, mPad, rowX, rowY, address, mirrored, jEnd, jOff, rowBase] = Array.from(
+    { length: 12 },
+    () => b.i(),
   );
+  /** Per unrolled coordinate k, the address of Y's row k of unit coordinates (set once per call). */
+  const yRows = dims <= 16 ? Array.from({ length: dims }, () => b.i()) : [];
   const slots = new Map<number, number>();
   /** The i32 local holding descriptor slot s, loaded at the start. */
   const slot = (s: number): number => {
@@ -170,7 +176,7 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
     }
     return v.x(l);
   };
-  const yAt = (s: number): Code => mem.load(int.add(int.x(slot(s)), int.shl(int.x(j), 3)));
+  const yAt = (s: number): Code => mem.load(int.add(int.x(slot(s)), int.x(jOff)));
   const q = (name: (typeof PER_LAYER)[number]): number => PER_LAYER.indexOf(name);
   const X = (l: number, name: (typeof PER_LAYER)[number]): Code => xAt(layerSlot(l, q(name), 0));
   const Y = (l: number, name: (typeof PER_LAYER)[number]): Code => yAt(layerSlot(l, q(name), 1));
@@ -185,7 +191,7 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
   const qy_k = (k: number | null): Code =>
     k === null
       ? mem.load(int.add(int.x(rowY), int.shl(int.mul(int.x(kk), int.x(mPad)), 3)))
-      : mem.load(int.add(int.x(rowY), int.shl(int.mul(int.c(k), int.x(mPad)), 3)));
+      : mem.load(int.add(int.x(yRows[k]), int.x(jOff)));
   /** The coordinates' loop: unrolled for up to 16 dimensions (then the dimension is part of the module). */
   const overCoordinates = (step: (k: number | null) => Code): Code =>
     dims <= 16
@@ -235,29 +241,25 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
       return [...put(V, v.x(C)), ...put(D, v.c(1)), ...put(GP, v.x(G)), ...put(CG, v.x(H))];
     }
     if (kind === "erf") {
-      const [ratio] = [b.v()];
+      // With qx = 1 + 2a and qy = 1 + 2b per point: the same operations as activations.ts's erf dual.
+      const [ratio, qx, qy] = [b.v(), b.v(), b.v()];
       const asin = emitAsin(b, ratio);
-      const sum = v.add(
-        v.add(v.add(v.c(1), v.mul(v.c(2), v.x(A))), v.mul(v.c(2), v.x(B))),
-        v.mul(v.mul(v.c(4), v.x(G)), v.x(H)),
-      );
       return [
+        ...put(qx, X(l, "extra")),
+        ...put(qy, Y(l, "extra")),
         ...put(
           ratio,
-          v.max(
-            v.c(-1),
-            v.min(
-              v.c(1),
-              v.div(
-                v.mul(v.c(2), v.x(C)),
-                v.sqrt(v.mul(v.add(v.c(1), v.mul(v.c(2), v.x(A))), v.add(v.c(1), v.mul(v.c(2), v.x(B))))),
-              ),
-            ),
-          ),
+          v.max(v.c(-1), v.min(v.c(1), v.div(v.mul(v.c(2), v.x(C)), v.sqrt(v.mul(v.x(qx), v.x(qy)))))),
         ),
         ...asin.code,
         ...put(V, v.mul(v.c(2 / Math.PI), v.x(asin.out))),
-        ...put(D, v.div(v.c(4 / Math.PI), v.sqrt(sum))),
+        ...put(
+          D,
+          v.div(
+            v.c(4 / Math.PI),
+            v.sqrt(v.add(v.add(v.x(qx), v.mul(v.c(2), v.x(B))), v.mul(v.mul(v.c(4), v.x(G)), v.x(H)))),
+          ),
+        ),
       ];
     }
     if (kind === "sin" || kind === "cos") {
@@ -265,7 +267,7 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
       const damp = b.v();
       return [
         ...both.code,
-        ...put(damp, v.mul(X(l, "half"), Y(l, "half"))),
+        ...put(damp, v.mul(X(l, "extra"), Y(l, "extra"))),
         ...put(V, v.mul(v.x(damp), v.x(kind === "sin" ? both.sinh : both.cosh))),
         ...put(D, v.mul(v.x(damp), v.x(kind === "sin" ? both.cosh : both.sinh))),
       ];
@@ -395,7 +397,11 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
   };
 
   /** The readout after layer l into output k: stored at out_k[i m + j], one or two lanes. */
-  const readout = (l: number, k: number): Code => {
+  /** How a pair's results are stored: both lanes or lane 0 alone (the row's last column), mirrored or not. */
+  type Store = { readonly both: boolean; readonly mirror: boolean };
+
+  /** The readout after layer l into output k: stored at out_k[i m + j] (and its mirror image). */
+  const readout = (l: number, k: number, store: Store): Code => {
     const alpha = specs[l].readout;
     const value = v.add(v.mul(v.c(alpha), v.x(V)), v.c(0));
     const K = output === "nngp" ? value : v.add(value, v.mul(v.mul(v.c(alpha), v.x(D)), v.x(T)));
@@ -405,30 +411,49 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
     const image = int.add(int.x(base), int.x(mirrored));
     const lane = (l: number, address: Code): Code => [...address, ...v.x(t3), ...simd(0x5b, 3, 0, l)];
     const imageBelow = int.add(image, int.shl(int.x(stride), 3));
-    return [
-      ...put(t3, K),
-      ...put(acc, v.add(v.x(acc), v.sub(v.x(t3), v.x(t3)))),
-      ...int.lt(int.add(int.x(j), int.c(1)), int.x(jEnd)),
-      0x04,
-      0x40,
-      ...mem.store(at, v.x(t3)),
-      ...ctl.when(int.x(symmetric), [...lane(0, image), ...lane(1, imageBelow)]),
-      0x05,
-      ...mem.storeLow(at, v.x(t3)),
-      ...ctl.when(int.x(symmetric), lane(0, image)),
-      0x0b,
-    ];
+    const code: Code = [...put(t3, K)];
+    if (store.both) {
+      code.push(...put(acc, v.add(v.x(acc), v.sub(v.x(t3), v.x(t3)))), ...mem.store(at, v.x(t3)));
+      if (store.mirror) code.push(...lane(0, image), ...lane(1, imageBelow));
+    } else {
+      // Lane 1 is a padding column: only lane 0 counts.
+      code.push(
+        ...put(acc, v.add(v.x(acc), v.and(v.sub(v.x(t3), v.x(t3)), LANE0))),
+        ...mem.storeLow(at, v.x(t3)),
+      );
+      if (store.mirror) code.push(...lane(0, image));
+    }
+    return code;
   };
 
-  const pair: Code = [...input];
-  for (let l = 0; l < L; l++) {
-    pair.push(...dual(l, l < last));
-    if (l < last) {
-      if (byDepth) pair.push(...readout(l, l));
-      pair.push(...hidden(l));
-    }
-  }
-  pair.push(...readout(last, byDepth ? last : 0));
+  // Each layer's code once; the readouts differ by how they store.
+  const layers = specs.map((_, l) => ({ dual: dual(l, l < last), hidden: l < last ? hidden(l) : [] }));
+  const pair = (store: Store): Code => [
+    ...int.shl(int.x(j), 3),
+    ...set(jOff),
+    ...int.add(int.x(rowBase), int.x(jOff)),
+    ...set(address),
+    ...int.add(int.mul(int.x(jOff), int.x(stride)), int.shl(int.x(i), 3)),
+    ...set(mirrored),
+    ...int.add(int.x(slot(UNIT_YT)), int.x(jOff)),
+    ...set(rowY),
+    ...input,
+    ...layers.flatMap((code, l) => [
+      ...code.dual,
+      ...(byDepth && l < last ? readout(l, l, store) : []),
+      ...code.hidden,
+    ]),
+    ...readout(last, byDepth ? last : 0, store),
+  ];
+  /** The pairs of a row: two columns at a time, then the last one alone when their count is odd. */
+  const columns = (mirror: boolean): Code => [
+    ...ctl.loop(int.ge(int.add(int.x(j), int.c(1)), int.x(jEnd)), [
+      ...pair({ both: true, mirror }),
+      ...int.add(int.x(j), int.c(2)),
+      ...set(j),
+    ]),
+    ...ctl.when(int.lt(int.x(j), int.x(jEnd)), pair({ both: false, mirror })),
+  ];
 
   const rowLoop: Code = [
     // j from j0, or from max(j0, i) when symmetric.
@@ -439,17 +464,9 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
     ...int.x(j1),
     ...set(jEnd),
     ...ctl.when(int.x(diagonal), [...int.x(i), ...set(j), ...int.add(int.x(i), int.c(1)), ...set(jEnd)]),
-    ...ctl.loop(int.ge(int.x(j), int.x(jEnd)), [
-      ...int.add(int.x(slot(UNIT_YT)), int.shl(int.x(j), 3)),
-      ...set(rowY),
-      ...int.shl(int.add(int.mul(int.x(i), int.x(stride)), int.x(j)), 3),
-      ...set(address),
-      ...int.shl(int.add(int.mul(int.x(j), int.x(stride)), int.x(i)), 3),
-      ...set(mirrored),
-      ...pair,
-      ...int.add(int.x(j), int.c(2)),
-      ...set(j),
-    ]),
+    ...int.shl(int.mul(int.x(i), int.x(stride)), 3),
+    ...set(rowBase),
+    ...ctl.choose(int.x(symmetric), columns(true), columns(false)),
   ];
   const rows: Code = [
     ...int.x(i0),
@@ -469,6 +486,10 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
   const body: Code = [
     ...[STRIDE, M_PAD].flatMap((s, idx) => [...int.load(int.x(desc), 4 * s), ...set([stride, mPad][idx])]),
     ...[...slots.entries()].flatMap(([s, local]) => [...int.load(int.x(desc), 4 * s), ...set(local)]),
+    ...yRows.flatMap((local, k) => [
+      ...int.add(int.x(slot(UNIT_YT)), int.shl(int.mul(int.c(k), int.x(mPad)), 3)),
+      ...set(local),
+    ]),
     ...put(acc, mem.load(int.x(flag))),
     ...rows,
     ...mem.store(int.x(flag), v.x(acc)),
@@ -509,6 +530,8 @@ const TILE_COLUMNS = 512;
  * per node) would exhaust it before the garbage collector, which sees only their bytes, frees them.
  */
 const SCRATCH_BYTES = 64 * 2 ** 20;
+/** ... and results up to this size, copied out (a larger result keeps a memory of its own, as its rows' buffer). */
+const COPIED_BYTES = 2 ** 22;
 let scratch: WasmMemory | null = null;
 
 function scratchMemory(bytes: number): WasmMemory | null {
@@ -577,8 +600,11 @@ export function simdKernels(
     }
   }
   const table = layout.take(tiles.length / 2);
-  const unitX = layout.take(n * d1);
-  const unitYt = layout.take(d1 * mPad);
+  // Without a first-layer bias the augmented coordinate is 0 in every unit vector: left out of the sums
+  // (its terms are +0, which change no sum).
+  const coords = arch.biasStd[0] === 0 ? d1 - 1 : d1;
+  const unitX = layout.take(n * coords);
+  const unitYt = layout.take(coords * mPad);
   const place = (length: number): number => layout.take(length);
   const normX = place(n);
   const normY = place(mPad);
@@ -586,9 +612,9 @@ export function simdKernels(
   const resultDoubles = mode.diagonal ? n : n * m;
   const results = Array.from({ length: outputs }, () => layout.take(resultDoubles));
   if (layout.bytes > MAX_BYTES) return null;
-  const module = compiled(specs, output, mode.byDepth, d1);
+  const module = compiled(specs, output, mode.byDepth, coords);
   if (module === null) return null;
-  const small = layout.bytes <= SCRATCH_BYTES;
+  const small = layout.bytes <= SCRATCH_BYTES && outputs * resultDoubles * 8 <= COPIED_BYTES;
   const memory = small ? scratchMemory(layout.bytes) : newMemory(layout.bytes);
   if (memory === null) return null;
   const buffer = memory.buffer as ArrayBuffer;
@@ -601,9 +627,9 @@ export function simdKernels(
   i32[words + UNIT_YT] = unitYt;
   i32[words + NORM_X] = normX;
   i32[words + NORM_Y] = normY;
-  f64.set(px.unit, unitX / 8);
+  for (let i = 0; i < n; i++) f64.set(px.unit.subarray(i * d1, i * d1 + coords), unitX / 8 + i * coords);
   // Y's unit vectors transposed, and every Y array padded (to mPad) with copies of its last point.
-  for (let k = 0; k < d1; k++) {
+  for (let k = 0; k < coords; k++) {
     const row = unitYt / 8 + k * mPad;
     for (let jj = 0; jj < mPad; jj++) f64[row + jj] = py.unit[Math.min(jj, m - 1) * d1 + k];
   }
@@ -614,16 +640,18 @@ export function simdKernels(
   fill(normX, px.norm, n);
   fill(normY, py.norm, mPad);
   specs.forEach((spec, l) => {
-    const half = (side: SideArrays): Float64Array =>
+    const extra = (side: SideArrays): Float64Array =>
       spec.kind === "sin" || spec.kind === "cos"
         ? side.variance[l].map((a) => Math.exp(-a / 2))
-        : side.variance[l];
+        : spec.kind === "erf"
+          ? side.variance[l].map((a) => 1 + 2 * a)
+          : side.variance[l];
     const sources = [
       [px.variance[l], py.variance[l]],
       [px.sd[l], py.sd[l]],
       [px.secondMoment[l], py.secondMoment[l]],
       [px.root[l], py.root[l]],
-      [half(px), half(py)],
+      [extra(px), extra(py)],
     ];
     PER_LAYER.forEach((_, q) => {
       const [ax, ay] = perLayer[l][q];
@@ -655,11 +683,13 @@ export function simdKernels(
   );
   for (let k = 0; k < 2 * threads; k++) if (f64[flags / 8 + k] !== 0) return "not finite";
   if (mode.diagonal) return f64.slice(results[0] / 8, results[0] / 8 + n);
+
   // A small job's memory is reused by the next one: its rows are copied out. A large one's memory is the
   // result's own: its rows are views of it (no copy of up to 4 GiB).
   return results.map((at) => {
+    const whole = new Float64Array(buffer, at, n * m);
     const rows = Array.from({ length: n }, (_, i) => {
-      const view = new Float64Array(buffer, at + i * m * 8, m);
+      const view = whole.subarray(i * m, i * m + m);
       return small ? view.slice() : view;
     });
     return matrixOfRows(rows, m);

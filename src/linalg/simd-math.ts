@@ -79,6 +79,9 @@ export const v = {
   lt: op(0x49),
   le: op(0x4b),
   gt: op(0x4a),
+  ge: op(0x4c),
+  /** An i32: non-zero when any bit of the v128 is set (a comparison's mask true in some lane). */
+  anyTrue: op(0x53),
   and: op(0x4e),
   or: op(0x50),
   /** mask ? a : b lane by lane (mask from a comparison: all ones or all zeros). */
@@ -138,6 +141,8 @@ function inverseFactorials(from: number, to: number, step = 1): number[] {
 const EXP_TAIL = inverseFactorials(3, 13);
 /** sinh(x) = x + x s (1/3! + s/5! + ... + s^8/19!), s = x^2 <= 1: the next term is below 1e-19 x. */
 const SINH_TAIL = inverseFactorials(3, 19, 2);
+/** cosh(x) = 1 + s (1/2! + s/4! + ... + s^9/20!), s = x^2 <= 1: the next term is below 1e-21. */
+const COSH_TAIL = inverseFactorials(2, 20, 2);
 /** (atan(u)/u - 1)/s and (asin(x)/x - 1)/s as polynomials in s = u^2 (scripts/fit-simd-polynomials.py). */
 const ATAN_TAIL = [
   0.016285756855221028, -0.034570561981427744, 0.04551593220626549, -0.05230454270650244, 0.05878928997834775,
@@ -190,24 +195,27 @@ export function emitExp(b: FunctionBuilder, x: number): Emitted {
 }
 
 /**
- * sinh(x) and cosh(x), |x| <= 700: from E = exp(|x|) as (E -+ 1/E)/2, except sinh for |x| < 1, where the
- * difference would cancel: there its Taylor series.
+ * sinh(x) and cosh(x), |x| <= 700: their Taylor series for |x| < 1 (sinh's difference of exponentials would
+ * cancel there), and past it (E -+ 1/E)/2 from E = exp(|x|), computed only when a lane needs it (kernels
+ * of unit-variance inputs keep |x| <= 1: no exp at all).
  */
 export function emitSinhCosh(b: FunctionBuilder, x: number): { code: Code; sinh: number; cosh: number } {
-  const [ax, s, inv, sinh, cosh] = [b.v(), b.v(), b.v(), b.v(), b.v()];
-  const e = (() => {
-    const code = put(ax, v.abs(v.x(x)));
-    const emitted = emitExp(b, ax);
-    return { code: [...code, ...emitted.code], out: emitted.out };
-  })();
-  const big = v.mul(v.c(0.5), v.sub(v.x(e.out), v.x(inv)));
-  const small = v.add(v.x(x), v.mul(v.mul(v.x(x), v.x(s)), v.poly(s, SINH_TAIL)));
+  const [ax, s, big, inv, sinh, cosh] = Array.from({ length: 6 }, () => b.v());
+  const e = emitExp(b, ax);
+  const half = (sign: "add" | "sub"): Code => v.mul(v.c(0.5), v[sign](v.x(e.out), v.x(inv)));
   const code = [
-    ...e.code,
-    ...put(inv, v.div(v.c(1), v.x(e.out))),
+    ...put(ax, v.abs(v.x(x))),
     ...put(s, v.mul(v.x(x), v.x(x))),
-    ...put(cosh, v.mul(v.c(0.5), v.add(v.x(e.out), v.x(inv)))),
-    ...put(sinh, v.sel(v.lt(v.x(ax), v.c(1)), small, v.sel(v.lt(v.x(x), v.c(0)), v.neg(big), big))),
+    ...put(sinh, v.add(v.x(x), v.mul(v.mul(v.x(x), v.x(s)), v.poly(s, SINH_TAIL)))),
+    ...put(cosh, v.add(v.c(1), v.mul(v.x(s), v.poly(s, COSH_TAIL)))),
+    ...put(big, v.ge(v.x(ax), v.c(1))),
+    ...ctl.when(v.anyTrue(v.x(big)), [
+      ...e.code,
+      ...put(inv, v.div(v.c(1), v.x(e.out))),
+      ...put(cosh, v.sel(v.x(big), half("add"), v.x(cosh))),
+      // sinh is odd: x's sign bit on (E - 1/E)/2 > 0.
+      ...put(sinh, v.sel(v.x(big), v.or(v.and(v.x(x), v.c(-0)), half("sub")), v.x(sinh))),
+    ]),
   ];
   return { code, sinh, cosh };
 }
@@ -233,19 +241,18 @@ export function emitAtan01(b: FunctionBuilder, t: number): Emitted {
  * z = (1 - |x|)/2 (exact), with the same polynomial at sqrt(z) <= 1/2; the sign of x restored.
  */
 export function emitAsin(b: FunctionBuilder, x: number): Emitted {
-  const [ax, s, z, w, q, out] = [b.v(), b.v(), b.v(), b.v(), b.v(), b.v()];
-  const farRaw = v.sub(v.c(PIO2_HI), v.sub(v.add(v.x(q), v.x(q)), v.c(PIO2_LO)));
-  const far = v.sel(v.lt(v.x(x), v.c(0)), v.neg(farRaw), farRaw);
+  const [ax, near, z, u, s, q, far, out] = Array.from({ length: 8 }, () => b.v());
+  // One polynomial for both ranges: at u = |x| (s = x^2) near 0, at u = sqrt(z) (s = z) past 1/2.
   const code = [
     ...put(ax, v.abs(v.x(x))),
-    ...put(s, v.mul(v.x(x), v.x(x))),
+    ...put(near, v.le(v.x(ax), v.c(0.5))),
     ...put(z, v.mul(v.sub(v.c(1), v.x(ax)), v.c(0.5))),
-    ...put(w, v.sqrt(v.x(z))),
-    ...put(q, v.add(v.x(w), v.mul(v.mul(v.x(w), v.x(z)), v.poly(z, ASIN_TAIL)))),
-    ...put(
-      out,
-      v.sel(v.le(v.x(ax), v.c(0.5)), v.add(v.x(x), v.mul(v.mul(v.x(x), v.x(s)), v.poly(s, ASIN_TAIL))), far),
-    ),
+    ...put(u, v.sel(v.x(near), v.x(ax), v.sqrt(v.x(z)))),
+    ...put(s, v.sel(v.x(near), v.mul(v.x(ax), v.x(ax)), v.x(z))),
+    ...put(q, v.add(v.x(u), v.mul(v.mul(v.x(u), v.x(s)), v.poly(s, ASIN_TAIL)))),
+    ...put(far, v.sub(v.c(PIO2_HI), v.sub(v.add(v.x(q), v.x(q)), v.c(PIO2_LO)))),
+    // asin is odd: x's sign bit (the bits of -0 are the sign alone) on |asin x|, so asin(-0) = -0.
+    ...put(out, v.or(v.and(v.x(x), v.c(-0)), v.sel(v.x(near), v.x(q), v.x(far)))),
   ];
   return { code, out };
 }
@@ -305,6 +312,15 @@ export const ctl = {
     0x0b,
   ],
   when: (condition: Code, body: Code): Code => [...condition, 0x04, 0x40, ...body, 0x0b],
+  choose: (condition: Code, then: Code, otherwise: Code): Code => [
+    ...condition,
+    0x04,
+    0x40,
+    ...then,
+    0x05,
+    ...otherwise,
+    0x0b,
+  ],
 };
 
 /** i32 helpers: local reads, constants and arithmetic. */
