@@ -437,15 +437,48 @@ export const sin: Activation = sineOrCosine("sin", 1);
 export const cos: Activation = sineOrCosine("cos", -1);
 
 /**
+ * erf's gaps (DualArrays) at (a, b, c, g, h), into out[0] (gap) and out[1] (cogap), without the cancellation
+ * of sqrt(E[erf(u)^2] E[erf(v)^2]) -+ E[erf(u) erf(v)], which left nearly parallel pairs (and the diagonal,
+ * through rounding) a gap of a few ulps of the variance where it is 0 or tiny, and a ReLU layer after erf an
+ * angle of 1e-8 where it is 0. With q_a = 1 + 2a, q_b = 1 + 2b, R = 1 + 2a + 2b, S = R + 4 g h (= q_a q_b - 4c^2),
+ * m = sqrt(ab), the angles beta = asin(2c / sqrt(q_a q_b)), alpha_m = asin(2m / sqrt(q_a q_b)) and
+ * alpha_a = asin(2a / q_a) (E[erf(u)^2] = (2/pi) alpha_a):
+ *   gap   = (2/pi) [(sqrt(alpha_a alpha_b) - alpha_m) + (alpha_m - beta)],
+ *   cogap = (2/pi) [(sqrt(alpha_a alpha_b) - alpha_m) + (alpha_m + beta)],
+ *   alpha_m -+ beta = atan2(2 (g sqrt S -+ c 4gh / (sqrt S + sqrt R)), sqrt(R S) +- 4mc)
+ * (the sine and cosine of the difference of two arcsines; g sqrt S = (m - c) sqrt S is computed from g itself,
+ * and m sqrt S - c sqrt R = g sqrt S + c (sqrt S - sqrt R)). The first term is 0 exactly for a = b and second
+ * order in a - b otherwise: it keeps the subtraction's absolute error, so pairs of unequal norms keep about
+ * as many digits as before, pairs of equal norms (points on a sphere) all of them.
+ */
+export function erfGaps(a: number, b: number, c: number, g: number, h: number, out: Float64Array): void {
+  const m = rootOfProduct(a, b);
+  const qa = 1 + 2 * a;
+  const qb = 1 + 2 * b;
+  const rootR = Math.sqrt(1 + 2 * a + 2 * b);
+  const rootS = Math.sqrt(1 + 2 * a + 2 * b + 4 * g * h);
+  const alphaA = Math.asin((2 * a) / qa);
+  const alphaB = Math.asin((2 * b) / qb);
+  const alphaM = Math.asin(Math.min(1, (2 * m) / rootOfProduct(qa, qb)));
+  const spread = (alphaA * alphaB - alphaM * alphaM) / (rootOfProduct(alphaA, alphaB) + alphaM || 1);
+  const cross = (4 * g * h) / (rootS + rootR);
+  const down = Math.atan2(2 * (g * rootS + c * cross), rootR * rootS + 4 * m * c);
+  const up = Math.atan2(2 * (h * rootS - c * cross), rootR * rootS - 4 * m * c);
+  out[0] = Math.max(0, (2 / Math.PI) * (spread + down));
+  out[1] = Math.max(0, (2 / Math.PI) * (spread + up));
+}
+
+/**
  * erf z. Williams (1997): E[erf(u) erf(v)] = (2/pi) asin(2c / sqrt((1 + 2a)(1 + 2b))); the derivative
  * (2/sqrt(pi)) e^{-z^2} gives E = (4/pi) / sqrt(det(I + 2 Lambda)) = (4/pi) / sqrt(1 + 2a + 2b + 4(ab - c^2)),
- * with ab - c^2 = g h. c_s = 1 / ((2/pi) asin(2/3)).
+ * with ab - c^2 = g h. c_s = 1 / ((2/pi) asin(2/3)). The gaps: erfGaps.
  */
+const erfGapsOut = new Float64Array(2);
 export const erf: Activation = activation({
   name: "erf",
   fn: erfFunction,
   derivative: erfDerivative,
-  dual: (io, count) => {
+  dual: (io, count, gaps) => {
     const { a: A, b: B, c: C, g: G, h: H, value, derivative, gap, cogap } = io;
     for (let e = 0; e < count; e++) {
       const a = A[e];
@@ -455,12 +488,14 @@ export const erf: Activation = activation({
         (2 / Math.PI) *
         Math.asin(Math.max(-1, Math.min(1, (2 * C[e]) / rootOfProduct(1 + 2 * a, 1 + 2 * b))));
       derivative[e] = 4 / Math.PI / Math.sqrt(1 + 2 * a + 2 * b + 4 * G[e] * H[e]);
-      gap[e] = NaN;
-      cogap[e] = NaN;
+      if (gaps) {
+        erfGaps(a, b, C[e], G[e], H[e], erfGapsOut);
+        gap[e] = erfGapsOut[0];
+        cogap[e] = erfGapsOut[1];
+      }
     }
   },
 });
-
 closedForms.set(erf.dual, "erf");
 
 /**

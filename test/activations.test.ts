@@ -265,3 +265,38 @@ test("activationByName knows reluK for every K reluPower takes, and refuses the 
   );
   assert.throws(() => dualAt(relu.dual, NaN, 1, 1, 0, 2), /dualAt: a must be a finite number >= 0 .*got NaN/);
 });
+
+test("erf's gaps are sqrt(E[erf(u)^2] E[erf(v)^2]) -+ E[erf(u) erf(v)], to full relative precision where they are small", () => {
+  const second = (a: number) => (2 / Math.PI) * Math.asin((2 * a) / (1 + 2 * a));
+  // Where the subtraction does not cancel: the same numbers to a few ulps of the root.
+  for (const [a, b, c] of covariances) {
+    const [value, , gap, cogap] = dualOf(erf, a, b, c);
+    const root = Math.sqrt(second(a) * second(b));
+    assert.ok(
+      Math.abs(gap - (root - value)) < 8e-16 * root,
+      `gap at ${[a, b, c]}: ${gap} vs ${root - value}`,
+    );
+    assert.ok(
+      Math.abs(cogap - (root + value)) < 8e-16 * root,
+      `cogap at ${[a, b, c]}: ${cogap} vs ${root + value}`,
+    );
+  }
+  // Equal variances a, angle gaps g = m - c tiny: the gap is (4/pi) g / sqrt(1 + 4a) (1 + O(g)) (the
+  // derivative of (2/pi) asin(2c / (1 + 2a)) at c = a), the cogap likewise at h tiny; the diagonal's are 0.
+  for (const a of [0.01, 1, 3.7, 250]) {
+    for (const small of [1e-300, 1e-12, 1e-10]) {
+      const out = dualAt(erf.dual, a, a, a - small, small, 2 * a - small);
+      const first = ((4 / Math.PI) * small) / Math.sqrt(1 + 4 * a);
+      assert.ok(
+        Math.abs(out[2] - first) <= 1e-7 * first,
+        `gap at a = ${a}, g = ${small}: ${out[2]} vs ${first}`,
+      );
+      const anti = dualAt(erf.dual, a, a, -(a - small), 2 * a - small, small);
+      assert.ok(
+        Math.abs(anti[3] - first) <= 1e-7 * first,
+        `cogap at a = ${a}, h = ${small}: ${anti[3]} vs ${first}`,
+      );
+    }
+    assert.equal(dualAt(erf.dual, a, a, a, 0, 2 * a)[2], 0, `the diagonal's gap at a = ${a}`);
+  }
+});

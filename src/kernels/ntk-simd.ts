@@ -10,10 +10,16 @@
  * everything that depends on one point only (variances, their roots, e^{-a/2} of the sine duals) comes
  * from the per-point pass of ntk.ts.
  *
- * Same formulas as ntk.ts and activations.ts, with three changes, each more accurate than the JS engine's:
+ * Same formulas as ntk.ts and activations.ts (erf's gaps are activations.ts's erfGaps), with four changes:
  * J_1 = sin(phi) - phi cos(phi) and theta - sin(theta) by their series below 1 (the JS engine switches
- * at 0.5, where the direct forms have already lost 4-5 bits), and 1 - cos(theta) as 2g / (g + h) (no sine).
- * The values differ from the JS engine's by a few ulps (test/ntk-simd.test.ts bounds them).
+ * at 0.5, where the direct forms have already lost 4-5 bits), 1 - cos(theta) as 2g / (g + h) (no sine),
+ * and a first sine or cosine layer, which reads no angle, takes c as |x||y| (x^ . y^) instead of (h - g)/2.
+ * The values differ from the JS engine's by a few ulps of each entry's scale (test/ntk-simd.test.ts).
+ *
+ * Work is split into tiles of 16 rows by 512 columns (K(X, X): the upper triangle only, each entry also
+ * stored at its mirror image), taken by the calling thread and the tile pool's workers (linalg/tile-pool.ts)
+ * from a shared counter; the result is written in place in the shared memory, whose rows the Matrix views
+ * (no copy), so memory is the result plus O(n d L) per-point arrays, never per-pair state arrays.
  *
  * Where it runs: every activation one of those above, every per-point variance and second moment in
  * [1e-150, 1e150] (so that no product of two of them leaves the normal range, where ntk.ts switches to
@@ -31,6 +37,7 @@ import { runTiles, tileThreads } from "../linalg/tile-pool";
 import {
   ctl,
   emitAsin,
+  emitAtan2,
   emitAtan01,
   emitSinhCosh,
   FunctionBuilder,
@@ -39,6 +46,7 @@ import {
   n as int,
   put,
   v,
+  simdMath,
   type Code,
 } from "../linalg/simd-math";
 import { set } from "../linalg/wasm-encoding";
@@ -67,8 +75,11 @@ export interface SideArrays {
 }
 
 /** Per-point arrays by layer, in this order, for each side. */
-/** extra: e^{-a/2} for a sine or cosine layer, 1 + 2a for an erf layer. */
-const PER_LAYER = ["variance", "sd", "secondMoment", "root", "extra"] as const;
+/**
+ * extra: e^{-a/2} for a sine or cosine layer, 1 + 2a for an erf layer; angle: asin(2a / (1 + 2a)) for an
+ * erf layer (by the compiled asin itself, so that a pair of equal variances gets the same bits per pair).
+ */
+const PER_LAYER = ["variance", "sd", "secondMoment", "root", "extra", "angle"] as const;
 /** Per-point variances and second moments allowed here: products of two stay normal. */
 const LOW = 1e-150;
 const HIGH = 1e150;
@@ -241,10 +252,11 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
       return [...put(V, v.x(C)), ...put(D, v.c(1)), ...put(GP, v.x(G)), ...put(CG, v.x(H))];
     }
     if (kind === "erf") {
-      // With qx = 1 + 2a and qy = 1 + 2b per point: the same operations as activations.ts's erf dual.
-      const [ratio, qx, qy] = [b.v(), b.v(), b.v()];
+      // With qx = 1 + 2a and qy = 1 + 2b per point: the same operations as activations.ts's erf dual,
+      // and with gaps its erfGaps.
+      const [ratio, qx, qy, rootS] = Array.from({ length: 4 }, () => b.v());
       const asin = emitAsin(b, ratio);
-      return [
+      const code: Code = [
         ...put(qx, X(l, "extra")),
         ...put(qy, Y(l, "extra")),
         ...put(
@@ -254,12 +266,43 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
         ...asin.code,
         ...put(V, v.mul(v.c(2 / Math.PI), v.x(asin.out))),
         ...put(
-          D,
+          rootS,
+          v.sqrt(v.add(v.add(v.x(qx), v.mul(v.c(2), v.x(B))), v.mul(v.mul(v.c(4), v.x(G)), v.x(H)))),
+        ),
+        ...put(D, v.div(v.c(4 / Math.PI), v.x(rootS))),
+      ];
+      if (!gaps) return code;
+      const [m, rootR, ratioM, aX, aY, spread, cross, yDown, xDown, yUp, xUp] = Array.from(
+        { length: 11 },
+        () => b.v(),
+      );
+      const alphaM = emitAsin(b, ratioM);
+      const down = emitAtan2(b, yDown, xDown);
+      const up = emitAtan2(b, yUp, xUp);
+      return [
+        ...code,
+        ...put(m, v.sqrt(v.mul(v.x(A), v.x(B)))),
+        ...put(rootR, v.sqrt(v.add(v.x(qx), v.mul(v.c(2), v.x(B))))),
+        ...put(ratioM, v.min(v.c(1), v.div(v.mul(v.c(2), v.x(m)), v.sqrt(v.mul(v.x(qx), v.x(qy)))))),
+        ...alphaM.code,
+        ...put(aX, X(l, "angle")),
+        ...put(aY, Y(l, "angle")),
+        ...put(
+          spread,
           v.div(
-            v.c(4 / Math.PI),
-            v.sqrt(v.add(v.add(v.x(qx), v.mul(v.c(2), v.x(B))), v.mul(v.mul(v.c(4), v.x(G)), v.x(H)))),
+            v.sub(v.mul(v.x(aX), v.x(aY)), v.mul(v.x(alphaM.out), v.x(alphaM.out))),
+            v.add(v.sqrt(v.mul(v.x(aX), v.x(aY))), v.x(alphaM.out)),
           ),
         ),
+        ...put(cross, v.div(v.mul(v.mul(v.c(4), v.x(G)), v.x(H)), v.add(v.x(rootS), v.x(rootR)))),
+        ...put(yDown, v.mul(v.c(2), v.add(v.mul(v.x(G), v.x(rootS)), v.mul(v.x(C), v.x(cross))))),
+        ...put(xDown, v.add(v.mul(v.x(rootR), v.x(rootS)), v.mul(v.mul(v.c(4), v.x(m)), v.x(C)))),
+        ...put(yUp, v.mul(v.c(2), v.sub(v.mul(v.x(H), v.x(rootS)), v.mul(v.x(C), v.x(cross))))),
+        ...put(xUp, v.sub(v.mul(v.x(rootR), v.x(rootS)), v.mul(v.mul(v.c(4), v.x(m)), v.x(C)))),
+        ...down.code,
+        ...up.code,
+        ...put(GP, v.max(v.c(0), v.mul(v.c(2 / Math.PI), v.add(v.x(spread), v.x(down.out))))),
+        ...put(CG, v.max(v.c(0), v.mul(v.c(2 / Math.PI), v.add(v.x(spread), v.x(up.out))))),
       ];
     }
     if (kind === "sin" || kind === "cos") {
@@ -334,15 +377,9 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
       () => b.v(),
     );
     const code: Code = [];
-    const needRoot = kind === "erf" || beta > 0;
-    if (needRoot) {
+    if (beta > 0) {
       code.push(...put(ex, X(l, "secondMoment")), ...put(ey, Y(l, "secondMoment")));
       code.push(...put(root, v.sqrt(v.mul(v.x(ex), v.x(ey)))));
-    }
-    if (kind === "erf") {
-      // erf gives no gaps: subtracted, clamped at 0 (ntk.ts).
-      code.push(...put(GP, v.max(v.c(0), v.sub(v.x(root), v.x(V)))));
-      code.push(...put(CG, v.max(v.c(0), v.add(v.x(root), v.x(V)))));
     }
     if (beta > 0) {
       code.push(
@@ -646,12 +683,21 @@ export function simdKernels(
         : spec.kind === "erf"
           ? side.variance[l].map((a) => 1 + 2 * a)
           : side.variance[l];
+    // The compiled asin of 2a / (1 + 2a), the same operations as the pair's 2m / sqrt(q_a q_b) at a = b.
+    const angle = (side: SideArrays): Float64Array =>
+      spec.kind === "erf"
+        ? (simdMath(
+            "asin",
+            side.variance[l].map((a) => (2 * a) / (1 + 2 * a)),
+          ) as Float64Array)
+        : side.variance[l];
     const sources = [
       [px.variance[l], py.variance[l]],
       [px.sd[l], py.sd[l]],
       [px.secondMoment[l], py.secondMoment[l]],
       [px.root[l], py.root[l]],
       [extra(px), extra(py)],
+      [angle(px), angle(py)],
     ];
     PER_LAYER.forEach((_, q) => {
       const [ax, ay] = perLayer[l][q];

@@ -125,6 +125,8 @@ const PIO4_LO = 3.061616997868383e-17;
 const PIO2_HI = 1.5707963267948966;
 const PIO2_LO = 6.123233995736766e-17;
 const TAN_PI_8 = 0.41421356237309503;
+const PI_HI = 3.141592653589793;
+const PI_LO = 1.2246467991473532e-16;
 
 /** 1/k! for k = from .. to, highest k first (a Taylor polynomial's coefficients for Horner). */
 function inverseFactorials(from: number, to: number, step = 1): number[] {
@@ -237,6 +239,24 @@ export function emitAtan01(b: FunctionBuilder, t: number): Emitted {
 }
 
 /**
+ * atan2(y, x) for y >= 0 and any x (not both 0): atan of the smaller of |x|, y over the larger, then
+ * pi/2 - a when y > |x| and pi - a when x < 0 (each constant in two parts).
+ */
+export function emitAtan2(b: FunctionBuilder, y: number, x: number): Emitted {
+  const [ax, steep, t, r, out] = Array.from({ length: 5 }, () => b.v());
+  const atan = emitAtan01(b, t);
+  const code = [
+    ...put(ax, v.abs(v.x(x))),
+    ...put(steep, v.gt(v.x(y), v.x(ax))),
+    ...put(t, v.div(v.sel(v.x(steep), v.x(ax), v.x(y)), v.sel(v.x(steep), v.x(y), v.x(ax)))),
+    ...atan.code,
+    ...put(r, v.sel(v.x(steep), v.add(v.sub(v.c(PIO2_HI), v.x(atan.out)), v.c(PIO2_LO)), v.x(atan.out))),
+    ...put(out, v.sel(v.lt(v.x(x), v.c(0)), v.add(v.sub(v.c(PI_HI), v.x(r)), v.c(PI_LO)), v.x(r))),
+  ];
+  return { code, out };
+}
+
+/**
  * asin(x) for |x| <= 1: x + x s P(s) for |x| <= 1/2; past it asin |x| = pi/2 - 2 asin(sqrt(z)),
  * z = (1 - |x|)/2 (exact), with the same polynomial at sqrt(z) <= 1/2; the sign of x restored.
  */
@@ -331,24 +351,26 @@ export const n = {
   sub: (a: Code, b: Code): Code => [...a, ...b, 0x6b],
   mul: (a: Code, b: Code): Code => [...a, ...b, 0x6c],
   shl: (a: Code, bits: number): Code => [...a, ...i32(bits), 0x74],
+  shr: (a: Code, bits: number): Code => [...a, ...i32(bits), 0x76],
   ge: (a: Code, b: Code): Code => [...a, ...b, 0x4e],
   lt: (a: Code, b: Code): Code => [...a, ...b, 0x48],
   load: (address: Code, offset = 0): Code => [...address, 0x28, 2, ...uleb(offset)],
 };
 
 /** The array versions of the functions above, for tests: name(src, dst, count) over doubles. */
-const TESTED = ["exp", "sinh", "cosh", "atan", "asin"] as const;
+const TESTED = ["exp", "sinh", "cosh", "atan", "asin", "atan2"] as const;
 export type SimdMathFunction = (typeof TESTED)[number];
 
 function arrayFunction(fn: SimdMathFunction): ModuleFunction {
   const params = [I32, I32, I32];
   const b = new FunctionBuilder(params);
   const [src, dst, count] = [0, 1, 2];
-  const [e, x] = [b.i(), b.v()];
+  const [e, x, x2] = [b.i(), b.v(), b.v()];
   let emitted: Emitted;
   if (fn === "exp") emitted = emitExp(b, x);
   else if (fn === "atan") emitted = emitAtan01(b, x);
   else if (fn === "asin") emitted = emitAsin(b, x);
+  else if (fn === "atan2") emitted = emitAtan2(b, x, x2);
   else {
     const both = emitSinhCosh(b, x);
     emitted = { code: both.code, out: fn === "sinh" ? both.sinh : both.cosh };
@@ -359,6 +381,10 @@ function arrayFunction(fn: SimdMathFunction): ModuleFunction {
     ...set(e),
     ...ctl.loop(n.ge(n.x(e), n.x(count)), [
       ...put(x, mem.load(address(src))),
+      // atan2's second argument: the array after the first (count elements, 16-byte aligned).
+      ...(fn === "atan2"
+        ? put(x2, mem.load(n.add(address(src), n.shl(n.shl(n.shr(n.add(n.x(count), n.c(1)), 1), 1), 3))))
+        : []),
       ...emitted.code,
       ...mem.store(address(dst), v.x(emitted.out)),
       ...n.add(n.x(e), n.c(2)),
@@ -373,23 +399,32 @@ let testedModule: object | null | undefined;
 
 /**
  * fn over values (each in its domain, see the file comment), computed two at a time in WebAssembly SIMD,
- * for tests and checks; null where WebAssembly SIMD is missing.
+ * for tests and checks; atan2 takes y in values and x in second. Null where WebAssembly SIMD is missing.
  */
-export function simdMath(fn: SimdMathFunction, values: Float64Array): Float64Array | null {
+export function simdMath(
+  fn: SimdMathFunction,
+  values: Float64Array,
+  second?: Float64Array,
+): Float64Array | null {
   if (wasmApi === null) return null;
+  if ((fn === "atan2") !== (second !== undefined) || (second && second.length !== values.length)) {
+    throw new Error(`simdMath: ${fn} takes ${fn === "atan2" ? "two arrays of one length" : "one array"}`);
+  }
   if (testedModule === undefined) {
     const bytes = moduleBytes(TESTED.map(arrayFunction), { shared: false, maxPages: 0 });
     testedModule = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
   }
   if (testedModule === null) return null;
   const half = 16 * Math.ceil(values.length / 2);
-  const memory = new wasmApi.Memory({ initial: Math.ceil((2 * half) / 65536) + 1 });
+  const memory = new wasmApi.Memory({ initial: Math.ceil((3 * half) / 65536) + 1 });
   const exported = new wasmApi.Instance(testedModule, { env: { memory } }).exports as Record<
     SimdMathFunction,
     (src: number, dst: number, count: number) => void
   >;
   const view = new Float64Array(memory.buffer);
   view.set(values);
-  exported[fn](0, half, values.length);
-  return view.slice(half / 8, half / 8 + values.length);
+  if (second) view.set(second, half / 8);
+  const out = 2 * half;
+  exported[fn](0, out, values.length);
+  return view.slice(out / 8, out / 8 + values.length);
 }

@@ -4,7 +4,7 @@
  * per-pair-ntk.ts they are the oracle the layer engine (src/kernels/ntk.ts) is checked against bit for bit;
  * the array duals of src/activations.ts must do the same operations in the same order.
  */
-import { rootOfProduct } from "../../src/activations";
+import { erfGaps, rootOfProduct } from "../../src/activations";
 import { arcCosJ, arcCosJGap, doubleFactorialOdd, NEAR_ANTIPODAL } from "../../src/special/arccos";
 import { gaussHermite } from "../../src/special/quadrature";
 
@@ -201,9 +201,12 @@ export const erfDual: Dual = (a, b, c, g, h, out) => {
   out[0] =
     (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, (2 * c) / rootOfProduct(1 + 2 * a, 1 + 2 * b))));
   out[1] = 4 / Math.PI / Math.sqrt(1 + 2 * a + 2 * b + 4 * g * h);
-  out[2] = NaN;
-  out[3] = NaN;
+  // The gaps' formula is activations.ts's (its accuracy is tested against mpmath there, not here).
+  erfGaps(a, b, c, g, h, gapsOut);
+  out[2] = gapsOut[0];
+  out[3] = gapsOut[1];
 };
+const gapsOut = new Float64Array(2);
 
 /** z: the dual is the covariance itself, passed through exactly (a linear layer). c_s = 1. */
 export const identityDual: Dual = (_a, _b, c, g, h, out) => {
