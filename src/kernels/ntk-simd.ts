@@ -104,6 +104,10 @@ const THETA_MINUS_SIN = oddSeries((j) => (j % 2 ? 1 : -1) / factorial(2 * j + 1)
 /** Below this angle the two series replace the direct forms. */
 const SERIES_BELOW = 1;
 
+/** t^3 P(t^2) (t2 = t^2, P a series above) where t < SERIES_BELOW, the direct form elsewhere. */
+const seriesBelowOne = (t: number, t2: number, series: readonly number[], direct: Code): Code =>
+  v.sel(v.lt(v.x(t), v.c(SERIES_BELOW)), v.mul(v.mul(v.x(t), v.x(t2)), v.poly(t2, series)), direct);
+
 /** The layers of an architecture the compiled code can run, or null. */
 function layerSpecs(arch: Architecture): LayerSpec[] | null {
   const L = arch.activations.length;
@@ -167,26 +171,23 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
   );
   /** Per unrolled coordinate k, the address of Y's row k of unit coordinates (set once per call). */
   const yRows = dims <= 16 ? Array.from({ length: dims }, () => b.i()) : [];
-  const slots = new Map<number, number>();
+  /** A local per key, made on first use: the keys used are known once the code is built. */
+  const localsBy = (make: () => number): { of: (key: number) => number; used: Map<number, number> } => {
+    const used = new Map<number, number>();
+    const of = (key: number): number => {
+      if (!used.has(key)) used.set(key, make());
+      return used.get(key)!;
+    };
+    return { of, used };
+  };
   /** The i32 local holding descriptor slot s, loaded at the start. */
-  const slot = (s: number): number => {
-    let l = slots.get(s);
-    if (l === undefined) {
-      l = b.i();
-      slots.set(s, l);
-    }
-    return l;
-  };
+  const slotLocals = localsBy(() => b.i());
+  const slots = slotLocals.used;
+  const slot = slotLocals.of;
   // X-side values are the same along a row: loaded once per row into these locals.
-  const rowValues = new Map<number, number>();
-  const xAt = (s: number): Code => {
-    let l = rowValues.get(s);
-    if (l === undefined) {
-      l = b.v();
-      rowValues.set(s, l);
-    }
-    return v.x(l);
-  };
+  const rowLocals = localsBy(() => b.v());
+  const rowValues = rowLocals.used;
+  const xAt = (s: number): Code => v.x(rowLocals.of(s));
   const yAt = (s: number): Code => mem.load(int.add(int.x(slot(s)), int.x(jOff)));
   const q = (name: (typeof PER_LAYER)[number]): number => PER_LAYER.indexOf(name);
   const X = (l: number, name: (typeof PER_LAYER)[number]): Code => xAt(layerSlot(l, q(name), 0));
@@ -334,14 +335,7 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
       ...put(cosT, v.div(v.sub(v.x(H), v.x(G)), v.x(s))),
       ...put(sinT, v.div(v.mul(v.mul(v.c(2), v.x(sg)), v.x(sh)), v.x(s))),
       ...put(phi2, v.mul(v.x(phi), v.x(phi))),
-      ...put(
-        j1,
-        v.sel(
-          v.lt(v.x(phi), v.c(SERIES_BELOW)),
-          v.mul(v.mul(v.x(phi), v.x(phi2)), v.poly(phi2, J1_SERIES)),
-          v.add(v.mul(v.x(cosT), v.x(phi)), v.x(sinT)),
-        ),
-      ),
+      ...put(j1, seriesBelowOne(phi, phi2, J1_SERIES, v.add(v.mul(v.x(cosT), v.x(phi)), v.x(sinT)))),
       ...put(V, v.mul(v.mul(v.x(r), v.c(NORM)), v.x(j1))),
       ...put(D, v.mul(v.c(NORM), v.x(phi))),
     ];
@@ -350,14 +344,7 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
     return [
       ...code,
       ...put(theta2, v.mul(v.x(theta), v.x(theta))),
-      ...put(
-        t1,
-        v.sel(
-          v.lt(v.x(theta), v.c(SERIES_BELOW)),
-          v.mul(v.mul(v.x(theta), v.x(theta2)), v.poly(theta2, THETA_MINUS_SIN)),
-          v.sub(v.x(theta), v.x(sinT)),
-        ),
-      ),
+      ...put(t1, seriesBelowOne(theta, theta2, THETA_MINUS_SIN, v.sub(v.x(theta), v.x(sinT)))),
       ...put(
         GP,
         v.mul(

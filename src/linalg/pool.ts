@@ -34,6 +34,26 @@ const SPIN_MS = 0.2;
 /** How long a worker watches for the next job before it sleeps (ms). */
 const WORKER_SPIN_MS = 0.5;
 
+/**
+ * A worker's loop around `body` (code run once per job, with the job's generation in gen), for a worker
+ * whose control words are the Int32Array ctl: it signals READY, sleeps on GEN until it changes, and ends
+ * when QUIT is set. GEN is read before READY is set: the main thread hands out a job only after READY, so
+ * a job can never slip in between and be taken for the generation already seen (the worker would then
+ * sleep through it).
+ */
+export function waitLoop(gen: number, ready: number, quit: number, body: string): string {
+  return `let seen = Atomics.load(ctl, ${gen});
+Atomics.store(ctl, ${ready}, 1);
+for (;;) {
+  Atomics.wait(ctl, ${gen}, seen);
+  const gen = Atomics.load(ctl, ${gen});
+  if (gen === seen) continue;
+  seen = gen;
+  if (Atomics.load(ctl, ${quit})) break;
+${body}
+}`;
+}
+
 const workerSource = `
 const { workerData } = require("node:worker_threads");
 const { memory, module, control, index } = workerData;
@@ -42,17 +62,11 @@ const exported = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const kernels = [exported.kernel, exported.kernel32];
 const packs = [exported.pack, exported.pack32b];
 const columns = [${PANEL_COLUMNS.join(", ")}];
-// GEN is read before READY is set: the main thread hands out a job only after READY, so a job can never
-// slip in between and be taken for the generation already seen (the worker would then sleep through it).
-let seen = Atomics.load(ctl, ${GEN});
-Atomics.store(ctl, ${READY}, 1);
-for (;;) {
-  Atomics.wait(ctl, ${GEN}, seen);
-  const gen = Atomics.load(ctl, ${GEN});
-  if (gen === seen) continue;
-  seen = gen;
-  if (Atomics.load(ctl, ${QUIT})) break;
-  const pa = ctl[2], pb = ctl[3], pc = ctl[4], kc = ctl[5], ldc = ctl[6], mTiles = ctl[7], nTiles = ctl[8], chunk = ctl[9], load = ctl[10], tri = ctl[11], row0 = ctl[12];
+${waitLoop(
+  GEN,
+  READY,
+  QUIT,
+  `  const pa = ctl[2], pb = ctl[3], pc = ctl[4], kc = ctl[5], ldc = ctl[6], mTiles = ctl[7], nTiles = ctl[8], chunk = ctl[9], load = ctl[10], tri = ctl[11], row0 = ctl[12];
   const kind = ctl[${KIND}];
   const kernel = kernels[kind];
   const pack = packs[kind];
@@ -70,8 +84,8 @@ for (;;) {
   // The next job often follows within a fraction of a millisecond (the next k block, the next product of
   // a training step): watching for it starts it at once, where a wake-up from Atomics.wait took about 0.1 ms.
   const until = performance.now() + ${WORKER_SPIN_MS};
-  while (Atomics.load(ctl, ${GEN}) === seen && performance.now() < until);
-}
+  while (Atomics.load(ctl, ${GEN}) === seen && performance.now() < until);`,
+)}
 `;
 
 export type Kernel = (

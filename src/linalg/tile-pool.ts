@@ -18,6 +18,7 @@ import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { createHash } from "node:crypto";
 import type { WasmMemory, WasmModule } from "./wasm-api";
 import { configuredThreads } from "./gemm";
+import { waitLoop } from "./pool";
 
 // Control words per worker: the job generation, the generation done, ready, quit.
 const GEN = 0;
@@ -46,15 +47,11 @@ const workerSource = `
 const { workerData, receiveMessageOnPort } = require("node:worker_threads");
 const { control, index, port } = workerData;
 const ctl = new Int32Array(control, index * ${WORDS * 4}, ${WORDS});
-let seen = Atomics.load(ctl, ${GEN});
-Atomics.store(ctl, ${READY}, 1);
-for (;;) {
-  Atomics.wait(ctl, ${GEN}, seen);
-  const gen = Atomics.load(ctl, ${GEN});
-  if (gen === seen) continue;
-  seen = gen;
-  if (Atomics.load(ctl, ${QUIT})) break;
-  const message = receiveMessageOnPort(port);
+${waitLoop(
+  GEN,
+  READY,
+  QUIT,
+  `  const message = receiveMessageOnPort(port);
   if (message) {
     const job = message.message;
     const tile = new WebAssembly.Instance(job.module, { env: { memory: job.memory } }).exports.tile;
@@ -68,8 +65,8 @@ for (;;) {
     }
   }
   Atomics.store(ctl, ${DONE}, gen);
-  Atomics.notify(ctl, ${DONE});
-}
+  Atomics.notify(ctl, ${DONE});`,
+)}
 `;
 
 class TilePool {
