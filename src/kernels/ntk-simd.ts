@@ -1,8 +1,7 @@
 /**
  * The layer recursion of ntk.ts compiled, per architecture, into one WebAssembly SIMD function that carries
  * two pairs of points through every layer at once (the layers fused: no per-layer arrays, everything in
- * registers), for the activations with closed-form duals written here: relu, erf and the identity in any
- * layer, sin and cos in the last hidden layer (where their gaps are not needed).
+ * registers), for the activations with closed-form duals written here: relu, erf, sin, cos and the identity.
  *
  * Why: the JS engine spends most of its time in Math.atan2, Math.exp and Math.asin (one double per call)
  * and in passes over per-layer arrays; XLA (Neural Tangents under jax.jit) vectorizes and fuses the same
@@ -13,7 +12,8 @@
  * Same formulas as ntk.ts and activations.ts (erf's gaps are activations.ts's erfGaps), with four changes:
  * J_1 = sin(phi) - phi cos(phi) and theta - sin(theta) by their series below 1 (the JS engine switches
  * at 0.5, where the direct forms have already lost 4-5 bits), 1 - cos(theta) as 2g / (g + h) (no sine),
- * and a first sine or cosine layer, which reads no angle, takes c as |x||y| (x^ . y^) instead of (h - g)/2.
+ * and a first sine or cosine layer, which reads no angle, takes c as |x||y| (x^ . y^) instead of (h - g)/2
+ * (its gaps, where a layer after it needs them, still come from |x||y| |x^ -+ y^|^2 / 2).
  * The values differ from the JS engine's by a few ulps of each entry's scale (test/ntk-simd.test.ts).
  *
  * Work is split into tiles of 16 rows by 512 columns (K(X, X): the upper triangle only, each entry also
@@ -77,9 +77,10 @@ export interface SideArrays {
 /** Per-point arrays by layer, in this order, for each side. */
 /**
  * extra: e^{-a/2} for a sine or cosine layer, 1 + 2a for an erf layer; angle: asin(2a / (1 + 2a)) for an
- * erf layer (by the compiled asin itself, so that a pair of equal variances gets the same bits per pair).
+ * erf layer (by the compiled asin itself, so that a pair of equal variances gets the same bits per pair);
+ * f: sinh(a) for a sine layer, cosh(a) for a cosine one.
  */
-const PER_LAYER = ["variance", "sd", "secondMoment", "root", "extra", "angle"] as const;
+const PER_LAYER = ["variance", "sd", "secondMoment", "root", "extra", "angle", "f"] as const;
 /** Per-point variances and second moments allowed here: products of two stay normal. */
 const LOW = 1e-150;
 const HIGH = 1e150;
@@ -116,7 +117,6 @@ function layerSpecs(arch: Architecture): LayerSpec[] | null {
     const act = arch.activations[l];
     const kind = closedFormOf(act);
     if (kind === null) return null;
-    if ((kind === "sin" || kind === "cos") && l < L - 1) return null;
     specs.push({
       kind,
       alpha: arch.weightStd[l + 1] ** 2 * act.scale,
@@ -195,7 +195,7 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
 
   // The pair state, two pairs per v128.
   const [A, B, C, G, H, T, V, D, GP, CG, acc] = Array.from({ length: 11 }, () => b.v());
-  const [minus, plus, p, qq, t1, t3] = Array.from({ length: 6 }, () => b.v());
+  const [minus, plus, dot, p, qq, t1, t3] = Array.from({ length: 7 }, () => b.v());
 
   /** Coordinate k of x_i (splatted) and of y_j, y_j+1. */
   const px_k = (k: number | null): Code =>
@@ -217,34 +217,37 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
             ...set(kk),
           ]),
         ];
-  // A sine or cosine first layer reads c alone (no angle): the dot product, without the gaps.
-  const dotOnly = specs[0].kind === "sin" || specs[0].kind === "cos";
-  const input: Code = dotOnly
-    ? [
-        ...put(plus, v.c(0)),
-        ...overCoordinates((k) => put(plus, v.add(v.x(plus), v.mul(px_k(k), qy_k(k))))),
-        ...put(C, v.mul(v.mul(xAt(NORM_X), yAt(NORM_Y)), v.x(plus))),
-        ...put(T, v.x(C)),
-      ]
-    : [
-        ...put(minus, v.c(0)),
-        ...put(plus, v.c(0)),
-        ...overCoordinates((k) => [
-          ...put(p, px_k(k)),
-          ...put(qq, qy_k(k)),
-          ...put(t1, v.sub(v.x(p), v.x(qq))),
-          ...put(minus, v.add(v.x(minus), v.mul(v.x(t1), v.x(t1)))),
-          ...put(t1, v.add(v.x(p), v.x(qq))),
-          ...put(plus, v.add(v.x(plus), v.mul(v.x(t1), v.x(t1)))),
-        ]),
-        ...put(t1, v.mul(xAt(NORM_X), yAt(NORM_Y))),
-        ...put(G, v.div(v.mul(v.x(t1), v.x(minus)), v.c(2))),
-        ...put(H, v.div(v.mul(v.x(t1), v.x(plus)), v.c(2))),
-        ...put(C, v.div(v.sub(v.x(H), v.x(G)), v.c(2))),
-        ...put(T, v.x(C)),
-        ...put(A, X(0, "variance")),
-        ...put(B, Y(0, "variance")),
-      ];
+  // A sine or cosine first layer reads c, not the angle: c is the dot product |x||y| (x^ . y^), and the
+  // gaps are computed only when a layer after it needs them (the same c for the network cut after it, so
+  // that kernelsByDepth gives the cut network's bits).
+  const sineFirst = specs[0].kind === "sin" || specs[0].kind === "cos";
+  const gapsIn: Code = [
+    ...put(minus, v.c(0)),
+    ...put(plus, v.c(0)),
+    ...overCoordinates((k) => [
+      ...put(p, px_k(k)),
+      ...put(qq, qy_k(k)),
+      ...put(t1, v.sub(v.x(p), v.x(qq))),
+      ...put(minus, v.add(v.x(minus), v.mul(v.x(t1), v.x(t1)))),
+      ...put(t1, v.add(v.x(p), v.x(qq))),
+      ...put(plus, v.add(v.x(plus), v.mul(v.x(t1), v.x(t1)))),
+    ]),
+    ...put(t1, v.mul(xAt(NORM_X), yAt(NORM_Y))),
+    ...put(G, v.div(v.mul(v.x(t1), v.x(minus)), v.c(2))),
+    ...put(H, v.div(v.mul(v.x(t1), v.x(plus)), v.c(2))),
+    ...put(C, v.div(v.sub(v.x(H), v.x(G)), v.c(2))),
+  ];
+  const dotIn: Code = [
+    ...put(dot, v.c(0)),
+    ...overCoordinates((k) => put(dot, v.add(v.x(dot), v.mul(px_k(k), qy_k(k))))),
+    ...put(C, v.mul(v.mul(xAt(NORM_X), yAt(NORM_Y)), v.x(dot))),
+  ];
+  const input: Code = [
+    ...(sineFirst ? [...(L > 1 ? gapsIn : []), ...dotIn] : gapsIn),
+    ...put(T, v.x(C)),
+    ...put(A, X(0, "variance")),
+    ...put(B, Y(0, "variance")),
+  ];
 
   /** Layer l's dual: V, D and (with gaps, for the layer after it) GP, CG; gaps NaN-free kinds only. */
   const dual = (l: number, gaps: boolean): Code => {
@@ -307,13 +310,58 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
       ];
     }
     if (kind === "sin" || kind === "cos") {
+      const sine = kind === "sin";
       const both = emitSinhCosh(b, C);
       const damp = b.v();
-      return [
+      const code: Code = [
         ...both.code,
         ...put(damp, v.mul(X(l, "extra"), Y(l, "extra"))),
-        ...put(V, v.mul(v.x(damp), v.x(kind === "sin" ? both.sinh : both.cosh))),
-        ...put(D, v.mul(v.x(damp), v.x(kind === "sin" ? both.cosh : both.sinh))),
+        ...put(V, v.mul(v.x(damp), v.x(sine ? both.sinh : both.cosh))),
+        ...put(D, v.mul(v.x(damp), v.x(sine ? both.cosh : both.sinh))),
+      ];
+      if (!gaps) return code;
+      // activations.ts sineOrCosine's gaps, the same formulas: with f = sinh (sin) or cosh (cos),
+      // sqrt(f(a) f(b)) -+ f(c) = [sqrt(f(a) f(b)) - f(m)] + [f(m) -+ f(c)], the second bracket by the
+      // sum-to-product identities from g and h, the first from a second-order difference in a - b.
+      const [m, rootGap, halfSum, halfDiff, gHalf, hHalf, squares, offDiagonal] = Array.from(
+        { length: 8 },
+        () => b.v(),
+      );
+      const at = {
+        m: emitSinhCosh(b, m),
+        sum: emitSinhCosh(b, halfSum),
+        spread: emitSinhCosh(b, rootGap),
+        diff: emitSinhCosh(b, halfDiff),
+        g: emitSinhCosh(b, gHalf),
+        h: emitSinhCosh(b, hHalf),
+      };
+      const two = (p: number, q: number): Code => v.mul(v.mul(v.c(2), v.x(p)), v.x(q));
+      const minus = sine ? two(at.h.cosh, at.g.sinh) : two(at.h.sinh, at.g.sinh);
+      const plus = sine ? two(at.h.sinh, at.g.cosh) : two(at.h.cosh, at.g.cosh);
+      const diffSquared = v.mul(v.x(at.diff.sinh), v.x(at.diff.sinh));
+      return [
+        ...code,
+        ...put(m, v.sqrt(v.mul(v.x(A), v.x(B)))),
+        ...put(rootGap, v.div(v.sub(v.x(A), v.x(B)), v.add(X(l, "sd"), Y(l, "sd")))),
+        // sinh(rootGap^2 / 2): the local is reused for its argument.
+        ...put(rootGap, v.div(v.mul(v.x(rootGap), v.x(rootGap)), v.c(2))),
+        ...put(halfSum, v.add(v.div(v.add(v.x(A), v.x(B)), v.c(2)), v.x(m))),
+        ...put(halfDiff, v.div(v.sub(v.x(A), v.x(B)), v.c(2))),
+        ...put(gHalf, v.div(v.x(G), v.c(2))),
+        ...put(hHalf, v.div(v.x(H), v.c(2))),
+        ...at.m.code,
+        ...at.sum.code,
+        ...at.spread.code,
+        ...at.diff.code,
+        ...at.g.code,
+        ...at.h.code,
+        ...put(squares, (sine ? v.sub : v.add)(v.mul(v.x(at.sum.sinh), v.x(at.spread.sinh)), diffSquared)),
+        ...put(
+          offDiagonal,
+          v.div(v.x(squares), v.add(v.sqrt(v.mul(X(l, "f"), Y(l, "f"))), v.x(sine ? at.m.sinh : at.m.cosh))),
+        ),
+        ...put(GP, v.max(v.c(0), v.mul(v.x(damp), v.add(v.x(offDiagonal), minus)))),
+        ...put(CG, v.max(v.c(0), v.mul(v.x(damp), v.add(v.x(offDiagonal), plus)))),
       ];
     }
     // relu: the arc-cosine kernel of order 1 (activations.ts reluPower).
@@ -678,6 +726,12 @@ export function simdKernels(
             side.variance[l].map((a) => (2 * a) / (1 + 2 * a)),
           ) as Float64Array)
         : side.variance[l];
+    const f = (side: SideArrays): Float64Array =>
+      spec.kind === "sin"
+        ? side.variance[l].map(Math.sinh)
+        : spec.kind === "cos"
+          ? side.variance[l].map(Math.cosh)
+          : side.variance[l];
     const sources = [
       [px.variance[l], py.variance[l]],
       [px.sd[l], py.sd[l]],
@@ -685,6 +739,7 @@ export function simdKernels(
       [px.root[l], py.root[l]],
       [extra(px), extra(py)],
       [angle(px), angle(py)],
+      [f(px), f(py)],
     ];
     PER_LAYER.forEach((_, q) => {
       const [ax, ay] = perLayer[l][q];
