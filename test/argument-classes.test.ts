@@ -2513,7 +2513,7 @@ const table: (Row | NothingRow)[] = [
   {
     export: "setAnalyticEngine",
     args: () => ["auto"],
-    params: [{ at: [0], name: "engine", kind: "choice", values: ["auto", "js"] }],
+    params: [{ at: [0], name: "engine", kind: "choice", values: ["auto", "simd", "js"] }],
   },
   { export: "lastAnalyticEngine", takes: "nothing checkable", why: "takes no argument" },
   {

@@ -65,7 +65,7 @@ function inputs(): [string, number[][] | Matrix, (number[][] | Matrix)?][] {
 
 /** The JS engine for the tests of its bits (the compiled SIMD code is checked against it in ntk-simd.test.ts). */
 function onTheJsEngine(): void {
-  let previous: "auto" | "js" = "auto";
+  let previous: ReturnType<typeof setAnalyticEngine> = "auto";
   before(() => (previous = setAnalyticEngine("js")));
   after(() => setAnalyticEngine(previous));
 }

@@ -89,7 +89,15 @@ function errors(a: Matrix, e: Matrix, kx: Matrix, ky: Matrix): { scale: number; 
   return { scale, relative };
 }
 
+/** The compiled code at any size in this file's tests (auto leaves small matrices to the JS engine). */
+function compiledAtAnySize(): void {
+  let previous: "auto" | "js" | "simd" = "auto";
+  before(() => (previous = setAnalyticEngine("simd")));
+  after(() => setAnalyticEngine(previous));
+}
+
 describe("the compiled SIMD kernels", () => {
+  compiledAtAnySize();
   it("agree with the JS engine within 64 ulps of each entry's scale sqrt(K(x,x) K(y,y)), and within 64 ulps relative among near pairs and extreme norms", () => {
     for (const [name, arch] of supported) {
       for (const [where, X, Y] of inputs) {
@@ -109,7 +117,7 @@ describe("the compiled SIMD kernels", () => {
     }
   });
 
-  it("give the JS engine's own bits where they do not apply: other activations, extreme norms", () => {
+  it("give the JS engine's own bits where they do not apply: other activations, extreme norms, past 48 ReLU or 8 sine layers", () => {
     const softplus = activation({
       name: "softplus",
       fn: (z) => Math.log1p(Math.exp(z)),
@@ -144,6 +152,8 @@ describe("the compiled SIMD kernels", () => {
         ],
       ],
       ["a sine layer's variance past 300", mlp([sin], { weightStd: [30, 1] }), X],
+      ["49 ReLU layers", mlp(new Array<Activation>(49).fill(relu)), X],
+      ["9 sine layers", mlp(new Array<Activation>(9).fill(sin)), X],
     ];
     for (const [what, arch, P] of cases) {
       const e = onJs(() => ntk(arch, P));
@@ -236,15 +246,33 @@ describe("the compiled SIMD kernels", () => {
     }
   });
 
-  it("refuse an engine that is not auto or js, naming it", () => {
+  it("refuse an engine that is not auto, simd or js, naming it", () => {
     assert.throws(
       () => setAnalyticEngine("fast" as never),
-      /setAnalyticEngine: engine must be "auto" or "js", got "fast"/,
+      /setAnalyticEngine: engine must be "auto", "simd" or "js", got "fast"/,
     );
+  });
+
+  it("leave small matrices to the JS engine on auto (compiling costs more than they do), large ones compiled", () => {
+    const arch = mlp([relu, relu]);
+    const previous = setAnalyticEngine("auto");
+    try {
+      ntk(arch, circlePoints(300));
+      assert.equal(lastAnalyticEngine(), "js", "45150 pairs");
+      ntk(arch, circlePoints(400));
+      assert.equal(lastAnalyticEngine(), "simd", "80200 pairs");
+      ntk(arch, circlePoints(200), circlePoints(400));
+      assert.equal(lastAnalyticEngine(), "simd", "K(X, Y) of 80000 pairs");
+      networkKernel(arch).diagonal(circlePoints(400));
+      assert.equal(lastAnalyticEngine(), "simd", "the diagonal of a compiled K(X, X)");
+    } finally {
+      setAnalyticEngine(previous);
+    }
   });
 });
 
 describe("the compiled SIMD kernels on two threads", () => {
+  compiledAtAnySize();
   let threads = 1;
   before(() => {
     threads = gemmBackend().threads;

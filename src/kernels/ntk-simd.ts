@@ -21,7 +21,7 @@
  * from a shared counter; the result is written in place in the shared memory, whose rows the Matrix views
  * (no copy), so memory is the result plus O(n d L) per-point arrays, never per-pair state arrays.
  *
- * Where it runs: every activation one of those above, every per-point variance and second moment in
+ * Where it runs: networks up to MAX_CODE_UNITS (48 ReLU layers, 8 sine ones), every activation one of those above, every per-point variance and second moment in
  * [1e-150, 1e150] (so that no product of two of them leaves the normal range, where ntk.ts switches to
  * scaled forms) and, in a sine or cosine layer, at most 300 (past it the JS dual switches to another form).
  * Elsewhere the JS engine computes the kernel. A result that is not finite is recomputed by the JS engine,
@@ -40,6 +40,7 @@ import {
   emitAtan2,
   emitAtan01,
   emitSinhCosh,
+  estrin,
   FunctionBuilder,
   mem,
   moduleBytes,
@@ -105,13 +106,40 @@ const THETA_MINUS_SIN = oddSeries((j) => (j % 2 ? 1 : -1) / factorial(2 * j + 1)
 /** Below this angle the two series replace the direct forms. */
 const SERIES_BELOW = 1;
 
-/** t^3 P(t^2) (t2 = t^2, P a series above) where t < SERIES_BELOW, the direct form elsewhere. */
-const seriesBelowOne = (t: number, t2: number, series: readonly number[], direct: Code): Code =>
-  v.sel(v.lt(v.x(t), v.c(SERIES_BELOW)), v.mul(v.mul(v.x(t), v.x(t2)), v.poly(t2, series)), direct);
+/**
+ * t^3 P(t^2) (t2 = t^2, P a series above) where t < SERIES_BELOW, the direct form elsewhere: code that puts
+ * it into local out.
+ */
+function seriesBelowOne(
+  b: FunctionBuilder,
+  out: number,
+  t: number,
+  t2: number,
+  series: readonly number[],
+  direct: Code,
+): Code {
+  const p = estrin(b, t2, series);
+  return [
+    ...p.powers,
+    ...put(out, v.sel(v.lt(v.x(t), v.c(SERIES_BELOW)), v.mul(v.mul(v.x(t), v.x(t2)), p.value), direct)),
+  ];
+}
+
+/**
+ * The largest network compiled, in units of a ReLU layer's code: every layer is inlined into one function,
+ * and an erf layer with its gaps is about 3 units, a sine or cosine one 6 (a depth-2700 sine network's code
+ * would not fit in memory; 64 sine layers took 2 s and 800 MB to build). Larger ones run on the JS engine.
+ */
+const MAX_CODE_UNITS = 48;
 
 /** The layers of an architecture the compiled code can run, or null. */
 function layerSpecs(arch: Architecture): LayerSpec[] | null {
   const L = arch.activations.length;
+  const units = arch.activations.reduce((sum, act, l) => {
+    const kind = closedFormOf(act);
+    return sum + (l === L - 1 || kind === "relu" || kind === "identity" ? 1 : kind === "erf" ? 3 : 6);
+  }, 0);
+  if (units > MAX_CODE_UNITS) return null;
   const specs: LayerSpec[] = [];
   for (let l = 0; l < L; l++) {
     const act = arch.activations[l];
@@ -383,7 +411,7 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
       ...put(cosT, v.div(v.sub(v.x(H), v.x(G)), v.x(s))),
       ...put(sinT, v.div(v.mul(v.mul(v.c(2), v.x(sg)), v.x(sh)), v.x(s))),
       ...put(phi2, v.mul(v.x(phi), v.x(phi))),
-      ...put(j1, seriesBelowOne(phi, phi2, J1_SERIES, v.add(v.mul(v.x(cosT), v.x(phi)), v.x(sinT)))),
+      ...seriesBelowOne(b, j1, phi, phi2, J1_SERIES, v.add(v.mul(v.x(cosT), v.x(phi)), v.x(sinT))),
       ...put(V, v.mul(v.mul(v.x(r), v.c(NORM)), v.x(j1))),
       ...put(D, v.mul(v.c(NORM), v.x(phi))),
     ];
@@ -392,7 +420,7 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
     return [
       ...code,
       ...put(theta2, v.mul(v.x(theta), v.x(theta))),
-      ...put(t1, seriesBelowOne(theta, theta2, THETA_MINUS_SIN, v.sub(v.x(theta), v.x(sinT)))),
+      ...seriesBelowOne(b, t1, theta, theta2, THETA_MINUS_SIN, v.sub(v.x(theta), v.x(sinT))),
       ...put(
         GP,
         v.mul(

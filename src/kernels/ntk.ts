@@ -55,9 +55,12 @@ interface Side {
   readonly root: Float64Array[];
 }
 
-/** Doubles per point of the per-point pass and its scratch (for the memory estimate). */
+/**
+ * Doubles per point of the per-point pass and its scratch, and of the compiled code's copy of them (its
+ * unit vectors and 7 arrays per layer, ntk-simd.ts), for the memory estimate.
+ */
 function sideDoubles(d: number, L: number): number {
-  return d + 2 + 4 * L + 5;
+  return d + 2 + 4 * L + 5 + (d + 2 + 7 * L);
 }
 
 /** alpha_l = weightStd[l + 1]^2 c_s(l) and beta_l = biasStd[l + 1]^2 (0 for the output layer). */
@@ -389,10 +392,26 @@ function newTile(outputs = 1): PairTile {
 
 /**
  * Which code computes the analytic kernels: "auto", the compiled SIMD recursion (ntk-simd.ts) wherever
- * it applies and this file's JS engine elsewhere, or "js", this file's engine always (the per-pair
- * oracle's bits; the reference the SIMD code is tested against).
+ * it applies and the matrix has at least MIN_COMPILED_PAIRS pairs, this file's JS engine elsewhere; "simd",
+ * the compiled code wherever it applies, at any size (tests, benchmarks); "js", this file's engine always
+ * (the per-pair oracle's bits; the reference the SIMD code is tested against).
  */
-let engine: "auto" | "js" = "auto";
+let engine: Engine = "auto";
+type Engine = "auto" | "js" | "simd";
+
+/**
+ * Below this many pairs "auto" keeps the JS engine: compiling an architecture takes 1-40 ms (more for deep
+ * sine networks), more than the JS engine spends on a few thousand pairs; the module is kept per
+ * architecture, so repeated large kernels pay it once. (One threshold on the pairs, not on the work per
+ * pair, so that a network and its cuts in kernelsByDepth choose alike.)
+ */
+const MIN_COMPILED_PAIRS = 65536;
+
+/** Whether "auto" compiles a matrix of n x m entries (symmetric: its upper triangle). */
+function worthCompiling(n: number, m: number, symmetric: boolean): boolean {
+  if (engine === "js") return false;
+  return engine === "simd" || (symmetric ? (n * (n + 1)) / 2 : n * m) >= MIN_COMPILED_PAIRS;
+}
 
 /** The engine that computed the last analytic kernel: "simd", "js" (null before the first). */
 let used: "simd" | "js" | null = null;
@@ -402,10 +421,10 @@ export function lastAnalyticEngine(): "simd" | "js" | null {
   return used;
 }
 
-/** Sets the analytic kernels' engine (see `engine`); returns the previous one. */
-export function setAnalyticEngine(next: "auto" | "js"): "auto" | "js" {
-  if (next !== "auto" && next !== "js") {
-    throw new Error(`setAnalyticEngine: engine must be "auto" or "js", got ${describeValue(next)}`);
+/** Sets the analytic kernels' engine (see `engine`): "auto", "simd" or "js"; returns the previous one. */
+export function setAnalyticEngine(next: Engine): Engine {
+  if (next !== "auto" && next !== "js" && next !== "simd") {
+    throw new Error(`setAnalyticEngine: engine must be "auto", "simd" or "js", got ${describeValue(next)}`);
   }
   const previous = engine;
   engine = next;
@@ -422,7 +441,7 @@ function compiledMatrices(
   byDepth: boolean,
 ): Matrix[] | null {
   used = "js";
-  if (engine === "js") return null;
+  if (!worthCompiling(px.norm.length, py.norm.length, px === py)) return null;
   const made = simdKernels(arch, output, px, py, d1, { byDepth, diagonal: false });
   if (!Array.isArray(made)) return null;
   used = "simd";
@@ -512,7 +531,8 @@ export function analyticDiagonal(
   );
   const px = prepare(who, "X", arch, x);
   used = "js";
-  if (engine === "auto") {
+  // The engine the matrix K(X, X) would take, so that the diagonal has its bits.
+  if (worthCompiling(x.n, x.n, true)) {
     const made = simdKernels(arch, output, px, px, x.d + 1, { byDepth: false, diagonal: true });
     if (made instanceof Float64Array) {
       used = "simd";
@@ -526,7 +546,7 @@ export function analyticDiagonal(
 /**
  * The neural tangent kernel Theta_L(x_i, y_j) of the architecture: an n x m Matrix for X (n x d) and
  * Y (m x d), one point per row; Y omitted gives the symmetric K(X, X). Peak memory about
- * 8 (n m + (n + m)(2 d + 7 + 4 L)) bytes for L hidden layers, checked before anything is allocated.
+ * 8 (n m + (n + m)(3 d + 9 + 11 L)) bytes for L hidden layers, checked before anything is allocated.
  */
 export function ntk(arch: Architecture, X: PointsInput, Y?: PointsInput): Matrix {
   return analyticKernel("ntk", "ntk", arch, X, Y);

@@ -86,13 +86,32 @@ export const v = {
   or: op(0x50),
   /** mask ? a : b lane by lane (mask from a comparison: all ones or all zeros). */
   sel: (mask: Code, a: Code, b: Code): Code => [...a, ...b, ...mask, ...simd(0x52)],
-  /** Horner's rule in local s: c[0] s^(k-1) + ... + c[k-1], coefficients highest degree first. */
-  poly: (s: number, c: readonly number[]): Code => {
-    let code = v.c(c[0]);
-    for (let k = 1; k < c.length; k++) code = v.add(v.mul(code, get(s)), v.c(c[k]));
-    return code;
-  },
 };
+
+/**
+ * c[0] s^(k-1) + ... + c[k-1] (coefficients highest degree first) by Estrin's scheme: pairs a + b s, then
+ * pairs of those times s^2, s^4, ...: the same number of operations as Horner's rule, but a dependency chain
+ * of log2(k) multiply-adds instead of k, so that the core overlaps them (Horner's chain of 13 was most of
+ * asin's time). `powers` computes s^2, s^4, ... into new locals and must run before `value`.
+ */
+export function estrin(b: FunctionBuilder, s: number, c: readonly number[]): { powers: Code; value: Code } {
+  let terms: Code[] = [...c].reverse().map((x) => v.c(x));
+  let power = s;
+  const powers: Code = [];
+  while (terms.length > 1) {
+    const next: Code[] = [];
+    for (let i = 0; i < terms.length; i += 2) {
+      next.push(i + 1 < terms.length ? v.add(terms[i], v.mul(terms[i + 1], v.x(power))) : terms[i]);
+    }
+    terms = next;
+    if (terms.length > 1) {
+      const square = b.v();
+      powers.push(...put(square, v.mul(v.x(power), v.x(power))));
+      power = square;
+    }
+  }
+  return { powers, value: terms[0] };
+}
 
 /** local = expression. */
 export const put = (local: number, value: Code): Code => [...value, ...set(local)];
@@ -143,8 +162,6 @@ function inverseFactorials(from: number, to: number, step = 1): number[] {
 const EXP_TAIL = inverseFactorials(3, 13);
 /** sinh(x) = x + x s (1/3! + s/5! + ... + s^8/19!), s = x^2 <= 1: the next term is below 1e-19 x. */
 const SINH_TAIL = inverseFactorials(3, 19, 2);
-/** cosh(x) = 1 + s (1/2! + s/4! + ... + s^9/20!), s = x^2 <= 1: the next term is below 1e-21. */
-const COSH_TAIL = inverseFactorials(2, 20, 2);
 /** (atan(u)/u - 1)/s and (asin(x)/x - 1)/s as polynomials in s = u^2 (scripts/fit-simd-polynomials.py). */
 const ATAN_TAIL = [
   0.016285756855221028, -0.034570561981427744, 0.04551593220626549, -0.05230454270650244, 0.05878928997834775,
@@ -179,15 +196,17 @@ export function emitExp(b: FunctionBuilder, x: number): Emitted {
     ...i32(52),
     ...simd(0xcb), // i64x2.shl: into the exponent field, a zero fraction: 2^k
   ];
+  const tail = estrin(b, r, EXP_TAIL);
   const code = [
     ...put(k, v.nearest(v.mul(v.x(x), v.c(LOG2E)))),
     ...put(r, v.sub(v.sub(v.x(x), v.mul(v.x(k), v.c(LN2_HI))), v.mul(v.x(k), v.c(LN2_LO)))),
+    ...tail.powers,
     ...put(
       out,
       v.mul(
         v.add(
           v.c(1),
-          v.add(v.x(r), v.mul(v.mul(v.x(r), v.x(r)), v.add(v.c(0.5), v.mul(v.x(r), v.poly(r, EXP_TAIL))))),
+          v.add(v.x(r), v.mul(v.mul(v.x(r), v.x(r)), v.add(v.c(0.5), v.mul(v.x(r), tail.value)))),
         ),
         twoToK,
       ),
@@ -197,19 +216,22 @@ export function emitExp(b: FunctionBuilder, x: number): Emitted {
 }
 
 /**
- * sinh(x) and cosh(x), |x| <= 700: their Taylor series for |x| < 1 (sinh's difference of exponentials would
- * cancel there), and past it (E -+ 1/E)/2 from E = exp(|x|), computed only when a lane needs it (kernels
- * of unit-variance inputs keep |x| <= 1: no exp at all).
+ * sinh(x) and cosh(x), |x| <= 700: for |x| < 1 sinh by its Taylor series (the difference of exponentials
+ * would cancel there) and cosh = sqrt(1 + sinh^2) (a sum of positive terms, and one sqrt is cheaper than a
+ * second series); past it (E -+ 1/E)/2 from E = exp(|x|), computed only when a lane needs it (kernels of
+ * unit-variance inputs keep |x| <= 1: no exp at all).
  */
 export function emitSinhCosh(b: FunctionBuilder, x: number): { code: Code; sinh: number; cosh: number } {
   const [ax, s, big, inv, sinh, cosh] = Array.from({ length: 6 }, () => b.v());
   const e = emitExp(b, ax);
   const half = (sign: "add" | "sub"): Code => v.mul(v.c(0.5), v[sign](v.x(e.out), v.x(inv)));
+  const tail = estrin(b, s, SINH_TAIL);
   const code = [
     ...put(ax, v.abs(v.x(x))),
     ...put(s, v.mul(v.x(x), v.x(x))),
-    ...put(sinh, v.add(v.x(x), v.mul(v.mul(v.x(x), v.x(s)), v.poly(s, SINH_TAIL)))),
-    ...put(cosh, v.add(v.c(1), v.mul(v.x(s), v.poly(s, COSH_TAIL)))),
+    ...tail.powers,
+    ...put(sinh, v.add(v.x(x), v.mul(v.mul(v.x(x), v.x(s)), tail.value))),
+    ...put(cosh, v.sqrt(v.add(v.c(1), v.mul(v.x(sinh), v.x(sinh))))),
     ...put(big, v.ge(v.x(ax), v.c(1))),
     ...ctl.when(v.anyTrue(v.x(big)), [
       ...e.code,
@@ -228,11 +250,13 @@ export function emitSinhCosh(b: FunctionBuilder, x: number): { code: Code; sinh:
  */
 export function emitAtan01(b: FunctionBuilder, t: number): Emitted {
   const [big, u, s, a, out] = [b.v(), b.v(), b.v(), b.v(), b.v()];
+  const tail = estrin(b, s, ATAN_TAIL);
   const code = [
     ...put(big, v.gt(v.x(t), v.c(TAN_PI_8))),
     ...put(u, v.sel(v.x(big), v.div(v.sub(v.x(t), v.c(1)), v.add(v.x(t), v.c(1))), v.x(t))),
     ...put(s, v.mul(v.x(u), v.x(u))),
-    ...put(a, v.add(v.x(u), v.mul(v.mul(v.x(u), v.x(s)), v.poly(s, ATAN_TAIL)))),
+    ...tail.powers,
+    ...put(a, v.add(v.x(u), v.mul(v.mul(v.x(u), v.x(s)), tail.value))),
     ...put(out, v.sel(v.x(big), v.add(v.c(PIO4_HI), v.add(v.x(a), v.c(PIO4_LO))), v.x(a))),
   ];
   return { code, out };
@@ -262,6 +286,7 @@ export function emitAtan2(b: FunctionBuilder, y: number, x: number): Emitted {
  */
 export function emitAsin(b: FunctionBuilder, x: number): Emitted {
   const [ax, near, z, u, s, q, far, out] = Array.from({ length: 8 }, () => b.v());
+  const tail = estrin(b, s, ASIN_TAIL);
   // One polynomial for both ranges: at u = |x| (s = x^2) near 0, at u = sqrt(z) (s = z) past 1/2.
   const code = [
     ...put(ax, v.abs(v.x(x))),
@@ -269,7 +294,8 @@ export function emitAsin(b: FunctionBuilder, x: number): Emitted {
     ...put(z, v.mul(v.sub(v.c(1), v.x(ax)), v.c(0.5))),
     ...put(u, v.sel(v.x(near), v.x(ax), v.sqrt(v.x(z)))),
     ...put(s, v.sel(v.x(near), v.mul(v.x(ax), v.x(ax)), v.x(z))),
-    ...put(q, v.add(v.x(u), v.mul(v.mul(v.x(u), v.x(s)), v.poly(s, ASIN_TAIL)))),
+    ...tail.powers,
+    ...put(q, v.add(v.x(u), v.mul(v.mul(v.x(u), v.x(s)), tail.value))),
     ...put(far, v.sub(v.c(PIO2_HI), v.sub(v.add(v.x(q), v.x(q)), v.c(PIO2_LO)))),
     // asin is odd: x's sign bit (the bits of -0 are the sign alone) on |asin x|, so asin(-0) = -0.
     ...put(out, v.or(v.and(v.x(x), v.c(-0)), v.sel(v.x(near), v.x(q), v.x(far)))),
