@@ -14,8 +14,10 @@
  *   sinh(x), cosh(x), |x| <= 700: <= 3 ulp of Math.sinh, Math.cosh
  *   atan(t), 0 <= t <= 1:         <= 2 ulp of Math.atan
  *   asin(x), |x| <= 1:            <= 3 ulp of Math.asin
- * The polynomials: Taylor series for exp and sinh (their coefficients 1/k! in double), and for atan and
- * asin Chebyshev interpolants computed by scripts/fit-simd-polynomials.py (mpmath at 50 digits).
+ *   atan2(y, x), 0 <= y, |x| <= 1e300 (not both 0): <= 2 ulp of Math.atan2
+ * (the worst measured on 10^8 points: 1, 2, 2, 2, 2, 2 ulp). The polynomials: Taylor series for exp and
+ * sinh (their coefficients 1/k! in double), and for atan and asin Chebyshev interpolants computed by
+ * scripts/fit-simd-polynomials.py (mpmath at 50 digits), all evaluated by Estrin's scheme (estrin).
  */
 import { F64, get, I32, i32, name, section, set, simd, uleb, V128, vec, wasmModule } from "./wasm-encoding";
 import { wasmApi } from "./wasm-api";
