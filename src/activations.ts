@@ -437,7 +437,8 @@ export const sin: Activation = sineOrCosine("sin", 1);
 export const cos: Activation = sineOrCosine("cos", -1);
 
 /**
- * erf's gaps (DualArrays) at (a, b, c, g, h), into out[0] (gap) and out[1] (cogap), without the cancellation
+ * erf's gaps (DualArrays) at (a, b, c, g, h), into out[0] (gap) and out[1] (cogap), given rootS = sqrt(S) (the
+ * derivative's root, below), without the cancellation
  * of sqrt(E[erf(u)^2] E[erf(v)^2]) -+ E[erf(u) erf(v)], which left nearly parallel pairs (and the diagonal,
  * through rounding) a gap of a few ulps of the variance where it is 0 or tiny, and a ReLU layer after erf an
  * angle of 1e-8 where it is 0. With q_a = 1 + 2a, q_b = 1 + 2b, R = 1 + 2a + 2b, S = R + 4 g h (= q_a q_b - 4c^2),
@@ -451,12 +452,19 @@ export const cos: Activation = sineOrCosine("cos", -1);
  * order in a - b otherwise: it keeps the subtraction's absolute error, so pairs of unequal norms keep about
  * as many digits as before, pairs of equal norms (points on a sphere) all of them.
  */
-export function erfGaps(a: number, b: number, c: number, g: number, h: number, out: Float64Array): void {
+export function erfGaps(
+  a: number,
+  b: number,
+  c: number,
+  g: number,
+  h: number,
+  rootS: number,
+  out: Float64Array,
+): void {
   const m = rootOfProduct(a, b);
   const qa = 1 + 2 * a;
   const qb = 1 + 2 * b;
   const rootR = Math.sqrt(1 + 2 * a + 2 * b);
-  const rootS = Math.sqrt(1 + 2 * a + 2 * b + 4 * g * h);
   const alphaA = Math.asin((2 * a) / qa);
   const alphaB = Math.asin((2 * b) / qb);
   const alphaM = Math.asin(Math.min(1, (2 * m) / rootOfProduct(qa, qb)));
@@ -487,9 +495,10 @@ export const erf: Activation = activation({
       value[e] =
         (2 / Math.PI) *
         Math.asin(Math.max(-1, Math.min(1, (2 * C[e]) / rootOfProduct(1 + 2 * a, 1 + 2 * b))));
-      derivative[e] = 4 / Math.PI / Math.sqrt(1 + 2 * a + 2 * b + 4 * G[e] * H[e]);
+      const rootS = Math.sqrt(1 + 2 * a + 2 * b + 4 * G[e] * H[e]);
+      derivative[e] = 4 / Math.PI / rootS;
       if (gaps) {
-        erfGaps(a, b, C[e], G[e], H[e], erfGapsOut);
+        erfGaps(a, b, C[e], G[e], H[e], rootS, erfGapsOut);
         gap[e] = erfGapsOut[0];
         cogap[e] = erfGapsOut[1];
       }

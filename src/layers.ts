@@ -175,6 +175,29 @@ function describeLayer(layer: unknown): string {
  * The architecture in words, for legends and provenance: "dense(1, 0.1) -> relu -> dense(1)", each
  * dense layer as (weightStd, biasStd), the output's as (weightStd).
  */
+/**
+ * The scales of the recursion's dense layers (kernels/ntk.ts): alpha_l = weightStd[l + 1]^2 c_s(l) and
+ * beta_l = biasStd[l + 1]^2 (0 for the output layer) after hidden layer l, and readout_l =
+ * weightStd[L]^2 c_s(l), the output layer's scale after layer l (the network cut there, kernelsByDepth).
+ */
+export function layerScales(arch: Architecture): {
+  alphas: Float64Array;
+  betas: Float64Array;
+  readouts: Float64Array;
+} {
+  const L = arch.activations.length;
+  const alphas = new Float64Array(L);
+  const betas = new Float64Array(L);
+  const readouts = new Float64Array(L);
+  for (let l = 0; l < L; l++) {
+    const scale = arch.activations[l].scale;
+    alphas[l] = arch.weightStd[l + 1] ** 2 * scale;
+    betas[l] = l + 1 < L ? arch.biasStd[l + 1] ** 2 : 0;
+    readouts[l] = arch.weightStd[L] ** 2 * scale;
+  }
+  return { alphas, betas, readouts };
+}
+
 export function describeArchitecture(arch: Architecture): string {
   checkArchitecture("describeArchitecture", arch);
   const L = arch.activations.length;

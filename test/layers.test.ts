@@ -3,11 +3,12 @@
  * replaced (test/oracle/per-pair-ntk.ts): the same bits for every entry, and serial() as the long form of mlp().
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { Matrix } from "ml-matrix";
 import { activation, cos, erf, identity, relu, reluPower, sin, type Activation } from "../src/activations";
 import { dense, describeArchitecture, mlp, serial, type Architecture } from "../src/layers";
-import { kernelsByDepth, nngp, ntk, setAnalyticEngine } from "../src/kernels/ntk";
+import { kernelsByDepth, nngp, ntk } from "../src/kernels/ntk";
+import { onAnalyticEngine } from "./analytic-engine";
 import { circlePoints, spherePoints } from "../src/inputs";
 import * as oracle from "./oracle/per-pair-ntk";
 
@@ -63,15 +64,9 @@ function inputs(): [string, number[][] | Matrix, (number[][] | Matrix)?][] {
   ];
 }
 
-/** The JS engine for the tests of its bits (the compiled SIMD code is checked against it in ntk-simd.test.ts). */
-function onTheJsEngine(): void {
-  let previous: ReturnType<typeof setAnalyticEngine> = "auto";
-  before(() => (previous = setAnalyticEngine("js")));
-  after(() => setAnalyticEngine(previous));
-}
-
 describe("the layer engine", () => {
-  onTheJsEngine();
+  // The JS engine, whose bits these tests fix (the compiled code is checked against it in ntk-simd.test.ts).
+  onAnalyticEngine("js");
   it("gives the per-pair recursion's bits for every entry of the NTK and the NNGP", () => {
     for (const [name, arch] of architectures) {
       for (const [where, X, Y] of inputs()) {
@@ -155,7 +150,7 @@ describe("the layer engine", () => {
 });
 
 describe("kernelsByDepth", () => {
-  onTheJsEngine();
+  onAnalyticEngine("js");
   it("gives, in one pass, the bits of each cut network's NTK and NNGP", () => {
     const X = circlePoints(30, { random: true, seed: 2 });
     const Y = spherePoints(7, 2, { seed: 5 });

@@ -9,10 +9,17 @@ import { after, before, describe, it } from "node:test";
 import type { Matrix } from "ml-matrix";
 import { activation, cos, erf, identity, relu, reluPower, sin, type Activation } from "../src/activations";
 import { mlp, type Architecture } from "../src/layers";
-import { kernelsByDepth, lastAnalyticEngine, nngp, ntk, setAnalyticEngine } from "../src/kernels/ntk";
-import { analyticKernel } from "../src/kernels/ntk";
+import {
+  analyticKernel,
+  kernelsByDepth,
+  lastAnalyticEngine,
+  nngp,
+  ntk,
+  setAnalyticEngine,
+} from "../src/kernels/ntk";
 import { networkKernel } from "../src/kernels/kernel";
 import { circlePoints, spherePoints } from "../src/inputs";
+import { onAnalyticEngine } from "./analytic-engine";
 import { gemmBackend, setGemmBackend } from "../src/linalg/gemm";
 import { lastTileThreads, tilePoolReady } from "../src/linalg/tile-pool";
 
@@ -89,15 +96,9 @@ function errors(a: Matrix, e: Matrix, kx: Matrix, ky: Matrix): { scale: number; 
   return { scale, relative };
 }
 
-/** The compiled code at any size in this file's tests (auto leaves small matrices to the JS engine). */
-function compiledAtAnySize(): void {
-  let previous: "auto" | "js" | "simd" = "auto";
-  before(() => (previous = setAnalyticEngine("simd")));
-  after(() => setAnalyticEngine(previous));
-}
-
 describe("the compiled SIMD kernels", () => {
-  compiledAtAnySize();
+  // The compiled code at any size (auto leaves small matrices to the JS engine).
+  onAnalyticEngine("simd");
   it("agree with the JS engine within 64 ulps of each entry's scale sqrt(K(x,x) K(y,y)), and within 64 ulps relative among near pairs and extreme norms", () => {
     for (const [name, arch] of supported) {
       for (const [where, X, Y] of inputs) {
@@ -272,7 +273,7 @@ describe("the compiled SIMD kernels", () => {
 });
 
 describe("the compiled SIMD kernels on two threads", () => {
-  compiledAtAnySize();
+  onAnalyticEngine("simd");
   let threads = 1;
   before(() => {
     threads = gemmBackend().threads;

@@ -43,7 +43,7 @@ export function matrixOfRows(rows: Float64Array[], m: number): Matrix {
 }
 
 /** Copies the upper triangle (j > i) onto the lower one, in blocks so that both sides stay in cache. */
-export function mirror(rows: Float64Array[], n: number): void {
+function mirror(rows: Float64Array[], n: number): void {
   const B = 64;
   for (let i0 = 0; i0 < n; i0 += B) {
     const i1 = Math.min(n, i0 + B);

@@ -29,9 +29,9 @@
  */
 import type { Matrix } from "ml-matrix";
 import { matrixOfRows } from "./assemble";
-import type { Architecture } from "../layers";
+import { layerScales, type Architecture } from "../layers";
 import { closedFormOf, type ClosedForm } from "../activations";
-import { I32, simd } from "../linalg/wasm-encoding";
+import { I32, moduleBytes, simd } from "../linalg/wasm-encoding";
 import { wasmApi, type WasmMemory, type WasmModule } from "../linalg/wasm-api";
 import { runTiles, tileThreads } from "../linalg/tile-pool";
 import {
@@ -43,7 +43,6 @@ import {
   estrin,
   FunctionBuilder,
   mem,
-  moduleBytes,
   n as int,
   put,
   v,
@@ -58,16 +57,16 @@ export type Output = "ntk" | "nngp";
 /** One hidden layer as the compiled code sees it. */
 interface LayerSpec {
   readonly kind: ClosedForm;
-  /** weightStd[l + 1]^2 c_s and biasStd[l + 1]^2 of the dense layer after it (ntk.ts layerScales). */
+  /** weightStd[l + 1]^2 c_s and biasStd[l + 1]^2 of the dense layer after it (layers.ts layerScales). */
   readonly alpha: number;
   readonly beta: number;
   /** weightStd[L]^2 c_s: its readout (the last layer's, or a cut network's with byDepth). */
   readonly readout: number;
 }
 
-/** The per-point quantities of ntk.ts's per-point pass the compiled code reads. */
+/** The per-point quantities of ntk.ts's per-point pass (the compiled code reads all of them). */
 export interface SideArrays {
-  readonly unit: Float64Array;
+  readonly unit: Float64Array; // n x (d + 1), row-major
   readonly norm: Float64Array;
   readonly variance: Float64Array[];
   readonly sd: Float64Array[];
@@ -135,24 +134,21 @@ const MAX_CODE_UNITS = 48;
 /** The layers of an architecture the compiled code can run, or null. */
 function layerSpecs(arch: Architecture): LayerSpec[] | null {
   const L = arch.activations.length;
-  const units = arch.activations.reduce((sum, act, l) => {
-    const kind = closedFormOf(act);
-    return sum + (l === L - 1 || kind === "relu" || kind === "identity" ? 1 : kind === "erf" ? 3 : 6);
-  }, 0);
+  const kinds = arch.activations.map(closedFormOf);
+  if (kinds.some((kind) => kind === null)) return null;
+  const units = kinds.reduce(
+    (sum, kind, l) =>
+      sum + (l === L - 1 || kind === "relu" || kind === "identity" ? 1 : kind === "erf" ? 3 : 6),
+    0,
+  );
   if (units > MAX_CODE_UNITS) return null;
-  const specs: LayerSpec[] = [];
-  for (let l = 0; l < L; l++) {
-    const act = arch.activations[l];
-    const kind = closedFormOf(act);
-    if (kind === null) return null;
-    specs.push({
-      kind,
-      alpha: arch.weightStd[l + 1] ** 2 * act.scale,
-      beta: l + 1 < L ? arch.biasStd[l + 1] ** 2 : 0,
-      readout: arch.weightStd[L] ** 2 * act.scale,
-    });
-  }
-  return specs;
+  const { alphas, betas, readouts } = layerScales(arch);
+  return kinds.map((kind, l) => ({
+    kind: kind as ClosedForm,
+    alpha: alphas[l],
+    beta: betas[l],
+    readout: readouts[l],
+  }));
 }
 
 /** True when every per-point value the compiled code reads is in its range (see the file comment). */
@@ -594,7 +590,7 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
     ...rows,
     ...mem.store(int.x(flag), v.x(acc)),
   ];
-  return { name: "tile", params, builder: b, body, outputs };
+  return { name: "tile", params, locals: b.declaration(), code: body };
 }
 
 /** Compiled modules by architecture (layer kinds and scales), output and byDepth; null where SIMD is missing. */
@@ -705,10 +701,9 @@ export function simdKernels(
   const coords = arch.biasStd[0] === 0 ? d1 - 1 : d1;
   const unitX = layout.take(n * coords);
   const unitYt = layout.take(coords * mPad);
-  const place = (length: number): number => layout.take(length);
-  const normX = place(n);
-  const normY = place(mPad);
-  const perLayer = specs.map(() => PER_LAYER.map(() => [place(n), place(mPad)] as const));
+  const normX = layout.take(n);
+  const normY = layout.take(mPad);
+  const perLayer = specs.map(() => PER_LAYER.map(() => [layout.take(n), layout.take(mPad)] as const));
   const resultDoubles = mode.diagonal ? n : n * m;
   const results = Array.from({ length: outputs }, () => layout.take(resultDoubles));
   if (layout.bytes > MAX_BYTES) return null;
@@ -746,18 +741,20 @@ export function simdKernels(
         : spec.kind === "erf"
           ? side.variance[l].map((a) => 1 + 2 * a)
           : side.variance[l];
-    // The compiled asin of 2a / (1 + 2a), the same operations as the pair's 2m / sqrt(q_a q_b) at a = b.
+    // Read by the gaps only, which the last layer does not compute. The compiled asin of 2a / (1 + 2a),
+    // the same operations as the pair's 2m / sqrt(q_a q_b) at a = b.
+    const gaps = l < L - 1;
     const angle = (side: SideArrays): Float64Array =>
-      spec.kind === "erf"
+      gaps && spec.kind === "erf"
         ? (simdMath(
             "asin",
             side.variance[l].map((a) => (2 * a) / (1 + 2 * a)),
           ) as Float64Array)
         : side.variance[l];
     const f = (side: SideArrays): Float64Array =>
-      spec.kind === "sin"
+      gaps && spec.kind === "sin"
         ? side.variance[l].map(Math.sinh)
-        : spec.kind === "cos"
+        : gaps && spec.kind === "cos"
           ? side.variance[l].map(Math.cosh)
           : side.variance[l];
     const sources = [

@@ -21,7 +21,7 @@
  * digits through every layer.
  */
 import { Matrix } from "ml-matrix";
-import { checkArchitecture, type Architecture } from "../layers";
+import { checkArchitecture, layerScales, type Architecture } from "../layers";
 import { DEFAULT_QUADRATURE_POINTS, nonFiniteAt, rootOfProduct, type DualArrays } from "../activations";
 import { MIN_NORMAL, scaledNorm } from "../numeric";
 import { gaussHermite } from "../special/quadrature";
@@ -29,7 +29,7 @@ import { assembleDiagonal, assemblePairs, type PairTile } from "./assemble";
 import { checkKernelMemory, readPair, type Points, type PointsInput } from "./points";
 import { checkMemory } from "../memory";
 import { checkOptionKeys, describeValue, optionsObject } from "../validate";
-import { simdKernels, type Output } from "./ntk-simd";
+import { simdKernels, type Output, type SideArrays } from "./ntk-simd";
 
 export type { Output } from "./ntk-simd";
 
@@ -46,14 +46,7 @@ export function checkOutput(who: string, get: unknown): Output {
  * its norm, and per hidden layer l the variance Sigma_{l-1}(x, x) (variance), its root (sd), E[s_l(u)^2]
  * (secondMoment) and sqrt(alpha_l E[s_l(u)^2]) (root, for the bias update of the gaps).
  */
-interface Side {
-  readonly unit: Float64Array; // n x (d + 1), row-major
-  readonly norm: Float64Array;
-  readonly variance: Float64Array[];
-  readonly sd: Float64Array[];
-  readonly secondMoment: Float64Array[];
-  readonly root: Float64Array[];
-}
+type Side = SideArrays;
 
 /**
  * Doubles per point of the per-point pass and its scratch, and of the compiled code's copy of them (its
@@ -61,18 +54,6 @@ interface Side {
  */
 function sideDoubles(d: number, L: number): number {
   return d + 2 + 4 * L + 5 + (d + 2 + 7 * L);
-}
-
-/** alpha_l = weightStd[l + 1]^2 c_s(l) and beta_l = biasStd[l + 1]^2 (0 for the output layer). */
-function layerScales(arch: Architecture): { alphas: Float64Array; betas: Float64Array } {
-  const L = arch.activations.length;
-  const alphas = new Float64Array(L);
-  const betas = new Float64Array(L);
-  for (let l = 0; l < L; l++) {
-    alphas[l] = arch.weightStd[l + 1] ** 2 * arch.activations[l].scale;
-    betas[l] = l + 1 < L ? arch.biasStd[l + 1] ** 2 : 0;
-  }
-  return { alphas, betas };
 }
 
 /** The arrays of a dual call over `size` entries (DualArrays). */
@@ -206,7 +187,7 @@ function tileComputation(
 ): (count: number) => void {
   const L = arch.activations.length;
   const acts = arch.activations;
-  const { alphas, betas } = layerScales(arch);
+  const { alphas, betas, readouts } = layerScales(arch);
   const { xi, yj, out } = tile;
   const io = dualArrays(TILE);
   const { a: A, b: B, c: C, g: G, h: H, value, derivative, gap: GAP, cogap: COGAP } = io;
@@ -361,7 +342,7 @@ function tileComputation(
    * byDepth, the readout of the network cut after layer l: the kernels of all depths in one pass).
    */
   const readout = (l: number, count: number, target: Float64Array): void => {
-    const alpha = arch.weightStd[L] ** 2 * acts[l].scale;
+    const alpha = readouts[l];
     const beta = betas[last];
     for (let e = 0; e < count; e++) {
       if (!(Math.abs(value[e]) + Math.abs(derivative[e]) < Infinity)) fault(l, e, C[e]);

@@ -24,7 +24,7 @@
  */
 import { checkInteger } from "../validate";
 import { wasmApi } from "./wasm-api";
-import { F64, get, i32, I32, name, section, set, simd, uleb, V128, vec, wasmModule } from "./wasm-encoding";
+import { F64, get, i32, I32, moduleBytes, set, simd, uleb, V128, vec } from "./wasm-encoding";
 
 type Floats = Float64Array | Float32Array;
 
@@ -582,23 +582,14 @@ const FUNCS: readonly Func[] = (["f64", "f32"] as const).flatMap((el) => [
 
 /** The module: imports env.memory (plain, not shared) and exports every function of FUNCS by name. */
 export function elementwiseModuleBytes(): Uint8Array {
-  const types: number[][] = [];
-  const typeOf = FUNCS.map((f) => {
-    const t = [0x60, ...vec(f.params.map((p) => [p])), 0];
-    let i = types.findIndex((u) => u.length === t.length && u.every((x, k) => x === t[k]));
-    if (i < 0) i = types.push(t) - 1;
-    return i;
-  });
-  const bodies = FUNCS.map((f) => {
-    const body = [...vec(f.locals.map(([count, type]) => [...uleb(count), type])), ...f.code, END];
-    return [...uleb(body.length), ...body];
-  });
-  return wasmModule(
-    section(1, vec(types)),
-    section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]])),
-    section(3, vec(typeOf.map((t) => uleb(t)))),
-    section(7, vec(FUNCS.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
-    section(10, vec(bodies)),
+  return moduleBytes(
+    FUNCS.map((f) => ({
+      name: f.name,
+      params: f.params,
+      locals: vec(f.locals.map(([count, type]) => [...uleb(count), type])),
+      code: f.code,
+    })),
+    { shared: false, maxPages: 0 },
   );
 }
 

@@ -19,7 +19,19 @@
  * sinh (their coefficients 1/k! in double), and for atan and asin Chebyshev interpolants computed by
  * scripts/fit-simd-polynomials.py (mpmath at 50 digits), all evaluated by Estrin's scheme (estrin).
  */
-import { F64, get, I32, i32, name, section, set, simd, uleb, V128, vec, wasmModule } from "./wasm-encoding";
+import {
+  F64,
+  get,
+  I32,
+  i32,
+  moduleBytes,
+  set,
+  simd,
+  uleb,
+  V128,
+  vec,
+  type WasmFunction,
+} from "./wasm-encoding";
 import { wasmApi } from "./wasm-api";
 
 /** Instructions leaving one value on the stack (an expression) or none (a statement). */
@@ -305,43 +317,6 @@ export function emitAsin(b: FunctionBuilder, x: number): Emitted {
   return { code, out };
 }
 
-/** A function of the module: its name, parameter types, builder and body (without the locals). */
-export interface ModuleFunction {
-  readonly name: string;
-  readonly params: readonly number[];
-  readonly builder: FunctionBuilder;
-  readonly body: Code;
-}
-
-/**
- * A module importing env.memory (shared when `shared`, with at most maxPages pages) and exporting the
- * functions, none returning a value.
- */
-export function moduleBytes(
-  functions: readonly ModuleFunction[],
-  memory: { shared: boolean; maxPages: number },
-): Uint8Array {
-  const types: number[][] = [];
-  const typeOf = functions.map((f) => {
-    const t = [0x60, ...vec(f.params.map((p) => [p])), 0];
-    let i = types.findIndex((u) => u.length === t.length && u.every((x, k) => x === t[k]));
-    if (i < 0) i = types.push(t) - 1;
-    return i;
-  });
-  const bodies = functions.map((f) => {
-    const body = [...f.builder.declaration(), ...f.body, 0x0b];
-    return [...uleb(body.length), ...body];
-  });
-  const limits = memory.shared ? [0x03, ...uleb(1), ...uleb(memory.maxPages)] : [0x00, ...uleb(1)];
-  return wasmModule(
-    section(1, vec(types)),
-    section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]])),
-    section(3, vec(typeOf.map((t) => uleb(t)))),
-    section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
-    section(10, vec(bodies)),
-  );
-}
-
 // Structured control: block/loop/if with no result, and branches.
 export const ctl = {
   /** while (!exit) { body }: exit is code leaving an i32 (non-zero: stop). */
@@ -389,7 +364,7 @@ export const n = {
 const TESTED = ["exp", "sinh", "cosh", "atan", "asin", "atan2"] as const;
 export type SimdMathFunction = (typeof TESTED)[number];
 
-function arrayFunction(fn: SimdMathFunction): ModuleFunction {
+function arrayFunction(fn: SimdMathFunction): WasmFunction {
   const params = [I32, I32, I32];
   const b = new FunctionBuilder(params);
   const [src, dst, count] = [0, 1, 2];
@@ -419,11 +394,20 @@ function arrayFunction(fn: SimdMathFunction): ModuleFunction {
       ...set(e),
     ]),
   ];
-  return { name: fn, params, builder: b, body };
+  return { name: fn, params, locals: b.declaration(), code: body };
 }
 
 /** The compiled module of the array versions, once per evaluation of this file; null without WebAssembly SIMD. */
 let testedModule: object | null | undefined;
+/**
+ * Its instance on the largest memory asked for so far, reused by the next call that fits: the compiled
+ * kernels call simdMath for every erf layer's per-point angles, and a memory per call would reserve
+ * address space faster than the garbage collector frees it (ntk-simd.ts's scratch memory, the same reason).
+ */
+let tested: {
+  exports: Record<SimdMathFunction, (src: number, dst: number, count: number) => void>;
+  view: Float64Array;
+} | null = null;
 
 /**
  * fn over values (each in its domain, see the file comment), computed two at a time in WebAssembly SIMD,
@@ -444,15 +428,18 @@ export function simdMath(
   }
   if (testedModule === null) return null;
   const half = 16 * Math.ceil(values.length / 2);
-  const memory = new wasmApi.Memory({ initial: Math.ceil((3 * half) / 65536) + 1 });
-  const exported = new wasmApi.Instance(testedModule, { env: { memory } }).exports as Record<
-    SimdMathFunction,
-    (src: number, dst: number, count: number) => void
-  >;
-  const view = new Float64Array(memory.buffer);
+  if (tested === null || tested.view.byteLength < 3 * half) {
+    const memory = new wasmApi.Memory({ initial: Math.ceil((3 * half) / 65536) + 1 });
+    const instance = new wasmApi.Instance(testedModule, { env: { memory } });
+    tested = {
+      exports: instance.exports as NonNullable<typeof tested>["exports"],
+      view: new Float64Array(memory.buffer),
+    };
+  }
+  const { exports, view } = tested;
   view.set(values);
   if (second) view.set(second, half / 8);
   const out = 2 * half;
-  exported[fn](0, out, values.length);
+  exports[fn](0, out, values.length);
   return view.slice(out / 8, out / 8 + values.length);
 }

@@ -89,8 +89,8 @@ class TilePool {
   }
 
   /** Workers that have started and wait for jobs. */
-  ready(): number {
-    return this.workers.filter((w) => Atomics.load(w.ctl, READY) === 1).length;
+  ready(): { worker: Worker; port: MessagePort; ctl: Int32Array }[] {
+    return this.workers.filter((w) => Atomics.load(w.ctl, READY) === 1);
   }
 
   /**
@@ -99,7 +99,7 @@ class TilePool {
    */
   run(job: TileJob, helpers: number, tile: (...args: number[]) => void): number {
     const words = new Int32Array(job.memory.buffer);
-    const taking = this.workers.filter((w) => Atomics.load(w.ctl, READY) === 1).slice(0, helpers);
+    const taking = this.ready().slice(0, helpers);
     const gen = ++this.gen;
     for (const w of taking) {
       w.port.postMessage(job);
@@ -194,10 +194,10 @@ export async function tilePoolReady(timeoutMs = 5000): Promise<number> {
   const helpers = configuredThreads() - 1;
   const pool = poolFor(helpers);
   const start = Date.now();
-  while (pool && pool.ready() < helpers && Date.now() - start < timeoutMs) {
+  while (pool && pool.ready().length < helpers && Date.now() - start < timeoutMs) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  return 1 + (pool ? Math.min(helpers, pool.ready()) : 0);
+  return 1 + (pool ? Math.min(helpers, pool.ready().length) : 0);
 }
 
 /** Tile t of the job (the workers' loop does the same in workerSource). */

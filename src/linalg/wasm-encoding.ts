@@ -53,3 +53,41 @@ export const simd = (code: number, ...imm: number[]): number[] => [0xfd, ...uleb
 export function wasmModule(...sections: number[][]): Uint8Array {
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...sections.flat()]);
 }
+
+/** A function of a module: its name, parameter types, its locals' declaration and its code (no END). */
+export interface WasmFunction {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly locals: readonly number[];
+  readonly code: readonly number[];
+}
+
+/**
+ * A module importing env.memory (plain with at least one page, or shared with at most maxPages pages) and
+ * exporting the functions by name, none returning a value; function types are shared between functions of
+ * the same parameters.
+ */
+export function moduleBytes(
+  functions: readonly WasmFunction[],
+  memory: { shared: boolean; maxPages: number },
+): Uint8Array {
+  const types: number[][] = [];
+  const typeOf = functions.map((f) => {
+    const t = [0x60, ...vec(f.params.map((p) => [p])), 0];
+    let i = types.findIndex((u) => u.length === t.length && u.every((x, k) => x === t[k]));
+    if (i < 0) i = types.push(t) - 1;
+    return i;
+  });
+  const bodies = functions.map((f) => {
+    const body = [...f.locals, ...f.code, 0x0b];
+    return [...uleb(body.length), ...body];
+  });
+  const limits = memory.shared ? [0x03, ...uleb(1), ...uleb(memory.maxPages)] : [0x00, ...uleb(1)];
+  return wasmModule(
+    section(1, vec(types)),
+    section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]])),
+    section(3, vec(typeOf.map((t) => uleb(t)))),
+    section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    section(10, vec(bodies)),
+  );
+}

@@ -200,9 +200,10 @@ export const erfDual: Dual = (a, b, c, g, h, out) => {
   // The ratio is < 1 in exact arithmetic; rounding may reach 1 + eps for huge variances.
   out[0] =
     (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, (2 * c) / rootOfProduct(1 + 2 * a, 1 + 2 * b))));
-  out[1] = 4 / Math.PI / Math.sqrt(1 + 2 * a + 2 * b + 4 * g * h);
+  const rootS = Math.sqrt(1 + 2 * a + 2 * b + 4 * g * h);
+  out[1] = 4 / Math.PI / rootS;
   // The gaps' formula is activations.ts's (its accuracy is tested against mpmath there, not here).
-  erfGaps(a, b, c, g, h, gapsOut);
+  erfGaps(a, b, c, g, h, rootS, gapsOut);
   out[2] = gapsOut[0];
   out[3] = gapsOut[1];
 };
