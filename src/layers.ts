@@ -16,17 +16,11 @@
  * dense layer after it scales them by weightStd^2 c_s, adds biasStd^2 to c (and to the gaps by a
  * cancellation-free formula) and updates Theta = c + weightStd^2 c_s E[s' s'] Theta.
  *
- * Not built yet, but designed for: a convolution is the same state over pairs of positions (p, p') of two images, and its layers are
- * passes of the same kind. A 3x3 convolution averages a covariance over a patch: c'(p, p') =
- * mean_k c(p + k, p' + k), and a'(p) = mean_k a(p + k) for the variances. Its gap keeps its digits as a sum
- * of non-negative terms:
- *   g'(p, p') = sqrt(a' b') - c' = mean_k g_k + [sqrt(a' b') - mean_k sqrt(a_k b_k)],
- * where g_k is the incoming gap at (p + k, p' + k), and the bracket is >= 0 by Cauchy-Schwarz and computed
- * as (a' b' - (mean_k sqrt(a_k b_k))^2) / (sqrt(a' b') + mean_k sqrt(a_k b_k)), whose numerator is by
- * Lagrange's identity (1 / 2 K^2) sum_{k, k'} (sqrt(a_k b_k') - sqrt(a_k' b_k))^2, again non-negative terms;
- * likewise h'(p, p') = sqrt(a' b') + c' = mean_k h_k + [the same bracket]. Flatten and global average
- * pooling are readouts of the same kind (a mean of
- * c and Theta over position pairs; the gaps are not needed after the last layer).
+ * Convolutional networks (kernels/cntk.ts, training/conv-network.ts) are serial(...) too:
+ *   serial(conv(), relu, conv(), relu, flatten(), dense())            (CNTK-V, Arora et al. 2019)
+ *   serial(conv({ stride: 2 }), relu, conv(), relu, globalAveragePool(), dense(), relu, dense())
+ * conv layers alternating with activations, one readout (flatten or globalAveragePool), then dense layers
+ * and activations as in an mlp, the last dense layer the output.
  */
 import type { Activation } from "./activations";
 import { checkInRange, checkOptionKeys, describeValue, optionsObject } from "./validate";
@@ -61,6 +55,247 @@ export function dense(options: DenseOptions = {}): DenseLayer {
     checkInRange("dense", name, v, 0, Infinity, { loInclusive: true, hiInclusive: false });
   }
   return Object.freeze({ kind: "dense", weightStd, biasStd });
+}
+
+/**
+ * A 2-D convolution with `size` x `size` filters (q = size^2 taps), NTK parameterization:
+ *   h_beta(p) = weightStd / sqrt(q) sum_{alpha, t} W_{beta, alpha, t} g_alpha(stride p + t - pad) + biasStd b_beta,
+ * W and b ~ N(0, 1), g the previous layer's features (the input image in the first layer, whose channels
+ * are summed as a dense layer sums coordinates; after that g = sqrt(c_s / C) s(h) over C channels), zero
+ * outside the image ("same" padding keeps ceil(n / stride) positions, "valid" none outside).
+ */
+export interface ConvLayer {
+  readonly kind: "conv";
+  readonly size: number;
+  readonly stride: number;
+  readonly padding: "same" | "valid";
+  readonly weightStd: number;
+  readonly biasStd: number;
+}
+
+export interface ConvOptions {
+  /** Filter side, an odd integer in 1..15 (default 3). */
+  size?: number;
+  /** Step between output positions, an integer in 1..4 (default 1; problem 7a suggests 2 in the first layer). */
+  stride?: number;
+  /** "same" (default: zero padding, ceil(n / stride) outputs per axis) or "valid" (no padding). */
+  padding?: "same" | "valid";
+  /** Weight scale >= 0 (default 1). */
+  weightStd?: number;
+  /** Bias scale >= 0 (default 0). */
+  biasStd?: number;
+}
+
+/** A convolution layer (see ConvLayer); defaults size 3, stride 1, "same" padding, weightStd 1, biasStd 0. */
+export function conv(options: ConvOptions = {}): ConvLayer {
+  const who = "conv";
+  const opts = optionsObject(who, options);
+  checkOptionKeys(who, opts, ["size", "stride", "padding", "weightStd", "biasStd"]);
+  const { size = 3, stride = 1, padding = "same", weightStd = 1, biasStd = 0 } = opts;
+  if (!(Number.isInteger(size) && size >= 1 && size <= 15 && size % 2 === 1)) {
+    throw new Error(`${who}: size must be an odd integer in 1..15, got ${describeValue(size)}`);
+  }
+  if (!(Number.isInteger(stride) && stride >= 1 && stride <= 4)) {
+    throw new Error(`${who}: stride must be an integer in 1..4, got ${describeValue(stride)}`);
+  }
+  if (padding !== "same" && padding !== "valid") {
+    throw new Error(`${who}: padding must be "same" or "valid", got ${describeValue(padding)}`);
+  }
+  for (const [name, v] of [
+    ["weightStd", weightStd],
+    ["biasStd", biasStd],
+  ] as const) {
+    checkInRange(who, name, v, 0, Infinity, { loInclusive: true, hiInclusive: false });
+  }
+  return Object.freeze({ kind: "conv", size, stride, padding, weightStd, biasStd });
+}
+
+/**
+ * The readouts between the convolutions and the dense layers. flatten: the features g_beta(p) of every
+ * position, over sqrt(P) (P positions), so that the next dense layer's kernel is the mean over positions
+ * p of the per-position kernel (CNTK-V: pairs (p, p) of the two images only). globalAveragePool: each
+ * channel averaged over the positions (CNTK-GAP: the mean over all pairs (p, p')).
+ */
+export interface ReadoutLayer {
+  readonly kind: "flatten" | "globalAveragePool";
+}
+
+/** The flatten readout (ReadoutLayer). */
+export function flatten(): ReadoutLayer {
+  return FLATTEN;
+}
+
+/** The global-average-pooling readout (ReadoutLayer). */
+export function globalAveragePool(): ReadoutLayer {
+  return POOL;
+}
+
+const FLATTEN: ReadoutLayer = Object.freeze({ kind: "flatten" });
+const POOL: ReadoutLayer = Object.freeze({ kind: "globalAveragePool" });
+
+/** A layer of a convolutional architecture. */
+export type ConvNetLayer = ConvLayer | ReadoutLayer | DenseLayer | Activation;
+
+/**
+ * A convolutional network: L conv layers, each followed by its activation, the readout, then the head, an
+ * mlp-like stack of H + 1 dense layers with H activations between them (the last dense layer the output).
+ */
+export interface ConvArchitecture {
+  readonly kind: "convolutional";
+  readonly layers: readonly ConvNetLayer[];
+  readonly convs: readonly ConvLayer[];
+  /** One per conv layer: L = convs.length. */
+  readonly activations: readonly Activation[];
+  readonly readout: "flatten" | "globalAveragePool";
+  /** The head's H activations. */
+  readonly headActivations: readonly Activation[];
+  /** The head's H + 1 weight scales (the last is the output layer's). */
+  readonly headWeightStd: Float64Array;
+  /** The head's H + 1 bias scales (the last, the output layer's, is 0). */
+  readonly headBiasStd: Float64Array;
+}
+
+function isConv(layer: unknown): layer is ConvLayer {
+  const c = layer as Partial<ConvLayer> | null;
+  return c !== null && typeof c === "object" && c.kind === "conv";
+}
+
+function isReadout(layer: unknown): layer is ReadoutLayer {
+  const r = layer as Partial<ReadoutLayer> | null;
+  return r !== null && typeof r === "object" && (r.kind === "flatten" || r.kind === "globalAveragePool");
+}
+
+/** serial(...) for layers that start with a conv layer: checked and gathered into a ConvArchitecture. */
+function convArchitecture(layers: readonly ConvNetLayer[]): ConvArchitecture {
+  const allowed =
+    "conv, activation, ..., conv, activation, readout (flatten() or globalAveragePool()), dense, activation, ..., dense";
+  const readoutAt = layers.findIndex(isReadout);
+  if (readoutAt < 0) {
+    throw new Error(`serial: a convolutional network needs a readout (layers are ${allowed}), got none`);
+  }
+  const fail = (k: number, want: string): never => {
+    throw new Error(
+      `serial: layers[${k}] must be ${want} (layers are ${allowed}), got ${describeLayer(layers[k])}`,
+    );
+  };
+  if (readoutAt % 2 !== 0) fail(readoutAt, "an Activation (every conv layer is followed by one)");
+  for (let k = 0; k < readoutAt; k++) {
+    if (k % 2 === 0 ? !isConv(layers[k]) : !isActivation(layers[k])) {
+      fail(k, k % 2 === 0 ? "a conv layer (conv({...}))" : "an Activation (relu, sin, ...)");
+    }
+  }
+  const head = layers.slice(readoutAt + 1);
+  if (head.length % 2 === 0) {
+    throw new Error(
+      `serial: after the readout come dense, activation, ..., dense (an odd number of layers, ending with the output dense layer), got ${head.length}`,
+    );
+  }
+  head.forEach((layer, k) => {
+    if (k % 2 === 0 ? !isDense(layer) : !isActivation(layer)) {
+      fail(readoutAt + 1 + k, k % 2 === 0 ? "a dense layer (dense({...}))" : "an Activation");
+    }
+  });
+  const output = head[head.length - 1] as DenseLayer;
+  if (output.biasStd !== 0) {
+    throw new Error(
+      `serial: layers[${layers.length - 1}] is the output layer and must have no bias (biasStd 0), got biasStd ${output.biasStd}`,
+    );
+  }
+  const denses = head.filter((_, k) => k % 2 === 0) as DenseLayer[];
+  return Object.freeze({
+    kind: "convolutional",
+    layers: Object.freeze([...layers]),
+    convs: Object.freeze(layers.filter((_, k) => k < readoutAt && k % 2 === 0) as ConvLayer[]),
+    activations: Object.freeze(layers.filter((_, k) => k < readoutAt && k % 2 === 1) as Activation[]),
+    readout: (layers[readoutAt] as ReadoutLayer).kind,
+    headActivations: Object.freeze(head.filter((_, k) => k % 2 === 1) as Activation[]),
+    headWeightStd: Float64Array.from(denses, (d) => d.weightStd),
+    headBiasStd: Float64Array.from(denses, (d) => d.biasStd),
+  });
+}
+
+/**
+ * Throws unless arch has the shape of a ConvArchitecture from serial(conv(...), ...): by shape, not by
+ * origin (a notebook's rerun import cell makes a new instance of src/).
+ */
+export function checkConvArchitecture(who: string, arch: unknown): asserts arch is ConvArchitecture {
+  const a = arch as Partial<ConvArchitecture> | null;
+  const ok =
+    a !== null &&
+    typeof a === "object" &&
+    a.kind === "convolutional" &&
+    Array.isArray(a.convs) &&
+    a.convs.length >= 1 &&
+    a.convs.every(isConv) &&
+    Array.isArray(a.activations) &&
+    a.activations.length === a.convs.length &&
+    a.activations.every(isActivation) &&
+    (a.readout === "flatten" || a.readout === "globalAveragePool") &&
+    Array.isArray(a.headActivations) &&
+    a.headActivations.every(isActivation) &&
+    a.headWeightStd instanceof Float64Array &&
+    a.headWeightStd.length === a.headActivations.length + 1 &&
+    a.headBiasStd instanceof Float64Array &&
+    a.headBiasStd.length === a.headActivations.length + 1;
+  if (!ok) {
+    throw new Error(
+      `${who}: arch must be a convolutional Architecture from serial(conv(), relu, ..., flatten() or globalAveragePool(), dense()), got ${describeValue(arch)}`,
+    );
+  }
+}
+
+/** The positions of one axis after a conv layer: n inputs, the layer's padding and stride; at least 1. */
+export function convOutputSize(layer: ConvLayer, n: number): number {
+  return layer.padding === "same"
+    ? Math.ceil(n / layer.stride)
+    : Math.floor((n - layer.size) / layer.stride) + 1;
+}
+
+/**
+ * The inputs layer reads along one axis of n positions: for output o and tap t < size, the input index
+ * stride o + t - before, or -1 outside (zero padding); "same" puts floor(total / 2) of the padding before
+ * (as TensorFlow and Neural Tangents do). Row o of the result is taps [o * size, (o + 1) * size).
+ */
+export function convTaps(layer: ConvLayer, n: number): Int32Array {
+  const out = convOutputSize(layer, n);
+  const total = Math.max(0, (out - 1) * layer.stride + layer.size - n);
+  const before = layer.padding === "same" ? Math.floor(total / 2) : 0;
+  const taps = new Int32Array(out * layer.size);
+  for (let o = 0; o < out; o++) {
+    for (let t = 0; t < layer.size; t++) {
+      const i = o * layer.stride + t - before;
+      taps[o * layer.size + t] = i >= 0 && i < n ? i : -1;
+    }
+  }
+  return taps;
+}
+
+/**
+ * The grid of every conv layer's output for images of height x width: entry l is layer l's (rows, cols);
+ * throws (naming who) where "valid" padding leaves no position.
+ */
+export function convGrids(
+  who: string,
+  arch: ConvArchitecture,
+  height: number,
+  width: number,
+): [number, number][] {
+  const grids: [number, number][] = [];
+  let rows = height;
+  let cols = width;
+  arch.convs.forEach((layer, l) => {
+    const r = convOutputSize(layer, rows);
+    const c = convOutputSize(layer, cols);
+    if (!(r >= 1 && c >= 1)) {
+      throw new Error(
+        `${who}: conv layer ${l + 1} (size ${layer.size}, stride ${layer.stride}, "${layer.padding}" padding) leaves no position of a ${rows} x ${cols} input; use "same" padding, fewer layers or larger images`,
+      );
+    }
+    rows = r;
+    cols = c;
+    grids.push([rows, cols]);
+  });
+  return grids;
 }
 
 export interface Architecture {
@@ -110,7 +345,10 @@ export function mlp(activations: readonly Activation[], options: MlpOptions = {}
  * The architecture of a list of layers: dense, activation, dense, ..., activation, dense, where the last
  * dense layer (the output) has no bias. serial(dense(), relu, dense()) is mlp([relu]).
  */
-export function serial(...layers: Layer[]): Architecture {
+export function serial(...layers: Layer[]): Architecture;
+export function serial(...layers: ConvNetLayer[]): ConvArchitecture;
+export function serial(...layers: ConvNetLayer[]): Architecture | ConvArchitecture {
+  if (isConv(layers[0])) return convArchitecture(layers);
   const allowed =
     "dense, activation, dense, ..., activation, dense (a dense layer first and last, one activation between two dense layers)";
   if (layers.length < 3 || layers.length % 2 === 0) {
@@ -136,7 +374,7 @@ export function serial(...layers: Layer[]): Architecture {
       `serial: layers[${layers.length - 1}] is the output layer and must have no bias (biasStd 0), got biasStd ${output.biasStd}`,
     );
   }
-  return architecture(layers);
+  return architecture(layers as Layer[]);
 }
 
 /** The Architecture of checked layers (dense, activation, ..., dense). */
@@ -167,6 +405,8 @@ function isDense(layer: unknown): layer is DenseLayer {
 
 function describeLayer(layer: unknown): string {
   if (isDense(layer)) return `dense({ weightStd: ${layer.weightStd}, biasStd: ${layer.biasStd} })`;
+  if (isConv(layer)) return `conv({ size: ${layer.size}, stride: ${layer.stride} })`;
+  if (isReadout(layer)) return `${layer.kind}()`;
   if (isActivation(layer)) return `the activation ${layer.name}`;
   return describeValue(layer);
 }
@@ -198,7 +438,26 @@ export function layerScales(arch: Architecture): {
   return { alphas, betas, readouts };
 }
 
-export function describeArchitecture(arch: Architecture): string {
+export function describeArchitecture(arch: Architecture | ConvArchitecture): string {
+  if ((arch as Partial<ConvArchitecture> | null)?.kind === "convolutional") {
+    const c = arch as ConvArchitecture;
+    checkConvArchitecture("describeArchitecture", c);
+    const parts: string[] = [];
+    c.convs.forEach((layer, l) => {
+      const stride = layer.stride > 1 ? `/${layer.stride}` : "";
+      const valid = layer.padding === "valid" ? " valid" : "";
+      parts.push(
+        `conv${layer.size}x${layer.size}${stride}${valid}(${layer.weightStd}, ${layer.biasStd})`,
+        c.activations[l].name,
+      );
+    });
+    parts.push(c.readout);
+    c.headActivations.forEach((act, m) =>
+      parts.push(`dense(${c.headWeightStd[m]}, ${c.headBiasStd[m]})`, act.name),
+    );
+    parts.push(`dense(${c.headWeightStd[c.headActivations.length]})`);
+    return parts.join(" -> ");
+  }
   checkArchitecture("describeArchitecture", arch);
   const L = arch.activations.length;
   const parts: string[] = [];

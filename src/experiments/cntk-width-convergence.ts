@@ -1,0 +1,72 @@
+/**
+ * The finite convolutional network's empirical NTK against the analytic CNTK as the width grows (the
+ * convolutional-NTK issue; Arora et al. 2019, theorem 3.1 for the fully connected case): for each width and
+ * seed the relative Frobenius error of empiricalCntk against cntk on the same images, and the least-squares
+ * slope of the mean error against the width on log-log axes (theory: -1/2, the fluctuation of a sum over
+ * width-many independent channels).
+ */
+import { cntk, type ConvImages } from "../kernels/cntk";
+import { logLogSlope, relativeError, type LogLogFit } from "../kernels/convergence";
+import type { ConvArchitecture } from "../layers";
+import { convNetwork, empiricalCntk } from "../training/conv-network";
+import type { ProgressStart } from "../training/train";
+import { checkDistinct, checkInteger, checkNumberList } from "../validate";
+
+export interface WidthError {
+  width: number;
+  seed: number;
+  /** ||empirical - analytic||_F / ||analytic||_F */
+  error: number;
+}
+
+export interface CntkWidthConvergence {
+  errors: WidthError[];
+  /** Per width, the mean error over the seeds. */
+  meanErrors: { width: number; mean: number }[];
+  /** The mean error against the width: slope (theory -0.5) and its standard error. */
+  fit: LogLogFit;
+}
+
+/**
+ * errors for every width (channels of every layer) and seed, on the images X; widths at least 3 distinct
+ * integers >= 1, seeds at least 1.
+ */
+export function cntkWidthConvergence(
+  arch: ConvArchitecture,
+  X: ConvImages,
+  options: { widths: readonly number[]; seeds: readonly number[]; progress?: ProgressStart | false },
+): CntkWidthConvergence {
+  const who = "cntkWidthConvergence";
+  const widths = Array.from(checkNumberList(who, "widths", options.widths, { min: 3 }));
+  widths.forEach((w, i) => checkInteger(who, `widths[${i}]`, w, 1));
+  checkDistinct(who, "widths", widths);
+  const seeds = Array.from(checkNumberList(who, "seeds", options.seeds, { min: 1 }));
+  seeds.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0, 2 ** 53));
+  checkDistinct(who, "seeds", seeds);
+  const analytic = cntk(arch, X);
+  const bar = options.progress ? options.progress(widths.length * seeds.length, "finite networks") : null;
+  const errors: WidthError[] = [];
+  for (const width of widths) {
+    for (const seed of seeds) {
+      const net = convNetwork(arch, {
+        height: X.height,
+        width: X.width,
+        channels: X.channels,
+        channelsPerLayer: width,
+        seed,
+      });
+      errors.push({ width, seed, error: relativeError(empiricalCntk(net, X), analytic) });
+      bar?.tick();
+    }
+  }
+  bar?.done();
+  const meanErrors = widths.map((width) => {
+    const mine = errors.filter((e) => e.width === width);
+    return { width, mean: mine.reduce((s, e) => s + e.error, 0) / mine.length };
+  });
+  const fit = logLogSlope(
+    meanErrors.map((m) => m.width),
+    meanErrors.map((m) => m.mean),
+  );
+  return { errors, meanErrors, fit };
+}
