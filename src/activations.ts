@@ -296,6 +296,8 @@ export function reluPower(k: number): Activation {
   }
   const norm = 1 / (2 * Math.PI);
   const fullJ = Math.PI * doubleFactorialOdd(k);
+  // A local, not the import: read through the module binding it cost a getter call per entry.
+  const nearAntipodal = NEAR_ANTIPODAL;
   const dual: Dual = (io, count, gaps) => {
     const { a: A, b: B, g: G, h: H, value, derivative, gap, cogap } = io;
     for (let e = 0; e < count; e++) {
@@ -329,7 +331,7 @@ export function reluPower(k: number): Activation {
       if (k === 1) {
         // J_1 = cos(theta) phi + sin(theta) and J_0 = phi written out (arcCosJ's sum reduces to exactly
         // these operations: pow(x, 1) = x, 1 * x = x).
-        jk = phi < NEAR_ANTIPODAL ? arcCosJ(1, theta, phi, cosT, sinT) : cosT * phi + sinT;
+        jk = phi < nearAntipodal ? arcCosJ(1, theta, phi, cosT, sinT) : cosT * phi + sinT;
         value[e] = r * norm * jk;
         derivative[e] = norm * phi;
       } else {

@@ -4,6 +4,7 @@
  * of a fully connected network in one pass (kernelsByDepth), kernel regression with a ridge relative to the
  * kernel's scale, and the test accuracy of the largest output; then the accuracies summarized over seeds.
  */
+import type { Matrix } from "ml-matrix";
 import { kernelsByDepth } from "../kernels/ntk";
 import { imagePoints, oneHot, selectClasses, splitImages, type ImageSet } from "../images/image-set";
 import { checkArchitecture, type Architecture } from "../layers";
@@ -120,23 +121,16 @@ export function imageKernelAccuracy(
       const trainKernels = kernelsByDepth(arch, X, undefined, { get: kernel });
       const testKernels = kernelsByDepth(arch, Xtest, X, { get: kernel });
       for (const depth of depths) {
-        const K = trainKernels[depth - 1];
-        let trace = 0;
-        for (let i = 0; i < K.rows; i++) trace += K.get(i, i);
-        const model = renamed(who, "multiOutputKernelRegression", () =>
-          multiOutputKernelRegression(K, Y, { ridge: (ridge * trace) / K.rows }),
+        const accuracy = testAccuracy(
+          who,
+          trainKernels[depth - 1],
+          Y,
+          testKernels[depth - 1],
+          split.test.labels,
+          classes,
+          ridge,
         );
-        const outputs = model.predict(testKernels[depth - 1]);
-        let correct = 0;
-        for (let i = 0; i < outputs.rows; i++) {
-          // The class of the largest output; a tie goes to the class listed first.
-          const row = outputs.getRow(i);
-          const best = row.indexOf(Math.max(...row));
-          if (best < 0)
-            throw new Error(`${who}: the prediction for test image ${i} is not finite (${row.join(", ")})`);
-          if (classes[best] === split.test.labels[i]) correct++;
-        }
-        runs.push({ seed, kernel, depth, accuracy: correct / outputs.rows, train, test });
+        runs.push({ seed, kernel, depth, accuracy, train, test });
       }
       bar?.tick();
     }
@@ -145,9 +139,41 @@ export function imageKernelAccuracy(
   return runs;
 }
 
+/**
+ * The test accuracy of kernel regression on one-hot targets Y (train x classes) with the training kernel K,
+ * a ridge relative to K's mean diagonal, (K + ridge mean(K_ii) I) alpha = Y, and the test kernel Ktest
+ * (test x train): the fraction of test images whose largest output is their label (a tie goes to the class
+ * listed first).
+ */
+export function testAccuracy(
+  who: string,
+  K: Matrix,
+  Y: Matrix,
+  Ktest: Matrix,
+  labels: Int32Array,
+  classes: readonly number[],
+  ridge: number,
+): number {
+  let trace = 0;
+  for (let i = 0; i < K.rows; i++) trace += K.get(i, i);
+  const model = renamed(who, "multiOutputKernelRegression", () =>
+    multiOutputKernelRegression(K, Y, { ridge: (ridge * trace) / K.rows }),
+  );
+  const outputs = model.predict(Ktest);
+  let correct = 0;
+  for (let i = 0; i < outputs.rows; i++) {
+    const row = outputs.getRow(i);
+    const best = row.indexOf(Math.max(...row));
+    if (best < 0)
+      throw new Error(`${who}: the prediction for test image ${i} is not finite (${row.join(", ")})`);
+    if (classes[best] === labels[i]) correct++;
+  }
+  return correct / outputs.rows;
+}
+
 /** The accuracies of one kernel and depth over the seeds. */
-export interface AccuracySummary {
-  kernel: ImageKernel;
+export interface AccuracySummary<K extends string = ImageKernel> {
+  kernel: K;
   depth: number;
   seeds: number;
   /** Mean accuracy over the seeds. */
@@ -165,7 +191,9 @@ export interface AccuracySummary {
  * groups), in the order they first appear. Each run's accuracy must lie in [0, 1], its test size be an
  * integer >= 1, and a group hold each seed once.
  */
-export function summarizeAccuracy(runs: readonly ImageKernelRun[]): AccuracySummary[] {
+export function summarizeAccuracy<K extends string = ImageKernel>(
+  runs: readonly (Omit<ImageKernelRun, "kernel"> & { kernel: K })[],
+): AccuracySummary<K>[] {
   const who = "summarizeAccuracy";
   if (!Array.isArray(runs) || runs.length === 0) {
     throw new Error(
@@ -185,7 +213,7 @@ export function summarizeAccuracy(runs: readonly ImageKernelRun[]): AccuracySumm
     }
     checkInteger(who, `runs[${i}].test`, run.test as number, 1);
   });
-  const keyOf = (r: ImageKernelRun) => `${r.kernel} ${r.depth} ${r.train} ${r.test}`;
+  const keyOf = (r: (typeof runs)[number]) => `${r.kernel} ${r.depth} ${r.train} ${r.test}`;
   checkDistinct(
     who,
     "runs",

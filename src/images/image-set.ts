@@ -203,12 +203,19 @@ export function downsample2x(set: ImageSet): ImageSet {
 }
 
 /**
- * The images as points, one row of h w c pixels each. "centred-unit" (the default) subtracts each image's
- * mean pixel and scales it to unit Euclidean norm, so that every point lies on the unit sphere, where the
- * lab's dot-product kernels are defined; "raw" keeps the pixels.
+ * The images preprocessed, as an ImageSet of the same shape: "centred-unit" (the default) subtracts each
+ * image's mean pixel and scales it to unit Euclidean norm, so that every image lies on the unit sphere,
+ * where the lab's dot-product kernels are defined; "raw" keeps the pixels.
  */
-export function imagePoints(set: ImageSet, options?: { preprocess?: "centred-unit" | "raw" }): Matrix {
-  const who = "imagePoints";
+export function preprocessImages(set: ImageSet, options?: { preprocess?: "centred-unit" | "raw" }): ImageSet {
+  return preprocessed("preprocessImages", set, options);
+}
+
+function preprocessed(
+  who: string,
+  set: ImageSet,
+  options?: { preprocess?: "centred-unit" | "raw" },
+): ImageSet {
   checkImageSet(who, "set", set);
   const opts = optionsObject(who, options);
   checkOptionKeys(who, opts, ["preprocess"]);
@@ -218,7 +225,7 @@ export function imagePoints(set: ImageSet, options?: { preprocess?: "centred-uni
   }
   const d = set.height * set.width * set.channels;
   checkMemory(who, 8 * set.n * d, `take fewer images (the set has ${set.n})`);
-  const points = new Matrix(set.n, d);
+  const pixels = new Float64Array(set.n * d);
   for (let i = 0; i < set.n; i++) {
     const image = set.pixels.subarray(i * d, (i + 1) * d);
     let mean = 0;
@@ -235,9 +242,54 @@ export function imagePoints(set: ImageSet, options?: { preprocess?: "centred-uni
       }
       scale = 1 / Math.sqrt(sumSquares);
     }
-    for (let j = 0; j < d; j++) points.set(i, j, (image[j] - mean) * scale);
+    for (let j = 0; j < d; j++) pixels[i * d + j] = (image[j] - mean) * scale;
   }
+  const source = preprocess === "raw" ? set.source : `${set.source}; centred, unit norm`;
+  return { ...set, pixels, labels: set.labels.slice(), source };
+}
+
+/**
+ * The images as points, one row of h w c pixels each, preprocessed as preprocessImages does
+ * ("centred-unit", the default, or "raw").
+ */
+export function imagePoints(set: ImageSet, options?: { preprocess?: "centred-unit" | "raw" }): Matrix {
+  const { n, height, width, channels, pixels } = preprocessed("imagePoints", set, options);
+  const d = height * width * channels;
+  const points = new Matrix(n, d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) points.set(i, j, pixels[i * d + j]);
   return points;
+}
+
+/** The images with `margin` pixels cut from every side (MNIST's digits sit in the middle 20 x 20 of 28 x 28). */
+export function cropImages(set: ImageSet, margin: number): ImageSet {
+  const who = "cropImages";
+  checkImageSet(who, "set", set);
+  checkInteger(who, "margin", margin, 0);
+  if (2 * margin >= Math.min(set.height, set.width)) {
+    throw new Error(
+      `${who}: margin must leave at least one pixel of the ${set.height} x ${set.width} images, got ${margin}`,
+    );
+  }
+  const { n, height, width, channels: c } = set;
+  const h = height - 2 * margin;
+  const w = width - 2 * margin;
+  checkMemory(who, 8 * n * h * w * c, `take fewer images (the set has ${n})`);
+  const pixels = new Float64Array(n * h * w * c);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < h; r++) {
+      const from = ((i * height + r + margin) * width + margin) * c;
+      pixels.set(set.pixels.subarray(from, from + w * c), (i * h + r) * w * c);
+    }
+  }
+  return {
+    n,
+    height: h,
+    width: w,
+    channels: c,
+    pixels,
+    labels: set.labels.slice(),
+    source: `${set.source}; ${margin}-pixel border cropped`,
+  };
 }
 
 /** Targets for regression on labels: row i has +1 in the column of labels[i]'s class, 0 elsewhere. */

@@ -91,6 +91,9 @@ interface Plan {
   readonly cols: Int32Array;
   readonly rowTaps: Int32Array[];
   readonly colTaps: Int32Array[];
+  /** Per layer and tap t, the outputs [lo, hi) whose tap t is inside the input, along rows and columns. */
+  readonly rowRanges: Int32Array[];
+  readonly colRanges: Int32Array[];
   readonly alpha: Float64Array;
   readonly beta: Float64Array;
   /** Pairs of positions: every pair (globalAveragePool) or the pairs (p, p) only (flatten). */
@@ -109,11 +112,31 @@ function makePlan(who: string, arch: ConvArchitecture, x: ConvImages): Plan {
     cols,
     rowTaps: arch.convs.map((layer, l) => convTaps(layer, rows[l])),
     colTaps: arch.convs.map((layer, l) => convTaps(layer, cols[l])),
+    rowRanges: arch.convs.map((layer, l) => tapRanges(layer.size, convTaps(layer, rows[l]))),
+    colRanges: arch.convs.map((layer, l) => tapRanges(layer.size, convTaps(layer, cols[l]))),
     alpha: Float64Array.from(arch.convs, (layer) => layer.weightStd ** 2 / layer.size ** 2),
     beta: Float64Array.from(arch.convs, (layer) => layer.biasStd ** 2),
     all: arch.readout === "globalAveragePool",
     channels: x.channels,
   };
+}
+
+/**
+ * For each tap t of a filter of `size` taps, the outputs o in [lo, hi) whose tap t reads an input (taps:
+ * convTaps' table): a contiguous run, since the input index grows with o. Entry 2 t is lo, 2 t + 1 hi.
+ */
+function tapRanges(size: number, taps: Int32Array): Int32Array {
+  const outputs = taps.length / size;
+  const ranges = new Int32Array(2 * size);
+  for (let t = 0; t < size; t++) {
+    let lo = 0;
+    while (lo < outputs && taps[lo * size + t] < 0) lo++;
+    let hi = lo;
+    while (hi < outputs && taps[hi * size + t] >= 0) hi++;
+    ranges[2 * t] = lo;
+    ranges[2 * t + 1] = hi;
+  }
+  return ranges;
 }
 
 /** Entries of a layer's state for one image pair: P^2 (all pairs) or P (pairs (p, p)) at grid l. */
@@ -319,51 +342,60 @@ class Pass {
       }
       return;
     }
-    // Along the columns of both images: (i, j, i', j') -> (i, jo, i', jo').
-    for (let i = 0; i < R; i++) {
-      for (let jo = 0; jo < Co; jo++) {
-        for (let i2 = 0; i2 < R; i2++) {
-          const base = (i * C * R + i2) * C;
-          const o = ((i * Co + jo) * R + i2) * Co;
-          for (let jo2 = 0; jo2 < Co; jo2++) {
-            let s = 0;
-            let t = 0;
-            for (let b = 0; b < k; b++) {
-              const c = ct[jo * k + b];
-              const c2 = ct[jo2 * k + b];
-              if (c < 0 || c2 < 0) continue;
-              const e = base + c * R * C + c2;
-              s += preSig[e];
-              t += preTh[e];
+    // Along the columns of both images, (i, j, i', j') -> (i, jo, i', jo'), and then along the rows,
+    // (i, jo, i', jo') -> (io, jo, io', jo'): per tap t a run of outputs reads a run of inputs at the
+    // stride (tapRanges), so the inner loops are plain strided adds. Tap by tap, in the order of the
+    // pairs (p, p) loop above.
+    const stride = plan.arch.convs[l].stride;
+    const cr = plan.colRanges[l];
+    const rr = plan.rowRanges[l];
+    t1.fill(0, 0, R * Co * R * Co);
+    t2.fill(0, 0, R * Co * R * Co);
+    for (let b = 0; b < k; b++) {
+      const lo = cr[2 * b];
+      const hi = cr[2 * b + 1];
+      if (lo >= hi) continue;
+      const start = ct[lo * k + b];
+      for (let i = 0; i < R; i++) {
+        for (let jo = lo; jo < hi; jo++) {
+          const c = ct[jo * k + b];
+          for (let i2 = 0; i2 < R; i2++) {
+            const from = ((i * C + c) * R + i2) * C + start - lo * stride;
+            const to = ((i * Co + jo) * R + i2) * Co;
+            for (let jo2 = lo; jo2 < hi; jo2++) {
+              t1[to + jo2] += preSig[from + jo2 * stride];
+              t2[to + jo2] += preTh[from + jo2 * stride];
             }
-            t1[o + jo2] = s;
-            t2[o + jo2] = t;
           }
         }
       }
     }
-    // Along the rows: (i, jo, i', jo') -> (io, jo, io', jo').
-    for (let io = 0; io < Ro; io++) {
-      for (let jo = 0; jo < Co; jo++) {
-        for (let io2 = 0; io2 < Ro; io2++) {
-          const o = ((io * Co + jo) * Ro + io2) * Co;
-          for (let jo2 = 0; jo2 < Co; jo2++) {
-            let s = 0;
-            let t = 0;
-            for (let a = 0; a < k; a++) {
-              const r = rt[io * k + a];
-              const r2 = rt[io2 * k + a];
-              if (r < 0 || r2 < 0) continue;
-              const e = ((r * Co + jo) * R + r2) * Co + jo2;
-              s += t1[e];
-              t += t2[e];
+    const block = Co * Ro * Co;
+    sig.fill(0, 0, Ro * block);
+    th.fill(0, 0, Ro * block);
+    for (let a = 0; a < k; a++) {
+      const lo = rr[2 * a];
+      const hi = rr[2 * a + 1];
+      for (let io = lo; io < hi; io++) {
+        const r = rt[io * k + a];
+        for (let jo = 0; jo < Co; jo++) {
+          for (let io2 = lo; io2 < hi; io2++) {
+            const r2 = rt[io2 * k + a];
+            const from = ((r * Co + jo) * R + r2) * Co;
+            const to = ((io * Co + jo) * Ro + io2) * Co;
+            for (let jo2 = 0; jo2 < Co; jo2++) {
+              sig[to + jo2] += t1[from + jo2];
+              th[to + jo2] += t2[from + jo2];
             }
-            const v = alpha * s + beta;
-            sig[o + jo2] = v;
-            th[o + jo2] = first ? v : alpha * t + beta;
           }
         }
       }
+    }
+    const count = Ro * block;
+    for (let e = 0; e < count; e++) {
+      const v = alpha * sig[e] + beta;
+      sig[e] = v;
+      th[e] = first ? v : alpha * th[e] + beta;
     }
   }
 
