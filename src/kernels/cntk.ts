@@ -26,6 +26,7 @@
  */
 import { Matrix } from "ml-matrix";
 import { dualAt, rootOfProduct, type Activation, type DualArrays } from "../activations";
+import { MIN_NORMAL } from "../numeric";
 import { checkConvArchitecture, convGrids, convTaps, type ConvArchitecture } from "../layers";
 import { checkMemory } from "../memory";
 import type { ProgressStart } from "../training/train";
@@ -234,23 +235,37 @@ class Pass {
       const vx = sx ? sx.variance[l] : c;
       const vy = sy ? sy.variance[l] : c;
       if (all) {
+        // The layer's scale and bias (left by convolve for this loop), the pair's variances and gaps.
+        const alpha = plan.alpha[l];
+        const beta = plan.beta[l];
+        const first = l === 0;
+        const th = this.th;
         const P = plan.rows[l + 1] * plan.cols[l + 1];
         for (let p = 0, e = 0; p < P; p++) {
           const ap = vx[p];
           for (let q = 0; q < P; q++, e++) {
+            const v = alpha * c[e] + beta;
+            c[e] = v;
+            th[e] = first ? v : alpha * th[e] + beta;
+            const bq = vy[q];
             a[e] = ap;
-            b[e] = vy[q];
+            b[e] = bq;
+            const product = ap * bq;
+            const r =
+              product >= MIN_NORMAL && product < Infinity ? Math.sqrt(product) : rootOfProduct(ap, bq);
+            g[e] = r - v > 0 ? r - v : 0;
+            h[e] = r + v > 0 ? r + v : 0;
           }
         }
       } else {
         a.set(vx.subarray(0, count));
         b.set(vy.subarray(0, count));
-      }
-      for (let e = 0; e < count; e++) {
-        const r = rootOfProduct(a[e], b[e]);
-        const ce = c[e];
-        g[e] = r - ce > 0 ? r - ce : 0;
-        h[e] = r + ce > 0 ? r + ce : 0;
+        for (let e = 0; e < count; e++) {
+          const r = rootOfProduct(a[e], b[e]);
+          const ce = c[e];
+          g[e] = r - ce > 0 ? r - ce : 0;
+          h[e] = r + ce > 0 ? r + ce : 0;
+        }
       }
       const act = plan.arch.activations[l];
       act.dual(this.io, count, false);
@@ -362,9 +377,16 @@ class Pass {
           for (let i2 = 0; i2 < R; i2++) {
             const from = ((i * C + c) * R + i2) * C + start - lo * stride;
             const to = ((i * Co + jo) * R + i2) * Co;
-            for (let jo2 = lo; jo2 < hi; jo2++) {
-              t1[to + jo2] += preSig[from + jo2 * stride];
-              t2[to + jo2] += preTh[from + jo2 * stride];
+            if (stride === 1) {
+              for (let jo2 = lo; jo2 < hi; jo2++) {
+                t1[to + jo2] += preSig[from + jo2];
+                t2[to + jo2] += preTh[from + jo2];
+              }
+            } else {
+              for (let jo2 = lo; jo2 < hi; jo2++) {
+                t1[to + jo2] += preSig[from + jo2 * stride];
+                t2[to + jo2] += preTh[from + jo2 * stride];
+              }
             }
           }
         }
@@ -391,12 +413,7 @@ class Pass {
         }
       }
     }
-    const count = Ro * block;
-    for (let e = 0; e < count; e++) {
-      const v = alpha * sig[e] + beta;
-      sig[e] = v;
-      th[e] = first ? v : alpha * th[e] + beta;
-    }
+    // The scale and bias are applied by run's next loop, which reads every entry anyway.
   }
 
   /** The readout after conv layer l and the head: the kernel of the network cut there. */
