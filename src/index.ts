@@ -268,16 +268,46 @@ export { componentErrors, logSpacedSteps, stepsToLearn, type StepsToLearnOptions
 export { checkMemory, memoryBudget, type MemoryBudget } from "./memory";
 // image data sets
 export {
+  cropImages,
   downsample2x,
   imagePoints,
   loadCifar10,
   loadFashionMnist,
   loadMnistDigits,
   oneHot,
+  preprocessImages,
   selectClasses,
   splitImages,
+  translateImages,
   type ImageSet,
 } from "./images/index";
+// the convolutional NTK: layers, the analytic kernel, the finite network and the drivers of notebook 10
+export {
+  conv,
+  flatten,
+  globalAveragePool,
+  type ConvArchitecture,
+  type ConvLayer,
+  type ConvNetLayer,
+  type ConvOptions,
+  type ReadoutLayer,
+} from "./layers";
+export { cntk, cntkByDepth, type CntkOptions, type ConvImages } from "./kernels/cntk";
+export { ConvNetwork, convNetwork, empiricalCntk, type ConvNetworkOptions } from "./training/conv-network";
+export {
+  cntkWidthConvergence,
+  type CntkWidthConvergence,
+  type WidthError,
+} from "./experiments/cntk-width-convergence";
+export {
+  cntkAccuracy,
+  convNet,
+  IMAGE_KERNEL_NAMES,
+  type CntkAccuracy,
+  type CntkAccuracyOptions,
+  type CntkAccuracyRun,
+  type ImageKernelName,
+} from "./experiments/cntk-accuracy";
 // experiments: the decay-slope drivers of notebook 03 (matrices on circle points, matched Mercer slopes)
 export {
   circleMatrixSlopes,

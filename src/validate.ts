@@ -162,3 +162,21 @@ export function renamed<T>(who: string, inner: string, f: () => T): T {
     throw e;
   }
 }
+
+/**
+ * Starts a display of a loop of `total` steps named `label`, ticked after every update and done() at the
+ * end. The lab's progress printer (report/progress.ts, `lab.progress` in a notebook) is one; the trainers
+ * and kernels only call it, so it does not depend on how progress is shown.
+ */
+export type ProgressStart = (total: number, label: string) => { tick(count?: number): void; done(): void };
+
+/** A progress option checked: false, or a ProgressStart (an Error naming `who` and progress otherwise). */
+export function checkProgress(who: string, progress: unknown): ProgressStart | false {
+  if (progress !== false && typeof progress !== "function") {
+    throw new Error(
+      `${who}: progress must be false or a function (total, label) => { tick, done } such as lab.progress, ` +
+        `got ${describeValue(progress)}`,
+    );
+  }
+  return progress as ProgressStart | false;
+}

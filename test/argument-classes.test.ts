@@ -169,6 +169,8 @@ const tinySet = (): lab.ImageSet => ({
   source: "four test images",
 });
 const imageSetParam: Param = { at: [0], name: "set", kind: "object" };
+/** One 3 x 3 ReLU conv layer, flatten, the output layer: the smallest convolutional architecture. */
+const convArch = () => lab.serial(lab.conv(), lab.relu, lab.flatten(), lab.dense());
 /** An ImageSet's sizes and a few values: a whole set would be scanned pixel by pixel. */
 const imageSummary = (r: unknown) => {
   const s = r as lab.ImageSet;
@@ -3092,6 +3094,162 @@ const table: (Row | NothingRow)[] = [
         args: () => [tinySet(), { train: 3, validation: 1, test: 1, seed: 3 }],
         expect: { throws: ["n = 4", "3 + 1 + 1 = 5"] },
       },
+    ],
+  },
+  // the convolutional NTK
+  {
+    export: "conv",
+    args: () => [{ size: 3, stride: 1, padding: "same", weightStd: 1, biasStd: 0 }],
+    params: [
+      { at: [0], name: "options", kind: "options", optional: true },
+      { at: [0, "size"], name: "size", kind: "bad", values: [2, 0, 17, 1.5, NaN, "3", null], optional: true },
+      { at: [0, "stride"], name: "stride", ...integer(1, 4), optional: true },
+      { at: [0, "padding"], name: "padding", kind: "choice", values: ["same", "valid"], optional: true },
+      { at: [0, "weightStd"], name: "weightStd", ...nonNegative([0, 1e200]), optional: true },
+      { at: [0, "biasStd"], name: "biasStd", ...nonNegative([0, 1e200]), optional: true },
+    ],
+  },
+  { export: "flatten", takes: "nothing checkable", why: "takes no arguments" },
+  { export: "globalAveragePool", takes: "nothing checkable", why: "takes no arguments" },
+  { export: "IMAGE_KERNEL_NAMES", takes: "nothing checkable", why: "a constant list of names" },
+  ...(["cntk", "cntkByDepth"] as const).map((name): Row => ({
+    export: name,
+    args: () => [convArch(), tinySet(), undefined, { get: "ntk" }],
+    inspect: (r) => (Array.isArray(r) ? r.map(entries) : entries(r)),
+    params: [
+      archParam,
+      { at: [1], name: "X", kind: "object" },
+      { at: [2], name: "Y", kind: "object", optional: true },
+      { at: [3], name: "options", kind: "options", optional: true },
+      { at: [3, "get"], name: "get", kind: "choice", values: ["ntk", "nngp"], optional: true },
+      { at: [3, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  })),
+  ...(["convNetwork", "ConvNetwork"] as const).map((name): Row => ({
+    export: name,
+    call: name === "ConvNetwork" ? (a, o) => new lab.ConvNetwork(a as never, o as never) : undefined,
+    args: () => [convArch(), { height: 2, width: 2, channels: 1, channelsPerLayer: 3, seed: 1 }],
+    inspect: (net) => (net as lab.ConvNetwork).params,
+    params: [
+      archParam,
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "height"], name: "height", ...integer(1) },
+      { at: [1, "width"], name: "width", ...integer(1) },
+      { at: [1, "channels"], name: "channels", ...integer(1) },
+      { at: [1, "channelsPerLayer"], name: "channelsPerLayer", ...integer(1) },
+      { at: [1, "seed"], name: "seed", ...seed },
+      { at: [1, "rng"], name: "rng", kind: "object", optional: true },
+    ],
+  })),
+  {
+    export: "empiricalCntk",
+    args: () => [
+      lab.convNetwork(convArch(), { height: 2, width: 2, channels: 1, channelsPerLayer: 3, seed: 1 }),
+      tinySet(),
+    ],
+    inspect: entries,
+    params: [
+      { at: [0], name: "net", kind: "object" },
+      { at: [1], name: "X", kind: "object" },
+      { at: [2], name: "Y", kind: "object", optional: true },
+    ],
+  },
+  {
+    export: "cntkWidthConvergence",
+    args: () => [convArch(), tinySet(), { widths: [2, 3, 4], seeds: [1] }],
+    inspect: (r) => (r as lab.CntkWidthConvergence).errors.map((e) => e.error),
+    params: [
+      archParam,
+      { at: [1], name: "X", kind: "object" },
+      { at: [2], name: "options", kind: "options" },
+      {
+        at: [2, "widths"],
+        name: "widths",
+        kind: "bad",
+        values: [null, [2, 3], [0, 2, 3], [2, 2, 3], [1.5, 2, 3], 5],
+      },
+      { at: [2, "seeds"], name: "seeds", kind: "bad", values: [null, [], [-1], [0.5], [1, 1], 3] },
+      { at: [2, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
+    export: "cntkAccuracy",
+    args: () => [
+      tinySet(),
+      { classes: [0, 1], pool: 4, train: 2, test: 2, seeds: [1], depths: [1], ridge: 1e-3 },
+    ],
+    inspect: (r) => (r as lab.CntkAccuracy).runs.map((run) => run.accuracy),
+    params: [
+      imageSetParam,
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "classes"], name: "classes", kind: "bad", values: [null, [0], [0, 0], [0, 10], 5] },
+      { at: [1, "pool"], name: "pool", ...integer(2, 4) },
+      { at: [1, "train"], name: "train", ...integer(1, 2) },
+      { at: [1, "test"], name: "test", ...integer(1, 2) },
+      { at: [1, "seeds"], name: "seeds", kind: "bad", values: [null, [], [-1], [0.5], [1, 1], 3] },
+      { at: [1, "depths"], name: "depths", kind: "bad", values: [null, [], [0], [1.5], [1, 1], 2] },
+      { at: [1, "ridge"], name: "ridge", ...nonNegative([1e-3, 1e3]) },
+      {
+        at: [1, "kernels"],
+        name: "kernels",
+        kind: "bad",
+        values: [[], ["cntk"], "NTK", ["NTK", "NTK"]],
+        optional: true,
+      },
+      { at: [1, "firstStride"], name: "firstStride", ...integer(1, 4), optional: true },
+      { at: [1, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
+    export: "convNet",
+    args: () => [2, "flatten", 1],
+    inspect: (arch) => lab.describeArchitecture(arch as lab.ConvArchitecture),
+    params: [
+      { at: [0], name: "depth", ...integer(1, 100) },
+      { at: [1], name: "readout", kind: "choice", values: ["flatten", "globalAveragePool"] },
+      { at: [2], name: "firstStride", ...integer(1, 4), optional: true },
+    ],
+  },
+  {
+    export: "preprocessImages",
+    args: () => [tinySet(), { preprocess: "centred-unit" }],
+    inspect: imageSummary,
+    params: [
+      imageSetParam,
+      { at: [1], name: "options", kind: "options", optional: true },
+      {
+        at: [1, "preprocess"],
+        name: "preprocess",
+        kind: "choice",
+        values: ["centred-unit", "raw"],
+        optional: true,
+      },
+    ],
+  },
+  {
+    export: "cropImages",
+    args: () => [
+      {
+        ...tinySet(),
+        n: 1,
+        height: 4,
+        width: 4,
+        pixels: Float64Array.from({ length: 16 }, (_, j) => j),
+        labels: Int32Array.of(0),
+      },
+      1,
+    ],
+    inspect: imageSummary,
+    params: [imageSetParam, { at: [1], name: "margin", ...integer(0, 1) }],
+  },
+  {
+    export: "translateImages",
+    args: () => [tinySet(), 1, -1],
+    inspect: imageSummary,
+    params: [
+      imageSetParam,
+      { at: [1], name: "down", ...integer(-1, 1) },
+      { at: [2], name: "right", ...integer(-1, 1) },
     ],
   },
   {

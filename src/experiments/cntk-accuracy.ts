@@ -18,7 +18,7 @@ import {
 } from "../images/image-set";
 import { cntkByDepth } from "../kernels/cntk";
 import { kernelsByDepth } from "../kernels/ntk";
-import { conv, dense, flatten, globalAveragePool, mlp, serial } from "../layers";
+import { conv, dense, flatten, globalAveragePool, mlp, serial, type ConvArchitecture } from "../layers";
 import { Rng } from "../random";
 import { checkProgress, type ProgressStart } from "../training/train";
 import {
@@ -76,7 +76,19 @@ export interface CntkAccuracy {
 }
 
 /** The architecture of `depth` 3 x 3 ReLU conv layers and the readout, as notebook 10 compares them. */
-export function convNet(depth: number, readout: "flatten" | "globalAveragePool", firstStride = 1) {
+export function convNet(
+  depth: number,
+  readout: "flatten" | "globalAveragePool",
+  firstStride = 1,
+): ConvArchitecture {
+  const who = "convNet";
+  checkInteger(who, "depth", depth, 1, 100);
+  if (readout !== "flatten" && readout !== "globalAveragePool") {
+    throw new Error(
+      `${who}: readout must be "flatten" or "globalAveragePool", got ${describeValue(readout)}`,
+    );
+  }
+  checkInteger(who, "firstStride", firstStride, 1, 4);
   const layers = Array.from({ length: depth }, (_, l) => [
     conv({ stride: l === 0 ? firstStride : 1 }),
     relu,

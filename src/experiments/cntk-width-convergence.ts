@@ -7,10 +7,18 @@
  */
 import { cntk, type ConvImages } from "../kernels/cntk";
 import { logLogSlope, relativeError, type LogLogFit } from "../kernels/convergence";
-import type { ConvArchitecture } from "../layers";
+import { checkConvArchitecture, type ConvArchitecture } from "../layers";
 import { convNetwork, empiricalCntk } from "../training/conv-network";
 import type { ProgressStart } from "../training/train";
-import { checkDistinct, checkInteger, checkNumberList } from "../validate";
+import {
+  checkDistinct,
+  checkInteger,
+  checkNumberList,
+  checkOptionKeys,
+  checkProgress,
+  renamed,
+  requiredObject,
+} from "../validate";
 
 export interface WidthError {
   width: number;
@@ -37,14 +45,18 @@ export function cntkWidthConvergence(
   options: { widths: readonly number[]; seeds: readonly number[]; progress?: ProgressStart | false },
 ): CntkWidthConvergence {
   const who = "cntkWidthConvergence";
+  checkConvArchitecture(who, arch);
+  const opts = requiredObject(who, "options", options, "{ widths, seeds, progress? }");
+  checkOptionKeys(who, opts, ["widths", "seeds", "progress"]);
+  const progress = checkProgress(who, opts.progress ?? false);
   const widths = Array.from(checkNumberList(who, "widths", options.widths, { min: 3 }));
   widths.forEach((w, i) => checkInteger(who, `widths[${i}]`, w, 1));
   checkDistinct(who, "widths", widths);
   const seeds = Array.from(checkNumberList(who, "seeds", options.seeds, { min: 1 }));
   seeds.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0, 2 ** 53));
   checkDistinct(who, "seeds", seeds);
-  const analytic = cntk(arch, X);
-  const bar = options.progress ? options.progress(widths.length * seeds.length, "finite networks") : null;
+  const analytic = renamed(who, "cntk", () => cntk(arch, X));
+  const bar = progress ? progress(widths.length * seeds.length, "finite networks") : null;
   const errors: WidthError[] = [];
   for (const width of widths) {
     for (const seed of seeds) {

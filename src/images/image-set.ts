@@ -292,6 +292,36 @@ export function cropImages(set: ImageSet, margin: number): ImageSet {
   };
 }
 
+/**
+ * Every image moved `down` rows and `right` columns (negative: up, left), what leaves the frame dropped and
+ * what enters it 0 (MNIST's background).
+ */
+export function translateImages(set: ImageSet, down: number, right: number): ImageSet {
+  const who = "translateImages";
+  checkImageSet(who, "set", set);
+  checkInteger(who, "down", down, -set.height + 1, set.height - 1);
+  checkInteger(who, "right", right, -set.width + 1, set.width - 1);
+  const { n, height, width, channels: c } = set;
+  checkMemory(who, 8 * n * height * width * c, `take fewer images (the set has ${n})`);
+  const pixels = new Float64Array(set.pixels.length);
+  for (let i = 0; i < n; i++) {
+    for (let r = Math.max(0, down); r < Math.min(height, height + down); r++) {
+      for (let col = Math.max(0, right); col < Math.min(width, width + right); col++) {
+        for (let k = 0; k < c; k++) {
+          pixels[((i * height + r) * width + col) * c + k] =
+            set.pixels[((i * height + r - down) * width + col - right) * c + k];
+        }
+      }
+    }
+  }
+  return {
+    ...set,
+    pixels,
+    labels: set.labels.slice(),
+    source: `${set.source}; moved ${down} down, ${right} right`,
+  };
+}
+
 /** Targets for regression on labels: row i has +1 in the column of labels[i]'s class, 0 elsewhere. */
 export function oneHot(labels: Int32Array, classes: readonly number[]): Matrix {
   const who = "oneHot";

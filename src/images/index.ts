@@ -1,4 +1,14 @@
 export { loadMnistDigits } from "./mnist-digits";
 export { loadFashionMnist } from "./fashion-mnist";
 export { loadCifar10 } from "./cifar10";
-export { downsample2x, imagePoints, oneHot, selectClasses, splitImages, type ImageSet } from "./image-set";
+export {
+  cropImages,
+  downsample2x,
+  imagePoints,
+  oneHot,
+  preprocessImages,
+  selectClasses,
+  splitImages,
+  translateImages,
+  type ImageSet,
+} from "./image-set";

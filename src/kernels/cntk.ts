@@ -29,8 +29,13 @@ import { dualAt, rootOfProduct, type Activation, type DualArrays } from "../acti
 import { MIN_NORMAL } from "../numeric";
 import { checkConvArchitecture, convGrids, convTaps, type ConvArchitecture } from "../layers";
 import { checkMemory } from "../memory";
-import type { ProgressStart } from "../training/train";
-import { checkOptionKeys, describeValue, optionsObject } from "../validate";
+import {
+  checkOptionKeys,
+  checkProgress,
+  describeValue,
+  optionsObject,
+  type ProgressStart,
+} from "../validate";
 import { assemblePairs, type PairTile } from "./assemble";
 import { checkOutput, type Output } from "./ntk";
 
@@ -506,12 +511,7 @@ function kernels(
   const opts = optionsObject(who, options);
   checkOptionKeys(who, opts, ["get", "progress"]);
   const get = checkOutput(who, opts.get ?? "ntk");
-  const progress = opts.progress ?? false;
-  if (progress !== false && typeof progress !== "function") {
-    throw new Error(
-      `${who}: progress must be false or a function such as lab.progress, got ${describeValue(progress)}`,
-    );
-  }
+  const progress = checkProgress(who, opts.progress ?? false);
   const x = readImages(who, "X", X);
   const symmetric = Y === undefined || Y === X;
   const y = symmetric ? x : readImages(who, "Y", Y);

@@ -370,13 +370,15 @@ export function empiricalCntk(net: ConvNetwork, X: ConvImages, Y?: ConvImages): 
     return Array.from({ length: set.n }, (_, i) => set.pixels.subarray(i * size, (i + 1) * size));
   };
   const symmetric = Y === undefined || Y === X;
+  const xs = images(X, "X");
+  const ys = symmetric ? xs : images(Y as ConvImages, "Y");
   checkMemory(
     who,
-    8 * net.size * (X.n + (symmetric ? 0 : (Y as ConvImages).n)),
+    8 * net.size * (xs.length + (symmetric ? 0 : ys.length)),
     "lower the widths or the number of images",
   );
-  const gx = images(X, "X").map((image) => net.gradient(image));
-  const gy = symmetric ? gx : images(Y as ConvImages, "Y").map((image) => net.gradient(image));
+  const gx = xs.map((image) => net.gradient(image));
+  const gy = symmetric ? gx : ys.map((image) => net.gradient(image));
   const K = new Matrix(gx.length, gy.length);
   for (let i = 0; i < gx.length; i++) {
     for (let j = symmetric ? i : 0; j < gy.length; j++) {

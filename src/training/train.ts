@@ -14,7 +14,7 @@
  * does not.
  */
 import { batchTraceOf, zerosLike, type BatchTrace, type Floats, type Network } from "../network";
-import { checkInRange, checkInteger, checkPositive, describeValue } from "../validate";
+import { checkInRange, checkInteger, checkPositive, checkProgress, describeValue } from "../validate";
 import { readDataset, readInputs, type TargetsLike } from "./data";
 import type { PointsInput } from "../kernels/points";
 import { batchLossAndGradient, finiteLoss, squaredLoss } from "./gradient";
@@ -31,23 +31,9 @@ export interface AdamOptions {
   epsilon?: number;
 }
 
-/**
- * Starts a display of a loop of `total` steps named `label`, ticked after every update and done() at the
- * end. The lab's progress printer (report/progress.ts, `lab.progress` in a notebook) is one; training
- * only calls it, so it does not depend on how progress is shown.
- */
-export type ProgressStart = (total: number, label: string) => { tick(count?: number): void; done(): void };
-
-/** A progress option checked: false, or a ProgressStart (an Error naming `who` and progress otherwise). */
-export function checkProgress(who: string, progress: unknown): ProgressStart | false {
-  if (progress !== false && typeof progress !== "function") {
-    throw new Error(
-      `${who}: progress must be false or a function (total, label) => { tick, done } such as lab.progress, ` +
-        `got ${describeValue(progress)}`,
-    );
-  }
-  return progress as ProgressStart | false;
-}
+// The progress option's type and check live in validate.ts, so that kernels can take one too.
+export { checkProgress, type ProgressStart } from "../validate";
+import type { ProgressStart } from "../validate";
 
 export interface TrainOptions {
   /** Step budget: at most this many updates (an integer >= 0). */
