@@ -12,6 +12,7 @@ import { cntk, cntkByDepth, type ConvImages } from "../src/kernels/cntk";
 import { ntk, nngp } from "../src/kernels/ntk";
 import { Rng } from "../src/random";
 import { directCntk, type DirectLayer } from "./oracle/cntk-direct";
+import { cntkAccuracy } from "../src/experiments/cntk-accuracy";
 
 function randomImages(n: number, height: number, width: number, channels: number, seed: number): ConvImages {
   const rng = new Rng(seed);
@@ -231,5 +232,40 @@ describe("cntk's errors name the function, the parameter and the value", () => {
       () => cntk(arch, X, undefined, { get: "both" as "ntk" }),
       /cntk: get must be "ntk" or "nngp", got "both"/,
     );
+  });
+});
+
+describe("cntkAccuracy", () => {
+  it("tells vertical from horizontal bars wherever they sit, pooled, with one run per seed, kernel and depth", () => {
+    const rng = new Rng(5);
+    const n = 40;
+    const side = 8;
+    const pixels = new Float64Array(n * side * side);
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      labels[i] = i % 2;
+      const at = Math.floor(rng.uniform() * side);
+      for (let r = 0; r < side; r++) {
+        for (let c = 0; c < side; c++) {
+          const on = labels[i] === 0 ? c === at : r === at;
+          pixels[(i * side + r) * side + c] = (on ? 1 : 0) + 0.05 * rng.normal();
+        }
+      }
+    }
+    const set = { n, height: side, width: side, channels: 1, pixels, labels, source: "bars" };
+    const { runs, seconds } = cntkAccuracy(set, {
+      classes: [0, 1],
+      pool: 40,
+      train: 30,
+      test: 10,
+      seeds: [1, 2],
+      depths: [1, 2],
+      ridge: 1e-3,
+    });
+    assert.equal(runs.length, 2 * 3 * 2);
+    assert.deepEqual(Object.keys(seconds).sort(), ["CNTK-GAP", "CNTK-V", "NTK"]);
+    for (const run of runs.filter((r) => r.kernel === "CNTK-GAP" && r.depth === 2)) {
+      assert.ok(run.accuracy >= 0.9, `seed ${run.seed}: ${run.accuracy}`);
+    }
   });
 });

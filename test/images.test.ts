@@ -3,8 +3,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import {
+  cropImages,
   downsample2x,
   imagePoints,
+  preprocessImages,
+  translateImages,
   loadCifar10,
   loadFashionMnist,
   loadMnistDigits,
@@ -341,6 +344,26 @@ describe("preprocessing", () => {
       '"unit"',
       "centred-unit",
     );
+  });
+
+  test("cropImages cuts the border and translateImages moves the pixels, zeros entering", () => {
+    const set = setOf([3], 4, 4, 1, (_, k) => k + 1);
+    assert.deepEqual(imageOf(cropImages(set, 1), 0), [6, 7, 10, 11]);
+    throwsWith(() => cropImages(set, 2), "cropImages: margin", "4 x 4", "got 2");
+    const moved = translateImages(set, 1, -1);
+    // Row r, column c of the result is the input's row r - 1, column c + 1; the top row and right column are 0.
+    assert.deepEqual(imageOf(moved, 0), [0, 0, 0, 0, 2, 3, 4, 0, 6, 7, 8, 0, 10, 11, 12, 0]);
+    assert.deepEqual(imageOf(translateImages(set, 0, 0), 0), imageOf(set, 0));
+    throwsWith(() => translateImages(set, 4, 0), "translateImages: down", "4");
+  });
+
+  test("preprocessImages is imagePoints as images: the same numbers, the ImageSet's shape", () => {
+    const set = setOf([0, 1], 2, 3, 1, (i, k) => (i + 2) * k * k - i);
+    const images = preprocessImages(set);
+    const X = imagePoints(set);
+    assert.deepEqual([images.n, images.height, images.width, images.channels], [2, 2, 3, 1]);
+    for (let i = 0; i < 2; i++) assert.deepEqual(imageOf(images, i), X.getRow(i));
+    assert.deepEqual(imageOf(preprocessImages(set, { preprocess: "raw" }), 1), imageOf(set, 1));
   });
 
   test("oneHot puts +1 in the column of each label's class", () => {

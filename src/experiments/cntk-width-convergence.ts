@@ -31,8 +31,8 @@ export interface CntkWidthConvergence {
   errors: WidthError[];
   /** Per width, the mean error over the seeds. */
   meanErrors: { width: number; mean: number }[];
-  /** The mean error against the width: slope (theory -0.5) and its standard error. */
-  fit: LogLogFit;
+  /** The mean error against the width: slope (theory -0.5) and its standard error (plain data: no predict). */
+  fit: Omit<LogLogFit, "predict">;
 }
 
 /**
@@ -76,7 +76,7 @@ export function cntkWidthConvergence(
     const mine = errors.filter((e) => e.width === width);
     return { width, mean: mine.reduce((s, e) => s + e.error, 0) / mine.length };
   });
-  const fit = logLogSlope(
+  const { predict: _, ...fit } = logLogSlope(
     meanErrors.map((m) => m.width),
     meanErrors.map((m) => m.mean),
   );
