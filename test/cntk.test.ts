@@ -9,7 +9,7 @@ import { EigenvalueDecomposition } from "ml-matrix";
 import { erf, relu } from "../src/activations";
 import { conv, dense, flatten, globalAveragePool, mlp, serial, describeArchitecture } from "../src/layers";
 import { cntk, cntkByDepth, type ConvImages } from "../src/kernels/cntk";
-import { ntk, nngp } from "../src/kernels/ntk";
+import { ntk, nngp, setAnalyticEngine } from "../src/kernels/ntk";
 import { Rng } from "../src/random";
 import { directCntk, type DirectLayer } from "./oracle/cntk-direct";
 import { cntkAccuracy } from "../src/experiments/cntk-accuracy";
@@ -267,5 +267,59 @@ describe("cntkAccuracy", () => {
     for (const run of runs.filter((r) => r.kernel === "CNTK-GAP" && r.depth === 2)) {
       assert.ok(run.accuracy >= 0.9, `seed ${run.seed}: ${run.accuracy}`);
     }
+  });
+});
+
+describe("cntk's compiled ReLU layer and convolution (WebAssembly SIMD)", () => {
+  const engines = (arch: ReturnType<typeof serial>, X: ConvImages, get: "ntk" | "nngp") => {
+    const previous = setAnalyticEngine("js");
+    try {
+      const js = cntkByDepth(arch, X, undefined, { get });
+      setAnalyticEngine("auto");
+      return { js, compiled: cntkByDepth(arch, X, undefined, { get }) };
+    } finally {
+      setAnalyticEngine(previous);
+    }
+  };
+  const cases: [string, ReturnType<typeof serial>, ConvImages][] = [
+    [
+      "odd P, bias, a head",
+      serial(conv({ biasStd: 0.4 }), relu, conv(), relu, globalAveragePool(), dense(), relu, dense()),
+      randomImages(4, 5, 5, 2, 8),
+    ],
+    [
+      "stride 2 first (its convolution in JS), erf between",
+      serial(conv({ stride: 2 }), relu, conv(), erf, conv(), relu, globalAveragePool(), dense()),
+      randomImages(3, 6, 7, 1, 9),
+    ],
+  ];
+  for (const [name, arch, X] of cases) {
+    it(`agrees with the JS engine within 1e-14 relative: ${name}`, () => {
+      for (const get of ["ntk", "nngp"] as const) {
+        const { js, compiled } = engines(arch, X, get);
+        js.forEach((K, l) => {
+          for (let i = 0; i < X.n; i++) {
+            for (let j = 0; j < X.n; j++) {
+              const err = relative(compiled[l].get(i, j), K.get(i, j));
+              assert.ok(
+                err < 1e-14,
+                `${get} depth ${l + 1} [${i}][${j}]: ${compiled[l].get(i, j)} vs ${K.get(i, j)}`,
+              );
+            }
+          }
+        });
+      }
+    });
+  }
+  it("gives a zero image the JS engine's zeros (the zero-variance limit)", () => {
+    const Z = randomImages(3, 4, 4, 1, 2);
+    Z.pixels.fill(0, 16, 32);
+    const { js, compiled } = engines(
+      serial(conv(), relu, conv(), relu, globalAveragePool(), dense()),
+      Z,
+      "ntk",
+    );
+    for (let j = 0; j < 3; j++) assert.equal(compiled[1].get(1, j), 0);
+    assert.ok(relative(compiled[1].get(0, 2), js[1].get(0, 2)) < 1e-14);
   });
 });

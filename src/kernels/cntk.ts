@@ -25,7 +25,7 @@
  * about 1e-8. The diagonal pairs (p, p) of an image with itself get g = 0 exactly.
  */
 import { Matrix } from "ml-matrix";
-import { dualAt, rootOfProduct, type Activation, type DualArrays } from "../activations";
+import { closedFormOf, dualAt, rootOfProduct, type Activation, type DualArrays } from "../activations";
 import { MIN_NORMAL } from "../numeric";
 import { checkConvArchitecture, convGrids, convTaps, type ConvArchitecture } from "../layers";
 import { checkMemory } from "../memory";
@@ -37,7 +37,8 @@ import {
   type ProgressStart,
 } from "../validate";
 import { assemblePairs, type PairTile } from "./assemble";
-import { checkOutput, type Output } from "./ntk";
+import { analyticEngine, checkOutput, type Output } from "./ntk";
+import { pairArrays, type PairArrays } from "./cntk-simd";
 
 /**
  * Images as the CNTK reads them: n images of height x width pixels and `channels` channels, pixel-major
@@ -97,13 +98,16 @@ interface Plan {
   readonly cols: Int32Array;
   readonly rowTaps: Int32Array[];
   readonly colTaps: Int32Array[];
-  /** Per layer and tap t, the outputs [lo, hi) whose tap t is inside the input, along rows and columns. */
-  readonly rowRanges: Int32Array[];
-  readonly colRanges: Int32Array[];
   readonly alpha: Float64Array;
   readonly beta: Float64Array;
   /** Pairs of positions: every pair (globalAveragePool) or the pairs (p, p) only (flatten). */
   readonly all: boolean;
+  /**
+   * With all pairs, per layer the separable convolution as runs (convolutionRuns): along the columns
+   * (reading the input at the layer's stride) and then along the rows.
+   */
+  readonly columnRuns: Int32Array[];
+  readonly rowRuns: Int32Array[];
   readonly channels: number;
 }
 
@@ -111,6 +115,57 @@ function makePlan(who: string, arch: ConvArchitecture, x: ConvImages): Plan {
   const grids = convGrids(who, arch, x.height, x.width);
   const rows = Int32Array.from([x.height, ...grids.map((g) => g[0])]);
   const cols = Int32Array.from([x.width, ...grids.map((g) => g[1])]);
+  const all = arch.readout === "globalAveragePool";
+  /**
+   * Conv layer l's separable convolution of the P^2 pairs as (to, from, length) triples: along the columns
+   * of both images, (i, j, i', j') -> (i, jo, i', jo'), entries to + t of the output get from + t stride of
+   * the input; then along the rows, (i, jo, i', jo') -> (io, jo, io', jo'), contiguous. Per tap a run of
+   * outputs reads a run of inputs (tapRanges), and the runs go tap by tap, the order of the pairs (p, p)
+   * loop of Pass.convolve, so that both give the same bits.
+   */
+  const convolutionRuns = (l: number, along: "columns" | "rows"): Int32Array => {
+    const layer = arch.convs[l];
+    const k = layer.size;
+    const [R, C, Ro, Co] = [rows[l], cols[l], rows[l + 1], cols[l + 1]];
+    const runs: number[] = [];
+    if (along === "columns") {
+      const ct = convTaps(layer, C);
+      const cr = tapRanges(k, ct);
+      for (let b = 0; b < k; b++) {
+        const [lo, hi] = [cr[2 * b], cr[2 * b + 1]];
+        if (lo >= hi) continue;
+        for (let i = 0; i < R; i++) {
+          for (let jo = lo; jo < hi; jo++) {
+            for (let i2 = 0; i2 < R; i2++) {
+              runs.push(
+                ((i * Co + jo) * R + i2) * Co + lo,
+                ((i * C + ct[jo * k + b]) * R + i2) * C + ct[lo * k + b],
+                hi - lo,
+              );
+            }
+          }
+        }
+      }
+    } else {
+      const rt = convTaps(layer, R);
+      const rr = tapRanges(k, rt);
+      for (let a = 0; a < k; a++) {
+        const [lo, hi] = [rr[2 * a], rr[2 * a + 1]];
+        for (let io = lo; io < hi; io++) {
+          for (let jo = 0; jo < Co; jo++) {
+            for (let io2 = lo; io2 < hi; io2++) {
+              runs.push(
+                ((io * Co + jo) * Ro + io2) * Co,
+                ((rt[io * k + a] * Co + jo) * R + rt[io2 * k + a]) * Co,
+                Co,
+              );
+            }
+          }
+        }
+      }
+    }
+    return Int32Array.from(runs);
+  };
   return {
     arch,
     L: arch.convs.length,
@@ -118,11 +173,11 @@ function makePlan(who: string, arch: ConvArchitecture, x: ConvImages): Plan {
     cols,
     rowTaps: arch.convs.map((layer, l) => convTaps(layer, rows[l])),
     colTaps: arch.convs.map((layer, l) => convTaps(layer, cols[l])),
-    rowRanges: arch.convs.map((layer, l) => tapRanges(layer.size, convTaps(layer, rows[l]))),
-    colRanges: arch.convs.map((layer, l) => tapRanges(layer.size, convTaps(layer, cols[l]))),
     alpha: Float64Array.from(arch.convs, (layer) => layer.weightStd ** 2 / layer.size ** 2),
     beta: Float64Array.from(arch.convs, (layer) => layer.biasStd ** 2),
-    all: arch.readout === "globalAveragePool",
+    all,
+    columnRuns: all ? arch.convs.map((_, l) => convolutionRuns(l, "columns")) : [],
+    rowRuns: all ? arch.convs.map((_, l) => convolutionRuns(l, "rows")) : [],
     channels: x.channels,
   };
 }
@@ -158,6 +213,33 @@ function scratchDoubles(plan: Plan): number {
   return 16 * most;
 }
 
+/** d1[to + t] += s1[from + t stride] and d2 likewise, t < length, for every (to, from, length) run. */
+function addRuns(
+  d1: Float64Array,
+  s1: Float64Array,
+  d2: Float64Array,
+  s2: Float64Array,
+  runs: Int32Array,
+  stride: number,
+): void {
+  for (let r = 0; r < runs.length; r += 3) {
+    const to = runs[r];
+    const from = runs[r + 1];
+    const length = runs[r + 2];
+    if (stride === 1) {
+      for (let t = 0; t < length; t++) {
+        d1[to + t] += s1[from + t];
+        d2[to + t] += s2[from + t];
+      }
+    } else {
+      for (let t = 0; t < length; t++) {
+        d1[to + t] += s1[from + t * stride];
+        d2[to + t] += s2[from + t * stride];
+      }
+    }
+  }
+}
+
 /** One image's own numbers: per conv layer its positions' variances, per depth the head's variances. */
 interface Side {
   /** variance[l][p] = Sigma_{l+1}(x, x)(p, p), the pre-activation variance of conv layer l + 1. */
@@ -180,24 +262,39 @@ class Pass {
   private readonly t2: Float64Array;
   private readonly io: DualArrays;
 
+  /** The pass's arrays in the compiled code's memory (cntk-simd.ts), where it runs; else null. */
+  private readonly compiled: PairArrays | null;
+  /** Whether the ReLU layers run compiled (their variances in its range). */
+  private readonly compiledRelu: boolean;
+
+  /**
+   * compiled: whether the convolutions may run compiled (all pairs, the engine not "js"); compiledRelu:
+   * the ReLU layers too.
+   */
   constructor(
     private readonly who: string,
     private readonly plan: Plan,
     private readonly output: Output,
     private readonly byDepth: boolean,
+    compiled = false,
+    compiledRelu = false,
   ) {
     let most = 0;
     for (let l = 0; l <= plan.L; l++) most = Math.max(most, entries(plan, l));
     const f = () => new Float64Array(most);
-    this.sig = f();
-    this.th = f();
-    this.preSig = f();
-    this.preTh = f();
-    this.t1 = f();
-    this.t2 = f();
+    const tables = plan.columnRuns.flatMap((runs, l) => [runs, plan.rowRuns[l]]);
+    this.compiled = compiled && plan.all ? pairArrays(most, tables) : null;
+    this.compiledRelu = compiledRelu;
+    const shared = this.compiled;
+    this.sig = shared ? shared.c : f();
+    this.th = shared ? shared.theta : f();
+    this.preSig = shared ? shared.preSig : f();
+    this.preTh = shared ? shared.preTh : f();
+    this.t1 = shared ? shared.t1 : f();
+    this.t2 = shared ? shared.t2 : f();
     this.io = {
-      a: f(),
-      b: f(),
+      a: shared ? shared.a : f(),
+      b: shared ? shared.b : f(),
       c: this.sig,
       g: f(),
       h: f(),
@@ -239,8 +336,11 @@ class Pass {
       }
       const vx = sx ? sx.variance[l] : c;
       const vy = sy ? sy.variance[l] : c;
+      const act = plan.arch.activations[l];
+      const compiled = this.compiled !== null && this.compiledRelu && closedFormOf(act) === "relu";
       if (all) {
-        // The layer's scale and bias (left by convolve for this loop), the pair's variances and gaps.
+        // The layer's scale and bias (left by convolve for this loop), the pair's variances and gaps (the
+        // compiled layer computes its own gaps).
         const alpha = plan.alpha[l];
         const beta = plan.beta[l];
         const first = l === 0;
@@ -255,6 +355,7 @@ class Pass {
             const bq = vy[q];
             a[e] = ap;
             b[e] = bq;
+            if (compiled) continue;
             const product = ap * bq;
             const r =
               product >= MIN_NORMAL && product < Infinity ? Math.sqrt(product) : rootOfProduct(ap, bq);
@@ -272,7 +373,11 @@ class Pass {
           h[e] = r + ce > 0 ? r + ce : 0;
         }
       }
-      const act = plan.arch.activations[l];
+      if (compiled) {
+        this.compiled!.relu(count);
+        if (this.byDepth || l === L - 1) out[l] = this.readout(l, count, sx, sy, record);
+        continue;
+      }
       act.dual(this.io, count, false);
       const s = act.scale;
       const th = this.th;
@@ -362,63 +467,19 @@ class Pass {
       }
       return;
     }
-    // Along the columns of both images, (i, j, i', j') -> (i, jo, i', jo'), and then along the rows,
-    // (i, jo, i', jo') -> (io, jo, io', jo'): per tap t a run of outputs reads a run of inputs at the
-    // stride (tapRanges), so the inner loops are plain strided adds. Tap by tap, in the order of the
-    // pairs (p, p) loop above.
+    // All pairs: the separable convolution's runs (Plan.columnRuns, rowRuns), compiled where the layer's
+    // stride is 1 (the compiled runs are contiguous); the scale and bias are applied by run's next loop,
+    // which reads every entry anyway.
     const stride = plan.arch.convs[l].stride;
-    const cr = plan.colRanges[l];
-    const rr = plan.rowRanges[l];
+    const compiled = this.compiled !== null && stride === 1 ? this.compiled : null;
     t1.fill(0, 0, R * Co * R * Co);
     t2.fill(0, 0, R * Co * R * Co);
-    for (let b = 0; b < k; b++) {
-      const lo = cr[2 * b];
-      const hi = cr[2 * b + 1];
-      if (lo >= hi) continue;
-      const start = ct[lo * k + b];
-      for (let i = 0; i < R; i++) {
-        for (let jo = lo; jo < hi; jo++) {
-          const c = ct[jo * k + b];
-          for (let i2 = 0; i2 < R; i2++) {
-            const from = ((i * C + c) * R + i2) * C + start - lo * stride;
-            const to = ((i * Co + jo) * R + i2) * Co;
-            if (stride === 1) {
-              for (let jo2 = lo; jo2 < hi; jo2++) {
-                t1[to + jo2] += preSig[from + jo2];
-                t2[to + jo2] += preTh[from + jo2];
-              }
-            } else {
-              for (let jo2 = lo; jo2 < hi; jo2++) {
-                t1[to + jo2] += preSig[from + jo2 * stride];
-                t2[to + jo2] += preTh[from + jo2 * stride];
-              }
-            }
-          }
-        }
-      }
-    }
-    const block = Co * Ro * Co;
-    sig.fill(0, 0, Ro * block);
-    th.fill(0, 0, Ro * block);
-    for (let a = 0; a < k; a++) {
-      const lo = rr[2 * a];
-      const hi = rr[2 * a + 1];
-      for (let io = lo; io < hi; io++) {
-        const r = rt[io * k + a];
-        for (let jo = 0; jo < Co; jo++) {
-          for (let io2 = lo; io2 < hi; io2++) {
-            const r2 = rt[io2 * k + a];
-            const from = ((r * Co + jo) * R + r2) * Co;
-            const to = ((io * Co + jo) * Ro + io2) * Co;
-            for (let jo2 = 0; jo2 < Co; jo2++) {
-              sig[to + jo2] += t1[from + jo2];
-              th[to + jo2] += t2[from + jo2];
-            }
-          }
-        }
-      }
-    }
-    // The scale and bias are applied by run's next loop, which reads every entry anyway.
+    if (compiled) compiled.addRuns(t1, preSig, t2, preTh, 2 * l);
+    else addRuns(t1, preSig, t2, preTh, plan.columnRuns[l], stride);
+    sig.fill(0, 0, Ro * Co * Ro * Co);
+    th.fill(0, 0, Ro * Co * Ro * Co);
+    if (compiled) compiled.addRuns(sig, t1, th, t2, 2 * l + 1);
+    else addRuns(sig, t1, th, t2, plan.rowRuns[l], 1);
   }
 
   /** The readout after conv layer l and the head: the kernel of the network cut there. */
@@ -476,27 +537,41 @@ class Pass {
   }
 }
 
-/** Every image's Side: its pairs (p, p) with itself, then (globalAveragePool with a head) all its pairs. */
+/** Every image's Side from its pairs (p, p) with itself (the head's variances as flatten reads them). */
 function sides(who: string, plan: Plan, X: ConvImages): Side[] {
-  const L = plan.L;
-  const needHead = plan.arch.headActivations.length > 0;
   const diagonal = new Pass(who, { ...plan, all: false }, "nngp", true);
-  const full = plan.all && needHead ? new Pass(who, plan, "nngp", true) : null;
-  const out = new Float64Array(L);
-  const made: Side[] = [];
-  for (let i = 0; i < X.n; i++) {
+  const out = new Float64Array(plan.L);
+  return Array.from({ length: X.n }, (_, i) => {
     const side: Side = { variance: [], head: [] };
     diagonal.run(X, i, X, i, null, null, out, side);
-    if (full) {
-      // The head's variances of an image with itself under global average pooling: all its pairs.
-      const withHead: Side = { variance: side.variance, head: [] };
-      full.run(X, i, X, i, side, side, out, withHead);
-      made.push(withHead);
-    } else {
-      made.push(side);
-    }
-  }
-  return made;
+    return side;
+  });
+}
+
+/** Under global average pooling with a head, the head's variances come from all pairs of an image with itself. */
+function pooledHeads(
+  who: string,
+  plan: Plan,
+  X: ConvImages,
+  made: Side[],
+  compiled: boolean,
+  compiledRelu: boolean,
+): Side[] {
+  if (!plan.all || plan.arch.headActivations.length === 0) return made;
+  const full = new Pass(who, plan, "nngp", true, compiled, compiledRelu);
+  const out = new Float64Array(plan.L);
+  return made.map((side, i) => {
+    const withHead: Side = { variance: side.variance, head: [] };
+    full.run(X, i, X, i, side, side, out, withHead);
+    return withHead;
+  });
+}
+
+/** Whether every position's variance is 0 or in the compiled ReLU layer's range [1e-150, 1e150]. */
+function inCompiledRange(made: Side[]): boolean {
+  return made.every((side) =>
+    side.variance.every((v) => v.every((a) => a === 0 || (a >= 1e-150 && a <= 1e150))),
+  );
 }
 
 function kernels(
@@ -530,9 +605,14 @@ function kernels(
     8 * (results * x.n * y.n + (x.n + y.n) * (sideDoubles + L * 8) + scratchDoubles(plan) * 2),
     symmetric ? `lower n (X has ${x.n} images)` : `lower n or m (X has ${x.n} images, Y has ${y.n})`,
   );
-  const sx = sides(who, plan, x);
-  const sy = symmetric ? sx : sides(who, plan, y);
-  const pass = new Pass(who, plan, get, byDepth);
+  const bare = sides(who, plan, x);
+  const bareY = symmetric ? bare : sides(who, plan, y);
+  // Compiled code where the engine allows it; the ReLU layer where every position's variance is in its range.
+  const compiled = analyticEngine() !== "js";
+  const compiledRelu = compiled && inCompiledRange(bare) && inCompiledRange(bareY);
+  const sx = pooledHeads(who, plan, x, bare, compiled, compiledRelu);
+  const sy = symmetric ? sx : pooledHeads(who, plan, y, bareY, compiled, compiledRelu);
+  const pass = new Pass(who, plan, get, byDepth, compiled, compiledRelu);
   const depthValues = new Float64Array(L);
   const tile: PairTile = {
     xi: new Int32Array(1),

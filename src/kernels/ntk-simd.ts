@@ -165,6 +165,63 @@ function inRange(specs: readonly LayerSpec[], side: SideArrays): boolean {
   );
 }
 
+/**
+ * The relu dual, the arc-cosine kernel of order 1 (activations.ts reluPower), two pairs at once: from the
+ * variances A, B and the gaps G, H into V = E[s(u) s(v)] and D = E[s'(u) s'(v)], and with gaps into GP and
+ * CG (t1 a scratch local). For every a b > 0 in the normal range; the callers keep a = 0 away from it.
+ */
+export function emitReluDual(
+  b: FunctionBuilder,
+  locals: {
+    A: number;
+    B: number;
+    G: number;
+    H: number;
+    V: number;
+    D: number;
+    GP: number;
+    CG: number;
+    t1: number;
+  },
+  gaps: boolean,
+): Code {
+  const { A, B, G, H, V, D, GP, CG, t1 } = locals;
+  const [r, sg, sh, small, ratio, w, theta, phi, s, cosT, sinT, j1, phi2] = Array.from({ length: 13 }, () =>
+    b.v(),
+  );
+  const atan = emitAtan01(b, ratio);
+  const code: Code = [
+    ...put(r, v.sqrt(v.mul(v.x(A), v.x(B)))),
+    ...put(sg, v.sqrt(v.x(G))),
+    ...put(sh, v.sqrt(v.x(H))),
+    ...put(small, v.le(v.x(G), v.x(H))),
+    ...put(ratio, v.div(v.sel(v.x(small), v.x(sg), v.x(sh)), v.sel(v.x(small), v.x(sh), v.x(sg)))),
+    ...atan.code,
+    ...put(w, v.add(v.x(atan.out), v.x(atan.out))),
+    ...put(theta, v.sel(v.x(small), v.x(w), v.sub(v.c(Math.PI), v.x(w)))),
+    ...put(phi, v.sel(v.x(small), v.sub(v.c(Math.PI), v.x(w)), v.x(w))),
+    ...put(s, v.add(v.x(H), v.x(G))),
+    ...put(cosT, v.div(v.sub(v.x(H), v.x(G)), v.x(s))),
+    ...put(sinT, v.div(v.mul(v.mul(v.c(2), v.x(sg)), v.x(sh)), v.x(s))),
+    ...put(phi2, v.mul(v.x(phi), v.x(phi))),
+    ...seriesBelowOne(b, j1, phi, phi2, J1_SERIES, v.add(v.mul(v.x(cosT), v.x(phi)), v.x(sinT))),
+    ...put(V, v.mul(v.mul(v.x(r), v.c(NORM)), v.x(j1))),
+    ...put(D, v.mul(v.c(NORM), v.x(phi))),
+  ];
+  if (!gaps) return code;
+  const theta2 = b.v();
+  return [
+    ...code,
+    ...put(theta2, v.mul(v.x(theta), v.x(theta))),
+    ...seriesBelowOne(b, t1, theta, theta2, THETA_MINUS_SIN, v.sub(v.x(theta), v.x(sinT))),
+    ...put(
+      GP,
+      v.mul(v.mul(v.x(r), v.c(NORM)), v.add(v.mul(v.x(phi), v.div(v.mul(v.c(2), v.x(G)), v.x(s))), v.x(t1))),
+    ),
+    ...put(CG, v.mul(v.mul(v.x(r), v.c(NORM)), v.add(v.c(Math.PI), v.x(j1)))),
+  ];
+}
+
 /** Descriptor slots (i32) the compiled function reads its addresses from. */
 const STRIDE = 1; // m: the result's row length
 const M_PAD = 2; // the Y side's array length: m + 1 rounded up to even
@@ -388,44 +445,7 @@ function tileFunction(specs: readonly LayerSpec[], output: Output, byDepth: bool
         ...put(CG, v.max(v.c(0), v.mul(v.x(damp), v.add(v.x(offDiagonal), plus)))),
       ];
     }
-    // relu: the arc-cosine kernel of order 1 (activations.ts reluPower).
-    const [r, sg, sh, small, ratio, w, theta, phi, s, cosT, sinT, j1, phi2] = Array.from({ length: 13 }, () =>
-      b.v(),
-    );
-    const atan = emitAtan01(b, ratio);
-    const code: Code = [
-      ...put(r, v.sqrt(v.mul(v.x(A), v.x(B)))),
-      ...put(sg, v.sqrt(v.x(G))),
-      ...put(sh, v.sqrt(v.x(H))),
-      ...put(small, v.le(v.x(G), v.x(H))),
-      ...put(ratio, v.div(v.sel(v.x(small), v.x(sg), v.x(sh)), v.sel(v.x(small), v.x(sh), v.x(sg)))),
-      ...atan.code,
-      ...put(w, v.add(v.x(atan.out), v.x(atan.out))),
-      ...put(theta, v.sel(v.x(small), v.x(w), v.sub(v.c(Math.PI), v.x(w)))),
-      ...put(phi, v.sel(v.x(small), v.sub(v.c(Math.PI), v.x(w)), v.x(w))),
-      ...put(s, v.add(v.x(H), v.x(G))),
-      ...put(cosT, v.div(v.sub(v.x(H), v.x(G)), v.x(s))),
-      ...put(sinT, v.div(v.mul(v.mul(v.c(2), v.x(sg)), v.x(sh)), v.x(s))),
-      ...put(phi2, v.mul(v.x(phi), v.x(phi))),
-      ...seriesBelowOne(b, j1, phi, phi2, J1_SERIES, v.add(v.mul(v.x(cosT), v.x(phi)), v.x(sinT))),
-      ...put(V, v.mul(v.mul(v.x(r), v.c(NORM)), v.x(j1))),
-      ...put(D, v.mul(v.c(NORM), v.x(phi))),
-    ];
-    if (!gaps) return code;
-    const theta2 = b.v();
-    return [
-      ...code,
-      ...put(theta2, v.mul(v.x(theta), v.x(theta))),
-      ...seriesBelowOne(b, t1, theta, theta2, THETA_MINUS_SIN, v.sub(v.x(theta), v.x(sinT))),
-      ...put(
-        GP,
-        v.mul(
-          v.mul(v.x(r), v.c(NORM)),
-          v.add(v.mul(v.x(phi), v.div(v.mul(v.c(2), v.x(G)), v.x(s))), v.x(t1)),
-        ),
-      ),
-      ...put(CG, v.mul(v.mul(v.x(r), v.c(NORM)), v.add(v.c(Math.PI), v.x(j1)))),
-    ];
+    return emitReluDual(b, { A, B, G, H, V, D, GP, CG, t1 }, gaps);
   };
 
   /** The dense layer after hidden layer l < L - 1 (ntk.ts tileComputation's hidden). */

@@ -402,6 +402,11 @@ export function lastAnalyticEngine(): "simd" | "js" | null {
   return used;
 }
 
+/** The analytic kernels' engine now (see `engine`): "auto", "simd" or "js". */
+export function analyticEngine(): Engine {
+  return engine;
+}
+
 /** Sets the analytic kernels' engine (see `engine`): "auto", "simd" or "js"; returns the previous one. */
 export function setAnalyticEngine(next: Engine): Engine {
   if (next !== "auto" && next !== "js" && next !== "simd") {
