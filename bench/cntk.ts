@@ -5,7 +5,8 @@
  * same upper triangle of image pairs in chunks, the pixel-pair convolution as two lax.conv of a 3 x 3
  * identity filter (along the rows of both images, then the columns), and CNTK-V as one lax.conv of a 3 x 3
  * filter of ones; float64, pinned to one core and to two (taskset). The two results are compared entry by
- * entry (an independent implementation of the formulas). Ours runs on one core (it has no second-core path).
+ * entry (an independent implementation of the formulas). Ours runs on one core: its pass over an image pair
+ * mixes JS and WebAssembly, and it has no second-core path yet.
  * Usage: tsx bench/cntk.ts [--images 200] [--repeats 1]
  */
 import { spawnSync } from "node:child_process";

@@ -5,7 +5,7 @@
  * CNTK-V, CNTK-GAP and the fully connected NTK. Every number is cntkAccuracy() of src/experiments, the
  * function the notebook's own run calls.
  *
- * Usage: tsx scripts/long-runs-10.ts digits|fashion   (about 30 minutes each on one core)
+ * Usage: tsx scripts/long-runs-10.ts digits|fashion   (15-30 minutes each on one core)
  * Writes data/long-runs/10-cntk-<set>.json atomically, with the commit, the settings and the wall time.
  */
 import * as os from "node:os";
@@ -31,6 +31,9 @@ if (which !== "digits" && which !== "fashion") {
 }
 const root = projectRoot();
 const git = (...args: string[]) => execFileSync("git", args, { cwd: root }).toString().trim();
+// The code the run starts from (a commit made while it runs is not its code).
+const gitCommit = git("rev-parse", "HEAD");
+const gitDirty = git("status", "--porcelain", "--", "src").length > 0;
 const set = downsample2x(which === "digits" ? loadMnistDigits() : loadFashionMnist());
 const start = Date.now();
 const result = cntkAccuracy(set, { ...LONG_RUNS_10, progress });
@@ -39,8 +42,8 @@ const record = {
   command: `tsx scripts/long-runs-10.ts ${which}`,
   source: set.source,
   settings: LONG_RUNS_10,
-  gitCommit: git("rev-parse", "HEAD"),
-  gitDirty: git("status", "--porcelain", "--", "src").length > 0,
+  gitCommit,
+  gitDirty,
   node: process.version,
   cpu: os.cpus()[0]?.model ?? "unknown",
   wallSeconds: (Date.now() - start) / 1000,

@@ -22,6 +22,14 @@ const CONSTANTS: Record<string, Record<string, string>> = {
   "06": { "18.408": "the project report's course number" },
   "07": { "18.408": "the project report's course number" },
   "09": { "18.408": "the project report's course number" },
+  "10": {
+    "18.408": "the project report's course number",
+    "64": "Arora et al. 2019: CNTK-V's CIFAR-10 accuracy, 64-66%",
+    "66": "Arora et al. 2019: CNTK-V's CIFAR-10 accuracy, 64-66%",
+    "70": "Arora et al. 2019: CNTK-GAP's CIFAR-10 accuracy, 70-77%",
+    "77": "Arora et al. 2019: CNTK-GAP's CIFAR-10 accuracy, 70-77%",
+    "21": "Arora et al. 2019: their deepest CNTK, 21 layers",
+  },
 };
 
 interface Cell {

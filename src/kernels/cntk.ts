@@ -18,7 +18,9 @@
  * the end, hence at every layer: P positions per image pair and layer. Global average pooling reads every
  * offset: P^2 pairs (38,416 at 14 x 14) per image pair and layer, computed one image pair at a time, never
  * for all image pairs at once. The P^2 arrays are convolved separably, along the columns of both images
- * and then along their rows (2 size taps per entry instead of size^2).
+ * and then along their rows (2 size taps per entry instead of size^2). Over all pairs the ReLU layers and the
+ * stride-1 convolutions run in WebAssembly SIMD (cntk-simd.ts) unless setAnalyticEngine("js") is set: the
+ * convolutions to the same bits, the ReLU layer within a few ulps.
  *
  * Precision: the gaps sqrt(ab) -+ c the duals read are subtracted here, not carried through the layers as
  * ntk.ts carries them (clamped at 0): a pair of patches within 1e-16 of parallel has its angle only to
