@@ -155,9 +155,25 @@ export interface ConvArchitecture {
   readonly headBiasStd: Float64Array;
 }
 
+/** A conv layer with the fields conv() checks: odd size 1..15, stride 1..4, a padding, finite scales >= 0. */
 function isConv(layer: unknown): layer is ConvLayer {
   const c = layer as Partial<ConvLayer> | null;
-  return c !== null && typeof c === "object" && c.kind === "conv";
+  const scale = (v: unknown) => typeof v === "number" && v >= 0 && v < Infinity;
+  return (
+    c !== null &&
+    typeof c === "object" &&
+    c.kind === "conv" &&
+    Number.isInteger(c.size) &&
+    (c.size as number) % 2 === 1 &&
+    (c.size as number) >= 1 &&
+    (c.size as number) <= 15 &&
+    Number.isInteger(c.stride) &&
+    (c.stride as number) >= 1 &&
+    (c.stride as number) <= 4 &&
+    (c.padding === "same" || c.padding === "valid") &&
+    scale(c.weightStd) &&
+    scale(c.biasStd)
+  );
 }
 
 function isReadout(layer: unknown): layer is ReadoutLayer {
@@ -235,8 +251,10 @@ export function checkConvArchitecture(who: string, arch: unknown): asserts arch 
     a.headActivations.every(isActivation) &&
     a.headWeightStd instanceof Float64Array &&
     a.headWeightStd.length === a.headActivations.length + 1 &&
+    a.headWeightStd.every((v) => v >= 0 && v < Infinity) &&
     a.headBiasStd instanceof Float64Array &&
-    a.headBiasStd.length === a.headActivations.length + 1;
+    a.headBiasStd.length === a.headActivations.length + 1 &&
+    a.headBiasStd.every((v) => v >= 0 && v < Infinity);
   if (!ok) {
     throw new Error(
       `${who}: arch must be a convolutional Architecture from serial(conv(), relu, ..., flatten() or globalAveragePool(), dense()), got ${describeValue(arch)}`,

@@ -88,6 +88,25 @@ describe("a finite convolutional network", () => {
     );
     const net = convNetwork(arch, { height: 4, width: 4, channels: 1, channelsPerLayer: 3, seed: 1 });
     assert.throws(
+      () => net.forward(new Float64Array(15)),
+      /ConvNetwork.forward: image must be a Float64Array of height \* width \* channels = 16 values/,
+    );
+    const nan = new Float64Array(16);
+    nan[3] = NaN;
+    assert.throws(() => net.gradient(nan), /ConvNetwork.gradient: image\[3\] must be finite, got NaN/);
+    assert.throws(
+      () =>
+        convNetwork(arch, {
+          height: 4,
+          width: 4,
+          channels: 1,
+          channelsPerLayer: 3,
+          seed: 1,
+          widths: 3,
+        } as never),
+      /convNetwork: .*widths/,
+    );
+    assert.throws(
       () => empiricalCntk(net, randomImages(2, 5, 4, 1, 0)),
       /empiricalCntk: X must be images of the network's size 4 x 4 x 1/,
     );

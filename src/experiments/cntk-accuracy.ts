@@ -157,7 +157,7 @@ export function cntkAccuracy(set: ImageSet, options: CntkAccuracyOptions): CntkA
     "splitImages",
     () => splitImages(chosen, { train: pool, test: 0, seed: 0 }).train,
   );
-  const images = preprocessImages(drawn);
+  const images = renamed(who, "preprocessImages", () => preprocessImages(drawn));
   const deepest = Math.max(...depths);
   const seconds: Record<string, number> = {};
   const grams = new Map<ImageKernelName, ReturnType<typeof cntkByDepth>>();

@@ -15,7 +15,8 @@
  *
  * One module and one memory per process (on globalThis: tslab evaluates src/ anew when an import cell is
  * rerun, and a memory per call would reserve address space faster than it is collected); the arrays are
- * views of that memory.
+ * views of that memory, valid until the next pairArrays call grows it: one pass at a time uses them (cntk.ts
+ * makes its passes one after the other).
  */
 import { ctl, FunctionBuilder, mem, n as int, put, v, type Code } from "../linalg/simd-math";
 import { I32, moduleBytes, set } from "../linalg/wasm-encoding";
@@ -82,8 +83,8 @@ function runsFunction() {
   const params = [I32, I32, I32, I32, I32, I32];
   const b = new FunctionBuilder(params);
   const [d1, s1, d2, s2, table, runs] = [0, 1, 2, 3, 4, 5];
-  const [r, end, to, from, j, len] = Array.from({ length: 6 }, () => b.i());
-  const entry = (k: number): Code => int.load(int.add(int.x(r), int.c(4 * k)));
+  const [r, k, to, from, j, len] = Array.from({ length: 6 }, () => b.i());
+  const entry = (field: number): Code => int.load(int.add(int.x(r), int.c(4 * field)));
   const byte = (base: number, offset: number): Code =>
     int.add(int.x(base), int.shl(int.add(int.x(offset), int.x(j)), 3));
   const add = (store: typeof mem.store) =>
@@ -94,9 +95,10 @@ function runsFunction() {
   const body: Code = [
     ...int.x(table),
     ...set(r),
-    ...int.add(int.x(table), int.mul(int.x(runs), int.c(12))),
-    ...set(end),
-    ...ctl.loop(int.ge(int.x(r), int.x(end)), [
+    ...int.c(0),
+    ...set(k),
+    // Counted by runs, not by addresses (a signed compare of addresses past 2 GiB would stop at once).
+    ...ctl.loop(int.ge(int.x(k), int.x(runs)), [
       ...entry(0),
       ...set(to),
       ...entry(1),
@@ -114,6 +116,8 @@ function runsFunction() {
       ...ctl.when(int.lt(int.x(j), int.x(len)), add(mem.storeLow)),
       ...int.add(int.x(r), int.c(12)),
       ...set(r),
+      ...int.add(int.x(k), int.c(1)),
+      ...set(k),
     ]),
   ];
   return { name: "addRuns", params, locals: b.declaration(), code: body };
@@ -158,7 +162,14 @@ export function pairArrays(size: number, tables: readonly Int32Array[]): PairArr
   const tableBytes = tables.map((t) => 16 * Math.ceil(t.byteLength / 16));
   const bytes = ARRAYS * stride + tableBytes.reduce((s, t) => s + t, 0);
   const have = made.memory.buffer.byteLength;
-  if (have < bytes) made.memory.grow(Math.ceil((bytes - have) / 65536));
+  if (have < bytes) {
+    try {
+      made.memory.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      // No room for a larger memory (past 4 GiB, or the engine's limit): the JS engine computes the pass.
+      return null;
+    }
+  }
   const buffer = made.memory.buffer as ArrayBuffer;
   const view = (k: number) => new Float64Array(buffer, k * stride, size);
   const [a, b, c, theta, preSig, preTh, t1, t2] = Array.from({ length: ARRAYS }, (_, k) => view(k));

@@ -4,8 +4,9 @@
  * dense(), ...) describes (layers.ts), over pairs of pixel positions. For two images x, y, with q = size^2
  * taps, alpha_l = weightStd_l^2 / q and beta_l = biasStd_l^2:
  *   Sigma_0(p, p') = sum_channels x(p) y(p'),
- *   Sigma_l(p, p') = alpha_l sum_t K_{l-1}(s p + t, s p' + t) + beta_l,      (K_0 = Sigma_0; zero outside)
- *   Theta_l(p, p') = alpha_l sum_t [K_{l-1} + Kdot_{l-1} Theta_{l-1}](s p + t, s p' + t) + beta_l,  Theta_1 = Sigma_1,
+ *   Sigma_l(p, p') = alpha_l sum_t K_{l-1}(s p + t - pad, s p' + t - pad) + beta_l,   (K_0 = Sigma_0; 0 outside)
+ *   Theta_l(p, p') = alpha_l sum_t [K_{l-1} + Kdot_{l-1} Theta_{l-1}](s p + t - pad, s p' + t - pad) + beta_l,
+ *   Theta_1 = Sigma_1 ("same" padding puts floor(total / 2) of it before: layers.ts convTaps),
  *   K_l = c_s E[s(u) s(v)],  Kdot_l = c_s E[s'(u) s'(v)],  (u, v) ~ N(0, [[Sigma_l(x,x)(p,p), Sigma_l(p,p')], [., Sigma_l(y,y)(p',p')]]),
  * the sum over the same tap t of both positions (the two images are convolved with one filter). The
  * readout after the last conv layer L: flatten, S = mean_p K_L(p, p), T = mean_p [K_L + Kdot_L Theta_L](p, p);
@@ -339,7 +340,9 @@ class Pass {
       const vx = sx ? sx.variance[l] : c;
       const vy = sy ? sy.variance[l] : c;
       const act = plan.arch.activations[l];
-      const compiled = this.compiled !== null && this.compiledRelu && closedFormOf(act) === "relu";
+      // relu itself (its dual and its c_s = 2, which the compiled layer has built in).
+      const compiled =
+        this.compiled !== null && this.compiledRelu && closedFormOf(act) === "relu" && act.scale === 2;
       if (all) {
         // The layer's scale and bias (left by convolve for this loop), the pair's variances and gaps (the
         // compiled layer computes its own gaps).
@@ -642,7 +645,7 @@ function kernels(
 /**
  * The convolutional NTK (or NNGP, options.get) of a serial(conv(), ...) architecture between the images of
  * X and Y (ConvImages, e.g. ImageSets of one size): an n x m Matrix; Y omitted gives the symmetric K(X, X).
- * Memory: the result, per image its positions' variances, and 16 arrays of the largest layer's P^2
+ * Memory: the result, per image its positions' variances, and 14 arrays of the largest layer's P^2
  * (globalAveragePool) or P (flatten) pairs for one image pair at a time; checked before anything is
  * allocated.
  */
@@ -658,7 +661,9 @@ export function cntk(
 /**
  * The kernels of every depth in one pass: entry l - 1 is the kernel of the network cut after its l-th conv
  * layer (and activation), with the same readout and head, for l = 1 .. L: the depth-7 kernel passes
- * through depths 1..6 on its way. Each equals cntk of the cut architecture to the last bit.
+ * through depths 1..6 on its way. Each equals cntk of the cut architecture to the last bit, where both take
+ * the same engine (the compiled ReLU layer runs only where the variances of every layer are in its range, so
+ * a cut network may take it where the whole one does not: then they agree within a few ulps).
  */
 export function cntkByDepth(
   arch: ConvArchitecture,

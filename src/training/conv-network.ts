@@ -2,9 +2,9 @@
  * A finite convolutional network of a serial(conv(), act, ..., readout, dense(), ...) architecture
  * (layers.ts) in the NTK parameterization, whose infinite-width kernels are kernels/cntk.ts's: every
  * weight and bias N(0, 1), and, with q = size^2 taps and C_l channels,
- *   h_1(p) = ws_1 / sqrt(q) sum_{alpha, t} W_1 x_alpha(s p + t) + bs_1 b_1          (input channels summed)
- *   g_l = sqrt(c_l / C_l) s_l(h_l),   h_{l+1}(p) = ws / sqrt(q) sum_{alpha, t} W g_alpha(s p + t) + bs b,
- * zero outside the image; the readout z = g_L / sqrt(P) (flatten, all P positions) or z = mean_p g_L(p)
+ *   h_1(p) = ws_1 / sqrt(q) sum_{alpha, t} W_1 x_alpha(s p + t - pad) + bs_1 b_1     (input channels summed)
+ *   g_l = sqrt(c_l / C_l) s_l(h_l),   h_{l+1}(p) = ws / sqrt(q) sum_{alpha, t} W g_alpha(s p + t - pad) + bs b,
+ * zero outside the image ("same" padding puts floor(total / 2) of it before, layers.ts convTaps); the readout z = g_L / sqrt(P) (flatten, all P positions) or z = mean_p g_L(p)
  * (globalAveragePool); then the head as an mlp (network.ts): u = ws W z + bs b, g = sqrt(c / d) s(u), ...,
  * f = ws W g. With one conv layer and no head this is Problem Set 4, problem 8's f (flatten) and g (global
  * average pooling), up to the constant factor P in f's kernel (the problem's readout sums over positions).
@@ -19,7 +19,7 @@ import { checkMemory } from "../memory";
 import { gemm, mat } from "../linalg/gemm";
 import { rngFrom, type Rng } from "../random";
 import type { ConvImages } from "../kernels/cntk";
-import { checkInteger, describeValue } from "../validate";
+import { checkInteger, checkOptionKeys, describeValue } from "../validate";
 
 export interface ConvNetworkOptions {
   /** The images' size: height, width and channels. */
@@ -122,6 +122,7 @@ export class ConvNetwork {
     checkInteger(who, "channels", channels, 1);
     const L = arch.convs.length;
     const H = arch.headActivations.length;
+    checkOptionKeys(who, options, ["height", "width", "channels", "channelsPerLayer", "seed", "rng"]);
     const given = options.channelsPerLayer;
     const sizes = typeof given === "number" ? new Array<number>(L + H).fill(given) : given;
     if (!Array.isArray(sizes) || sizes.length !== L + H) {
@@ -129,7 +130,9 @@ export class ConvNetwork {
         `${who}: channelsPerLayer must be a number or ${L + H} numbers (${L} conv layers, ${H} hidden head layers), got ${describeValue(given)}`,
       );
     }
-    sizes.forEach((s, l) => checkInteger(who, `channelsPerLayer[${l}]`, s, 1));
+    sizes.forEach((s, l) =>
+      checkInteger(who, typeof given === "number" ? "channelsPerLayer" : `channelsPerLayer[${l}]`, s, 1),
+    );
     const grids = convGrids(who, arch, height, width);
     let offset = 0;
     let inRows = height;
@@ -251,9 +254,22 @@ export class ConvNetwork {
     return { patches: allPatches, pre, features, readout: z, headPre, headFeatures };
   }
 
+  /** image as the passes read it: a Float64Array of height * width * channels finite values. */
+  private checkImage(who: string, image: unknown): Float64Array {
+    const values = this.height * this.width * this.channels;
+    if (!(image instanceof Float64Array) || image.length !== values) {
+      throw new Error(
+        `${who}: image must be a Float64Array of height * width * channels = ${values} values (pixel-major), got ${describeValue(image)}`,
+      );
+    }
+    const bad = image.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`${who}: image[${bad}] must be finite, got ${image[bad]}`);
+    return image;
+  }
+
   /** The network's output for one image (height * width * channels values, pixel-major). */
   forward(image: Float64Array): number {
-    const trace = this.forwardTrace(image);
+    const trace = this.forwardTrace(this.checkImage("ConvNetwork.forward", image));
     return trace.headPre[trace.headPre.length - 1][0];
   }
 
@@ -261,7 +277,7 @@ export class ConvNetwork {
   gradient(image: Float64Array): Float64Array {
     const arch = this.architecture;
     const w = this.params;
-    const t = this.forwardTrace(image);
+    const t = this.forwardTrace(this.checkImage("ConvNetwork.gradient", image));
     const grad = new Float64Array(w.length);
     const H = arch.headActivations.length;
     // The head, from the output down: delta = d f / d u_m.
