@@ -106,11 +106,11 @@ interface Plan {
   /** Pairs of positions: every pair (globalAveragePool) or the pairs (p, p) only (flatten). */
   readonly all: boolean;
   /**
-   * With all pairs, per layer the separable convolution as runs (convolutionRuns): along the columns
-   * (reading the input at the layer's stride) and then along the rows.
+   * Per layer the separable convolution as runs (convolutionRuns): along the columns (reading the input at
+   * the layer's stride) and then along the rows, for the pairs (p, p) and (with all pairs) for every pair.
    */
-  readonly columnRuns: Int32Array[];
-  readonly rowRuns: Int32Array[];
+  readonly diagonalRuns: { columns: Int32Array[]; rows: Int32Array[] };
+  readonly pairRuns: { columns: Int32Array[]; rows: Int32Array[] } | null;
   readonly channels: number;
 }
 
@@ -126,11 +126,26 @@ function makePlan(who: string, arch: ConvArchitecture, x: ConvImages): Plan {
    * outputs reads a run of inputs (tapRanges), and the runs go tap by tap, the order of the pairs (p, p)
    * loop of Pass.convolve, so that both give the same bits.
    */
-  const convolutionRuns = (l: number, along: "columns" | "rows"): Int32Array => {
+  const convolutionRuns = (l: number, along: "columns" | "rows", pairs: boolean): Int32Array => {
     const layer = arch.convs[l];
     const k = layer.size;
     const [R, C, Ro, Co] = [rows[l], cols[l], rows[l + 1], cols[l + 1]];
     const runs: number[] = [];
+    if (!pairs) {
+      // The pairs (p, p) only: (i, j) -> (i, jo) along the columns, then (i, jo) -> (io, jo) along the rows.
+      const taps = convTaps(layer, along === "columns" ? C : R);
+      const ranges = tapRanges(k, taps);
+      for (let t = 0; t < k; t++) {
+        const [lo, hi] = [ranges[2 * t], ranges[2 * t + 1]];
+        if (lo >= hi) continue;
+        if (along === "columns") {
+          for (let i = 0; i < R; i++) runs.push(i * Co + lo, i * C + taps[lo * k + t], hi - lo);
+        } else {
+          for (let io = lo; io < hi; io++) runs.push(io * Co, taps[io * k + t] * Co, Co);
+        }
+      }
+      return Int32Array.from(runs);
+    }
     if (along === "columns") {
       const ct = convTaps(layer, C);
       const cr = tapRanges(k, ct);
@@ -179,8 +194,16 @@ function makePlan(who: string, arch: ConvArchitecture, x: ConvImages): Plan {
     alpha: Float64Array.from(arch.convs, (layer) => layer.weightStd ** 2 / layer.size ** 2),
     beta: Float64Array.from(arch.convs, (layer) => layer.biasStd ** 2),
     all,
-    columnRuns: all ? arch.convs.map((_, l) => convolutionRuns(l, "columns")) : [],
-    rowRuns: all ? arch.convs.map((_, l) => convolutionRuns(l, "rows")) : [],
+    diagonalRuns: {
+      columns: arch.convs.map((_, l) => convolutionRuns(l, "columns", false)),
+      rows: arch.convs.map((_, l) => convolutionRuns(l, "rows", false)),
+    },
+    pairRuns: all
+      ? {
+          columns: arch.convs.map((_, l) => convolutionRuns(l, "columns", true)),
+          rows: arch.convs.map((_, l) => convolutionRuns(l, "rows", true)),
+        }
+      : null,
     channels: x.channels,
   };
 }
@@ -269,6 +292,8 @@ class Pass {
   private readonly compiled: PairArrays | null;
   /** Whether the ReLU layers run compiled (their variances in its range). */
   private readonly compiledRelu: boolean;
+  /** The convolutions' runs for this pass's pairs (Plan.diagonalRuns or pairRuns). */
+  private readonly runs: Plan["diagonalRuns"];
 
   /**
    * compiled: whether the convolutions may run compiled (all pairs, the engine not "js"); compiledRelu:
@@ -285,8 +310,10 @@ class Pass {
     let most = 0;
     for (let l = 0; l <= plan.L; l++) most = Math.max(most, entries(plan, l));
     const f = () => new Float64Array(most);
-    const tables = plan.columnRuns.flatMap((runs, l) => [runs, plan.rowRuns[l]]);
-    this.compiled = compiled && plan.all ? pairArrays(most, tables) : null;
+    const runs = plan.all && plan.pairRuns ? plan.pairRuns : plan.diagonalRuns;
+    this.runs = runs;
+    const tables = runs.columns.flatMap((table, l) => [table, runs.rows[l]]);
+    this.compiled = compiled ? pairArrays(most, tables) : null;
     this.compiledRelu = compiledRelu;
     const shared = this.compiled;
     this.sig = shared ? shared.c : f();
@@ -328,10 +355,21 @@ class Pass {
     this.input(X, i, Y, j);
     for (let l = 0; l < L; l++) {
       // Sigma_{l+1}, Theta_{l+1} from K_l (+ Kdot_l Theta_l) of the layer below (the input at l = 0).
-      this.convolve(l, l === 0);
+      this.convolve(l);
       const count = entries(plan, l + 1);
       const { a, b, g, h, value, derivative } = this.io;
       const c = this.sig;
+      if (!all) {
+        // The layer's scale and bias (all pairs: in the loop below).
+        const alpha = plan.alpha[l];
+        const beta = plan.beta[l];
+        const th = this.th;
+        for (let e = 0; e < count; e++) {
+          const v = alpha * c[e] + beta;
+          c[e] = v;
+          th[e] = l === 0 ? v : alpha * th[e] + beta;
+        }
+      }
       if (record && !sx) {
         // The positions' variances come from the pairs (p, p) of the image with itself: a = b = c.
         if (all) throw new Error(`${this.who}: internal: positions' variances come from pairs (p, p) only`);
@@ -371,7 +409,7 @@ class Pass {
       } else {
         a.set(vx.subarray(0, count));
         b.set(vy.subarray(0, count));
-        for (let e = 0; e < count; e++) {
+        for (let e = 0; e < count && !compiled; e++) {
           const r = rootOfProduct(a[e], b[e]);
           const ce = c[e];
           g[e] = r - ce > 0 ? r - ce : 0;
@@ -432,59 +470,25 @@ class Pass {
    * Conv layer l on the pair's state: sig = alpha sum_t preSig + beta, th likewise from preTh (or th = sig
    * in the first layer, whose input has no Theta).
    */
-  private convolve(l: number, first: boolean): void {
+  private convolve(l: number): void {
     const { plan } = this;
     const R = plan.rows[l];
-    const C = plan.cols[l];
-    const Ro = plan.rows[l + 1];
     const Co = plan.cols[l + 1];
-    const k = plan.arch.convs[l].size;
-    const rt = plan.rowTaps[l];
-    const ct = plan.colTaps[l];
-    const alpha = plan.alpha[l];
-    const beta = plan.beta[l];
     const { preSig, preTh, sig, th, t1, t2 } = this;
-    if (!plan.all) {
-      for (let io = 0; io < Ro; io++) {
-        for (let jo = 0; jo < Co; jo++) {
-          // Row by row, in the order of the separable sums below, so that the pair (p, p) of an image
-          // with itself has the same bits here as there (its gap is then exactly 0).
-          let s = 0;
-          let t = 0;
-          for (let a = 0; a < k; a++) {
-            const r = rt[io * k + a];
-            if (r < 0) continue;
-            let rs = 0;
-            let rt2 = 0;
-            for (let b = 0; b < k; b++) {
-              const c = ct[jo * k + b];
-              if (c < 0) continue;
-              rs += preSig[r * C + c];
-              rt2 += preTh[r * C + c];
-            }
-            s += rs;
-            t += rt2;
-          }
-          const o = io * Co + jo;
-          sig[o] = alpha * s + beta;
-          th[o] = first ? sig[o] : alpha * t + beta;
-        }
-      }
-      return;
-    }
-    // All pairs: the separable convolution's runs (Plan.columnRuns, rowRuns), compiled where the layer's
-    // stride is 1 (the compiled runs are contiguous); the scale and bias are applied by run's next loop,
-    // which reads every entry anyway.
+    // The separable convolution's runs (Plan.diagonalRuns, pairRuns), compiled where the layer's stride is 1
+    // (the compiled runs are contiguous); the scale and bias are applied by run, which reads every entry.
     const stride = plan.arch.convs[l].stride;
     const compiled = this.compiled !== null && stride === 1 ? this.compiled : null;
-    t1.fill(0, 0, R * Co * R * Co);
-    t2.fill(0, 0, R * Co * R * Co);
+    const middle = plan.all ? R * Co * R * Co : R * Co;
+    const count = entries(plan, l + 1);
+    t1.fill(0, 0, middle);
+    t2.fill(0, 0, middle);
     if (compiled) compiled.addRuns(t1, preSig, t2, preTh, 2 * l);
-    else addRuns(t1, preSig, t2, preTh, plan.columnRuns[l], stride);
-    sig.fill(0, 0, Ro * Co * Ro * Co);
-    th.fill(0, 0, Ro * Co * Ro * Co);
+    else addRuns(t1, preSig, t2, preTh, this.runs.columns[l], stride);
+    sig.fill(0, 0, count);
+    th.fill(0, 0, count);
     if (compiled) compiled.addRuns(sig, t1, th, t2, 2 * l + 1);
-    else addRuns(sig, t1, th, t2, plan.rowRuns[l], 1);
+    else addRuns(sig, t1, th, t2, this.runs.rows[l], 1);
   }
 
   /** The readout after conv layer l and the head: the kernel of the network cut there. */
