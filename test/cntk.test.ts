@@ -288,6 +288,11 @@ describe("cntk's compiled ReLU layer and convolution (WebAssembly SIMD)", () => 
       randomImages(4, 5, 5, 2, 8),
     ],
     [
+      "flatten, odd P, bias",
+      serial(conv({ biasStd: 0.3 }), relu, conv(), relu, flatten(), dense()),
+      randomImages(5, 5, 3, 2, 10),
+    ],
+    [
       "stride 2 first (its convolution in JS), erf between",
       serial(conv({ stride: 2 }), relu, conv(), erf, conv(), relu, globalAveragePool(), dense()),
       randomImages(3, 6, 7, 1, 9),
