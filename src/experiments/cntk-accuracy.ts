@@ -13,6 +13,7 @@ import {
   imagePoints,
   oneHot,
   selectClasses,
+  shuffle,
   splitImages,
   type ImageSet,
 } from "../images/image-set";
@@ -173,12 +174,12 @@ export function cntkAccuracy(set: ImageSet, options: CntkAccuracyOptions): CntkA
   }
   const runs: CntkAccuracyRun[] = [];
   for (const seed of seeds) {
-    const order = Array.from({ length: pool }, (_, i) => i);
-    const rng = new Rng(seed);
-    for (let i = pool - 1; i > 0; i--) {
-      const j = Math.floor(rng.uniform() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    const order = Array.from(
+      shuffle(
+        Int32Array.from({ length: pool }, (_, i) => i),
+        new Rng(seed),
+      ),
+    );
     const trainAt = order.slice(0, train);
     const testAt = order.slice(train, train + test);
     const Y = oneHot(

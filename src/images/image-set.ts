@@ -75,7 +75,7 @@ function checkClasses(who: string, classes: readonly number[]): void {
 }
 
 /** Fisher-Yates: the indices in place in a seeded random order. */
-function shuffle(indices: Int32Array, rng: Rng): Int32Array {
+export function shuffle(indices: Int32Array, rng: Rng): Int32Array {
   for (let i = indices.length - 1; i > 0; i--) {
     const j = Math.floor(rng.uniform() * (i + 1));
     const t = indices[i];
