@@ -180,3 +180,14 @@ export function checkProgress(who: string, progress: unknown): ProgressStart | f
   }
   return progress as ProgressStart | false;
 }
+
+/**
+ * A list of seeds: at least one, each an integer in [0, 2^53], no two alike (why: what each seed stands for,
+ * for the message, e.g. " (one split each)").
+ */
+export function checkSeeds(who: string, seeds: unknown, why = ""): number[] {
+  const list = Array.from(checkNumberList(who, "seeds", seeds as readonly number[], { min: 1 }));
+  list.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0, 2 ** 53));
+  checkDistinct(who, "seeds", list, why);
+  return list;
+}

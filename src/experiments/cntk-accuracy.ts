@@ -31,6 +31,7 @@ import {
   describeValue,
   renamed,
   requiredObject,
+  checkSeeds,
 } from "../validate";
 import { testAccuracy } from "./image-kernel-accuracy";
 
@@ -126,9 +127,7 @@ export function cntkAccuracy(set: ImageSet, options: CntkAccuracyOptions): CntkA
       `${who}: train + test must be at most pool = ${pool}, got ${train} + ${test} = ${train + test}`,
     );
   }
-  const seeds = Array.from(checkNumberList(who, "seeds", opts.seeds, { min: 1 }));
-  seeds.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0, 2 ** 53));
-  checkDistinct(who, "seeds", seeds, " (one split each)");
+  const seeds = checkSeeds(who, opts.seeds, " (one split each)");
   const depths = Array.from(checkNumberList(who, "depths", opts.depths, { min: 1 }));
   depths.forEach((d, i) => checkInteger(who, `depths[${i}]`, d, 1, 100));
   checkDistinct(who, "depths", depths);

@@ -18,6 +18,7 @@ import {
   checkProgress,
   renamed,
   requiredObject,
+  checkSeeds,
 } from "../validate";
 
 export interface WidthError {
@@ -52,9 +53,7 @@ export function cntkWidthConvergence(
   const widths = Array.from(checkNumberList(who, "widths", options.widths, { min: 3 }));
   widths.forEach((w, i) => checkInteger(who, `widths[${i}]`, w, 1));
   checkDistinct(who, "widths", widths);
-  const seeds = Array.from(checkNumberList(who, "seeds", options.seeds, { min: 1 }));
-  seeds.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0, 2 ** 53));
-  checkDistinct(who, "seeds", seeds);
+  const seeds = checkSeeds(who, options.seeds);
   const analytic = renamed(who, "cntk", () => cntk(arch, X));
   const bar = progress ? progress(widths.length * seeds.length, "finite networks") : null;
   const errors: WidthError[] = [];

@@ -19,6 +19,7 @@ import {
   describeValue,
   renamed,
   requiredObject,
+  checkSeeds,
 } from "../validate";
 
 export type ImageKernel = "ntk" | "nngp";
@@ -87,9 +88,7 @@ export function imageKernelAccuracy(
   }
   checkInteger(who, "train", train, 1);
   checkInteger(who, "test", test, 1);
-  const seedList = Array.from(checkNumberList(who, "seeds", seeds, { min: 1 }));
-  seedList.forEach((s, i) => checkInteger(who, `seeds[${i}]`, s, 0, 2 ** 53));
-  checkDistinct(who, "seeds", seedList, " (one split each)");
+  const seedList = checkSeeds(who, seeds, " (one split each)");
   checkNonNegative(who, "ridge", ridge);
   const depths = Array.from(
     checkNumberList(who, "depths", opts.depths ?? Array.from({ length: L }, (_, l) => l + 1), { min: 1 }),

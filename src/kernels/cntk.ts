@@ -64,7 +64,7 @@ export interface CntkOptions {
 }
 
 /** X checked: integer sizes, pixels a Float64Array of the right length, every value finite. */
-function readImages(who: string, name: string, X: unknown): ConvImages {
+export function readImages(who: string, name: string, X: unknown): ConvImages {
   const x = X as Partial<ConvImages> | null;
   const fields = "{ n, height, width, channels, pixels } (an ImageSet or the same fields)";
   if (x === null || typeof x !== "object") {
@@ -99,8 +99,6 @@ interface Plan {
   /** Input grid, then every conv layer's output: grids[l + 1] is layer l's. */
   readonly rows: Int32Array;
   readonly cols: Int32Array;
-  readonly rowTaps: Int32Array[];
-  readonly colTaps: Int32Array[];
   readonly alpha: Float64Array;
   readonly beta: Float64Array;
   /** Pairs of positions: every pair (globalAveragePool) or the pairs (p, p) only (flatten). */
@@ -189,8 +187,6 @@ function makePlan(who: string, arch: ConvArchitecture, x: ConvImages): Plan {
     L: arch.convs.length,
     rows,
     cols,
-    rowTaps: arch.convs.map((layer, l) => convTaps(layer, rows[l])),
-    colTaps: arch.convs.map((layer, l) => convTaps(layer, cols[l])),
     alpha: Float64Array.from(arch.convs, (layer) => layer.weightStd ** 2 / layer.size ** 2),
     beta: Float64Array.from(arch.convs, (layer) => layer.biasStd ** 2),
     all,
@@ -232,11 +228,16 @@ function entries(plan: Plan, l: number): number {
   return plan.all ? P * P : P;
 }
 
-/** Doubles of one pass's scratch arrays (the largest layer's state times the arrays it holds). */
-function scratchDoubles(plan: Plan): number {
+/** The largest layer's entries: the length of a pass's arrays. */
+function largestState(plan: Plan): number {
   let most = 0;
   for (let l = 0; l <= plan.L; l++) most = Math.max(most, entries(plan, l));
-  return 16 * most;
+  return most;
+}
+
+/** Doubles of one pass's scratch arrays (the largest layer's state times the arrays it holds). */
+function scratchDoubles(plan: Plan): number {
+  return 16 * largestState(plan);
 }
 
 /** d1[to + t] += s1[from + t stride] and d2 likewise, t < length, for every (to, from, length) run. */
@@ -307,8 +308,7 @@ class Pass {
     compiled = false,
     compiledRelu = false,
   ) {
-    let most = 0;
-    for (let l = 0; l <= plan.L; l++) most = Math.max(most, entries(plan, l));
+    const most = largestState(plan);
     const f = () => new Float64Array(most);
     const runs = plan.all && plan.pairRuns ? plan.pairRuns : plan.diagonalRuns;
     this.runs = runs;

@@ -18,7 +18,7 @@ import { checkConvArchitecture, convGrids, convTaps, type ConvArchitecture } fro
 import { checkMemory } from "../memory";
 import { gemm, mat } from "../linalg/gemm";
 import { rngFrom, type Rng } from "../random";
-import type { ConvImages } from "../kernels/cntk";
+import { readImages, type ConvImages } from "../kernels/cntk";
 import { checkInteger, checkOptionKeys, describeValue } from "../validate";
 
 export interface ConvNetworkOptions {
@@ -367,19 +367,11 @@ export function empiricalCntk(net: ConvNetwork, X: ConvImages, Y?: ConvImages): 
       `${who}: net must be a ConvNetwork from convNetwork(arch, options), got ${describeValue(net)}`,
     );
   }
-  const images = (set: ConvImages, name: string) => {
-    const ok =
-      set !== null &&
-      typeof set === "object" &&
-      set.height === net.height &&
-      set.width === net.width &&
-      set.channels === net.channels &&
-      Number.isInteger(set.n) &&
-      set.pixels instanceof Float64Array &&
-      set.pixels.length === set.n * net.height * net.width * net.channels;
-    if (!ok) {
+  const images = (input: ConvImages, name: string) => {
+    const set = readImages(who, name, input);
+    if (set.height !== net.height || set.width !== net.width || set.channels !== net.channels) {
       throw new Error(
-        `${who}: ${name} must be images of the network's size ${net.height} x ${net.width} x ${net.channels} ({ n, height, width, channels, pixels }), got ${describeValue(set)}`,
+        `${who}: ${name} must be images of the network's size ${net.height} x ${net.width} x ${net.channels}, got ${set.height} x ${set.width} x ${set.channels}`,
       );
     }
     const size = set.height * set.width * set.channels;
