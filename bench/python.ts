@@ -4,7 +4,7 @@
  * medians, and the plain-text table.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Matrix } from "ml-matrix";
@@ -70,4 +70,18 @@ export function printTable(header: readonly string[], rows: readonly (readonly s
   console.log(line(header));
   console.log(line(widths.map((w) => "-".repeat(w))));
   for (const row of rows) console.log(line(row));
+}
+
+/**
+ * The CPU's model and the SIMD features that decide numpy's BLAS kernels (OpenBLAS picks Haswell kernels
+ * with AVX2 + FMA, SkylakeX ones with AVX-512), for the heading of a benchmark: ours run in WebAssembly's
+ * 128-bit SIMD whatever the CPU has.
+ */
+export function cpuDescription(): string {
+  if (!existsSync("/proc/cpuinfo")) return "CPU: unknown (no /proc/cpuinfo)";
+  const info = readFileSync("/proc/cpuinfo", "utf8");
+  const model = /^model name\s*:\s*(.*)$/m.exec(info)?.[1] ?? "unknown";
+  const flags = new Set((/^flags\s*:\s*(.*)$/m.exec(info)?.[1] ?? "").split(/\s+/));
+  const simd = ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512vl"].filter((f) => flags.has(f));
+  return `CPU: ${model}; SIMD: ${simd.join(" ") || "none of sse4_2/avx/avx2/fma/avx512"}`;
 }
