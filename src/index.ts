@@ -202,6 +202,31 @@ export {
   type StandardDeviationBand,
   type TrainedEnsemble,
 } from "./regression/index";
+// EigenPro 2: preconditioned kernel SGD, kernels computed per batch
+export {
+  eigenPro,
+  type EigenPro,
+  type EigenProEpoch,
+  type EigenProModel,
+  type EigenProOptions,
+  type EigenProTargets,
+  type ImagesBlockKernel,
+  type PointsBlockKernel,
+} from "./regression/index";
+// recursive feature machines: the Laplace kernel on a Mahalanobis distance, its gradients, the AGOP
+export {
+  averageGradientOuterProduct,
+  laplaceMahalanobisGradients,
+  laplaceMahalanobisKernel,
+  rfm,
+  type AgopOptions,
+  type LaplaceMahalanobisOptions,
+  type MahalanobisInput,
+  type OutputsInput,
+  type Rfm,
+  type RfmOptions,
+  type RfmPredictor,
+} from "./regression/index";
 // matrix products
 export {
   gemm,

@@ -90,6 +90,26 @@ const fakeFrame = () => ({
 });
 const figureOptions = () => ({ marks: [], width: 200, height: 100 });
 
+/** Points of dimension 2 and a symmetric positive definite 2 x 2 Mahalanobis matrix (recursive feature machines). */
+const X2 = (): number[][] => [
+  [0.5, -0.2],
+  [-0.3, 0.4],
+  [1, 0.1],
+];
+const Y2 = (): number[][] => [
+  [0.2, 0.3],
+  [-0.7, 0.1],
+];
+const M2 = () =>
+  new Matrix([
+    [2, 0.3],
+    [0.3, 1],
+  ]);
+/** options.M and options.bandwidth of the Laplace-Mahalanobis functions, the options at argument `at`. */
+const mahalanobisParams = (at: number): Param[] => [
+  { at: [at, "M"], name: "M", kind: "matrix", shape: "symmetric", rows: "accepted", optional: true },
+  { at: [at, "bandwidth"], name: "bandwidth", ...positive(), optional: true },
+];
 /** Points params of a kernel taking (X, Y?). */
 const pointPair: Param[] = [
   { at: [0], name: "X", kind: "points" },
@@ -2292,6 +2312,106 @@ const table: (Row | NothingRow)[] = [
     args: () => [cross()],
     call: (Kx) => lab.kernelRegression(K3(), y3()).predict(Kx as Matrix),
     params: [{ at: [0], name: "crossKernel", kind: "matrix", shape: "any", rows: "either" }],
+  },
+  // EigenPro 2 (its results without the wall times, which differ between runs)
+  {
+    export: "eigenPro",
+    args: () => [lab.laplace({ sigma: 1 }), X1(), y3(), { epochs: 2, seed: 1 }],
+    inspect: (r) => {
+      const { alpha, q, batchSize, stepSize, eigenvalues, history } = r as lab.EigenPro<lab.PointsInput>;
+      return {
+        alpha: alpha.to2DArray(),
+        q,
+        batchSize,
+        stepSize,
+        eigenvalues,
+        mse: history.map((h) => h.trainMse),
+      };
+    },
+    params: [
+      { at: [0], name: "kernel", kind: "callback", returns: "matrix" },
+      { at: [1], name: "X", kind: "points" },
+      { at: [2], name: "Y", kind: "vector", length: "fixed" },
+      { at: [3], name: "options", kind: "options" },
+      { at: [3, "epochs"], name: "epochs", ...integer(1) },
+      { at: [3, "seed"], name: "seed", ...seed },
+      { at: [3, "subsampleSize"], name: "subsampleSize", ...integer(1, 3), optional: true },
+      { at: [3, "q"], name: "q", ...integer(0, 2), optional: true },
+      { at: [3, "batchSize"], name: "batchSize", ...integer(1, 3), optional: true },
+      { at: [3, "stepSize"], name: "stepSize", ...positive(), optional: true },
+      { at: [3, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+      { at: [3, "evaluate"], name: "evaluate", kind: "bad", values: [5, "f"], optional: true },
+    ],
+  },
+  {
+    export: "eigenPro",
+    label: "eigenPro(...).predict",
+    who: "eigenPro.predict",
+    args: () => [Y1()],
+    call: (P) =>
+      lab.eigenPro(lab.laplace({ sigma: 1 }), X1(), y3(), { epochs: 1, seed: 1 }).predict(P as number[][]),
+    inspect: (m) => (m as Matrix).to2DArray(),
+    params: [{ at: [0], name: "X", kind: "points", sameDimensionAs: "X" }],
+  },
+  // recursive feature machines
+  {
+    export: "laplaceMahalanobisKernel",
+    args: () => [X2(), Y2(), { M: M2(), bandwidth: 0.7 }],
+    params: [
+      ...pointPair,
+      { at: [2], name: "options", kind: "options", optional: true },
+      ...mahalanobisParams(2),
+    ],
+  },
+  {
+    export: "laplaceMahalanobisKernel",
+    label: "laplaceMahalanobisKernel, M as its diagonal",
+    args: () => [X2(), Y2(), { M: [2, 0.5] }],
+    params: [{ at: [2, "M"], name: "M", kind: "vector", length: "fixed" }],
+  },
+  ...(["laplaceMahalanobisGradients", "averageGradientOuterProduct"] as const).map((name): Row => ({
+    export: name,
+    args: () => [X2(), [0.5, -1, 0.25], Y2(), { M: M2(), bandwidth: 0.7 }],
+    inspect: (r) => (Array.isArray(r) ? r.map((g: Matrix) => g.to2DArray()) : r),
+    params: [
+      { at: [0], name: "X", kind: "points" },
+      { at: [1], name: "alpha", kind: "vector", length: "fixed" },
+      { at: [2], name: "points", kind: "points", sameDimensionAs: "X" },
+      { at: [3], name: "options", kind: "options", optional: true },
+      ...mahalanobisParams(3),
+      ...(name === "averageGradientOuterProduct"
+        ? ([
+            { at: [3, "centering"], name: "centering", kind: "bad", values: [1, "yes"], optional: true },
+            { at: [3, "diagonal"], name: "diagonal", kind: "bad", values: [1, "yes"], optional: true },
+          ] as const)
+        : []),
+    ],
+  })),
+  {
+    export: "rfm",
+    args: () => [X2().concat([[0.1, -0.9]]), [0.3, -0.2, 0.8, 0.1], { iterations: 2 }],
+    params: [
+      { at: [0], name: "X", kind: "points" },
+      { at: [1], name: "Y", kind: "vector", length: "fixed" },
+      { at: [2], name: "options", kind: "options", optional: true },
+      { at: [2, "iterations"], name: "iterations", ...integer(0), optional: true },
+      { at: [2, "bandwidth"], name: "bandwidth", ...positive(), optional: true },
+      { at: [2, "ridge"], name: "ridge", ...nonNegative(), optional: true },
+      { at: [2, "centering"], name: "centering", kind: "bad", values: [1, "yes"], optional: true },
+      { at: [2, "diagonal"], name: "diagonal", kind: "bad", values: [1, "yes"], optional: true },
+      { at: [2, "agopPoints"], name: "agopPoints", ...integer(1), optional: true },
+      { at: [2, "seed"], name: "seed", ...seed, optional: true },
+      { at: [2, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+      { at: [2, "evaluate"], name: "evaluate", kind: "bad", values: [5, "f"], optional: true },
+    ],
+  },
+  {
+    export: "rfm",
+    label: "rfm(...).predict",
+    who: "rfm.predict",
+    args: () => [Y2()],
+    call: (P) => lab.rfm(X2().concat([[0.1, -0.9]]), [0.3, -0.2, 0.8, 0.1]).predict(P as number[][]),
+    params: [{ at: [0], name: "points", kind: "points", sameDimensionAs: "X" }],
   },
   {
     export: "standardDeviationBand",

@@ -1,6 +1,6 @@
 /**
- * Kernel regression, gradient-descent dynamics in the kernel's eigenbasis, Gaussian-process posteriors, and the
- * distribution of trained infinitely wide networks.
+ * Kernel regression, gradient-descent dynamics in the kernel's eigenbasis, Gaussian-process posteriors, the
+ * distribution of trained infinitely wide networks, and recursive feature machines.
  */
 export {
   kernelRegression,
@@ -16,3 +16,26 @@ export { gaussianProcessPosterior, type GaussianProcessPosterior } from "./gauss
 export { trainedEnsemble, type TrainedEnsemble } from "./trained-ensemble";
 export { residualLeft, type ResidualLeft } from "./residual-left";
 export { standardDeviationBand, type StandardDeviationBand } from "./band";
+export {
+  averageGradientOuterProduct,
+  laplaceMahalanobisGradients,
+  laplaceMahalanobisKernel,
+  rfm,
+  type AgopOptions,
+  type LaplaceMahalanobisOptions,
+  type MahalanobisInput,
+  type OutputsInput,
+  type Rfm,
+  type RfmOptions,
+  type RfmPredictor,
+} from "./rfm";
+export {
+  eigenPro,
+  type EigenPro,
+  type EigenProEpoch,
+  type EigenProModel,
+  type EigenProOptions,
+  type EigenProTargets,
+  type ImagesBlockKernel,
+  type PointsBlockKernel,
+} from "./eigenpro";
