@@ -5,24 +5,41 @@
  *    eigenvalues up to rank 100 (the default top-k path: block Lanczos, whose block grows to 16 for a
  *    window this long) and both fits (least squares and endpoints over ranks 30..100), against numpy's
  *    matrix + eigvalsh + the same fits;
- * 2. the full spectrum of an n = 1000 kernel matrix (the dense path) against numpy.linalg.eigvalsh.
+ * 2. the full spectrum of kernel matrices (the dense path) at n = 1000, 2000 and 4000 against
+ *    numpy.linalg.eigvalsh, and eigh (eigenvalues and eigenvectors) at n = 1000 and 2000 against
+ *    numpy.linalg.eigh (LAPACK dsyevd). The dense solver runs on one thread (its reduction is a sequence of
+ *    matrix-vector passes; see src/spectrum/dense.ts), so these rows are the same on one core and two.
  * Times are medians of a few repeats; each side also reports its result, so the work is checked to be the same
- * (equal slopes, equal eigenvalues).
+ * (equal slopes, equal eigenvalues). The heading prints the CPU's SIMD features: numpy's OpenBLAS runs
+ * 256-bit AVX2 + FMA (or AVX-512) kernels, ours WebAssembly's 128-bit SIMD without FMA.
  *
- *   npx tsx bench/spectrum.ts          a readable table
- *   npx tsx bench/spectrum.ts --json   one JSON object, times in milliseconds
+ *   npx tsx bench/spectrum.ts                   a readable table
+ *   npx tsx bench/spectrum.ts --json            one JSON object, times in milliseconds
+ *   npx tsx bench/spectrum.ts --eigh 1000,4000  other eigh sizes (--dense likewise for the spectrum)
  */
 import { join } from "node:path";
 import { circlePoints } from "../src/inputs";
 import { mlp, ntk, relu } from "../src/kernels";
-import { decaySlope, eigenvalues } from "../src/spectrum";
-import { hasNumpy, median, printTable, runNumpy, scratchDir, timeRuns, writeFloat64 } from "./python";
+import { decaySlope, eigenvalues, eigh } from "../src/spectrum";
+import {
+  cpuDescription,
+  hasNumpy,
+  median,
+  printTable,
+  runNumpy,
+  scratchDir,
+  timeRuns,
+  writeFloat64,
+} from "./python";
 
 const SLOPE_N = 2000;
-const SPECTRUM_N = 1000;
+const DENSE_N = [1000, 2000, 4000];
+const EIGH_N = [1000, 2000];
 const FROM = 30;
 const TO = 100;
+/** Repeats by task; the dense rows take fewer at the larger sizes (see repeatsAt). */
 const REPEATS = { slope: 3, spectrum: 5 };
+const repeatsAt = (n: number): number => (n <= 1000 ? REPEATS.spectrum : n <= 2000 ? 3 : 1);
 const SEED = 1;
 
 /** The same two tasks in numpy: the ReLU NTK from the points by its closed form (Problem Set 4, problem 5a). */
@@ -54,7 +71,7 @@ for _ in range(repeats):
     else:
         K = np.fromfile(path, dtype=np.float64).reshape(n, n)
         t0 = time.perf_counter()
-        lam = np.linalg.eigvalsh(K)
+        lam = np.linalg.eigvalsh(K) if task == "spectrum" else np.linalg.eigh(K)[0]
         times.append((time.perf_counter() - t0) * 1000)
         out = {"top": float(lam[-1]), "eigenvalues": lam[::-1].tolist()}
 print(json.dumps({"ms": times, "parts": parts, "out": out}))
@@ -139,40 +156,50 @@ function slopeTask(numpy: boolean, dir: string): Row {
   };
 }
 
-function spectrumTask(numpy: boolean, dir: string): Row {
-  const K = ntk(mlp([relu]), circlePoints(SPECTRUM_N, { random: true, seed: SEED }));
-  const { ms, result } = timeRuns(() => eigenvalues(K), REPEATS.spectrum);
+/** Task 2: all eigenvalues (vectors false) or eigh (vectors true) of the ReLU NTK matrix of n points. */
+function denseTask(numpy: boolean, dir: string, n: number, vectors: boolean): Row {
+  const K = ntk(mlp([relu]), circlePoints(n, { random: true, seed: SEED }));
+  const repeats = repeatsAt(n);
+  const { ms, result } = timeRuns(() => (vectors ? eigh(K).values : eigenvalues(K)), repeats);
   let np: NumpyResult | null = null;
   if (numpy) {
     const path = join(dir, "K.bin");
     writeFloat64(path, K);
     np = runNumpy<NumpyResult>(NUMPY_SCRIPT, [
-      "spectrum",
+      vectors ? "eigh" : "spectrum",
       path,
-      String(SPECTRUM_N),
-      String(REPEATS.spectrum),
+      String(n),
+      String(repeats),
     ]);
   }
   let worst: number | null = null;
   if (np?.out.eigenvalues) {
     worst = 0;
-    for (let i = 0; i < SPECTRUM_N; i++) worst = Math.max(worst, Math.abs(result[i] - np.out.eigenvalues[i]));
+    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(result[i] - np.out.eigenvalues[i]));
     worst /= result[0];
   }
   const jsMs = median(ms);
   const numpyMs = np ? median(np.ms) : null;
   return {
-    work: "full spectrum, ReLU NTK matrix on random circle points",
-    n: SPECTRUM_N,
-    jsPath: "eigenvalues(K) (dense)",
+    work: vectors
+      ? "eigh (values and vectors), ReLU NTK matrix, random circle points"
+      : "full spectrum, ReLU NTK matrix on random circle points",
+    n,
+    jsPath: vectors ? "eigh(K) (dense)" : "eigenvalues(K) (dense)",
     jsMs,
     jsRuns: ms,
-    numpyWork: "eigvalsh",
+    numpyWork: vectors ? "eigh" : "eigvalsh",
     numpyMs,
     numpyRuns: np ? np.ms : null,
     ratio: numpyMs === null ? null : jsMs / numpyMs,
     check: { maxAbsDifferenceOverLambda1: worst },
   };
+}
+
+/** The sizes after `flag` on the command line, or the defaults. */
+function sizesFrom(flag: string, defaults: number[]): number[] {
+  const at = process.argv.indexOf(flag);
+  return at > 0 ? process.argv[at + 1].split(",").map(Number) : defaults;
 }
 
 function main(): void {
@@ -181,16 +208,29 @@ function main(): void {
   const { dir, cleanup } = scratchDir();
   let rows: Row[];
   try {
-    rows = [slopeTask(numpy, dir), spectrumTask(numpy, dir)];
+    rows = [
+      slopeTask(numpy, dir),
+      ...sizesFrom("--dense", DENSE_N).map((n) => denseTask(numpy, dir, n, false)),
+      ...sizesFrom("--eigh", EIGH_N).map((n) => denseTask(numpy, dir, n, true)),
+    ];
   } finally {
     cleanup();
   }
   if (json) {
-    console.log(JSON.stringify({ numpy, repeats: REPEATS, rows: rows.map(({ np, ...row }) => row) }));
+    console.log(
+      JSON.stringify({
+        cpu: cpuDescription(),
+        numpy,
+        repeats: REPEATS,
+        rows: rows.map(({ np, ...row }) => row),
+      }),
+    );
     return;
   }
   const fmt = (v: number | null | undefined, digits = 1): string =>
     v === null || v === undefined ? "-" : v.toFixed(digits);
+  console.log(cpuDescription());
+  console.log("numpy with one BLAS thread; ours on one thread\n");
   printTable(
     ["work", "n", "js ms (median)", "numpy ms (median)", "ratio js/numpy"],
     rows.map((r) => [r.work, String(r.n), fmt(r.jsMs), fmt(r.numpyMs), fmt(r.ratio, 2)]),
