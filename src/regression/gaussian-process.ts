@@ -8,7 +8,7 @@
 import { Matrix } from "ml-matrix";
 import { rngFrom, type Rng } from "../random";
 import { checkInteger, checkNonNegative, optionsObject } from "../validate";
-import { checkedCholesky, plusDiagonal } from "./kernel-regression";
+import { checkedCholesky } from "./kernel-regression";
 import {
   checkedCross,
   checkedEigh,
@@ -34,9 +34,9 @@ export interface GaussianProcessPosterior {
 /**
  * The posterior from the n x n training kernel K, the m x n cross-kernel and the m x m test kernel
  * (options null or omitted: the defaults). Peak memory, checked before anything is allocated: the three
- * kernels, the checked copies of K and testKernel, with noise the shifted copy of K, the Cholesky
- * factor, the transposed cross-kernel and its solve (n x m each), the product (m x m):
- * 8 ((3 + [noise > 0]) n^2 + 3 n m + 3 m^2) bytes. sample() adds the covariance's eigendecomposition
+ * kernels, the checked copies of K and testKernel, the Cholesky factor (of K + noise I) and its scratch
+ * (at most n^2 / 2), the transposed cross-kernel and its solve (n x m each), the product (m x m):
+ * about 8 (4 n^2 + 3 n m + 3 m^2) bytes. sample() adds the covariance's eigendecomposition
  * (checked when first called): 8 (5 m^2 + 16 m) (eigenBytes).
  */
 export function gaussianProcessPosterior(
@@ -53,7 +53,7 @@ export function gaussianProcessPosterior(
   const mK = matrixOrder(testKernel);
   checkMemory(
     who,
-    8 * ((noise > 0 ? 4 : 3) * nK * nK + 3 * nK * mK + 3 * mK * mK),
+    8 * (4 * nK * nK + 3 * nK * mK + 3 * mK * mK),
     `lower n or m (K is ${nK} x ${nK}, testKernel ${mK} x ${mK})`,
   );
   const kernel = checkedKernel(who, "K", K);
@@ -64,8 +64,10 @@ export function gaussianProcessPosterior(
   const cross = checkedCross(who, "crossKernel", crossKernel, n, m);
   const chol = checkedCholesky(
     who,
-    plusDiagonal(who, kernel, "noise", noise),
+    kernel,
     "pass noise > 0 (observation noise variance) to condition on noisy data",
+    "noise",
+    noise,
   );
   const alpha = chol.solve(Matrix.columnVector(Array.from(targets)));
   const mean = Float64Array.from(cross.mmul(alpha).getColumn(0));

@@ -50,8 +50,8 @@ export interface KernelRegression {
 
 /**
  * Kernel regression on the n x n kernel K of the training points (options null or omitted: the
- * defaults). Peak memory, checked before anything is allocated: K, its checked copy, with a ridge the
- * shifted copy, then the Cholesky factor, 8 (3 + [ridge > 0]) n^2 bytes; in "lstsq" mode K, its checked
+ * defaults). Peak memory, checked before anything is allocated: K, its checked copy, then the Cholesky
+ * factor (formed with the ridge on its diagonal) and its scratch, about 8 (3.5 n^2) bytes; in "lstsq" mode K, its checked
  * copy, with a ridge the shifted copy, and the dense eigendecomposition of the last,
  * 8 (1 + [ridge > 0]) n^2 + eigh's 8 (5 n^2 + 16 n) (eigenBytes, the matrix it reads included).
  */
@@ -69,9 +69,10 @@ export function kernelRegression(
   const kernel = checkedKernel(who, "K", K);
   const n = kernel.rows;
   const targets = checkedVector(who, "y", y, n);
-  const A = plusDiagonal(who, kernel, "ridge", ridge);
   const { alpha, rank } =
-    mode === "solve" ? choleskySolve(who, A, targets) : pseudoInverseSolve(who, A, targets);
+    mode === "solve"
+      ? choleskySolve(who, kernel, ridge, targets)
+      : pseudoInverseSolve(who, plusDiagonal(who, kernel, "ridge", ridge), targets);
   const overflow = alpha.findIndex((a) => !Number.isFinite(a));
   if (overflow >= 0) {
     throw new Error(
@@ -144,11 +145,7 @@ export function multiOutputKernelRegression(
     for (let j = 0; j < columns; j++)
       targets.set(i, j, checkedEntry(who, `Y[${i}][${j}]`, (row as ArrayLike<number>)[j]));
   }
-  const chol = checkedCholesky(
-    who,
-    plusDiagonal(who, kernel, "ridge", ridge),
-    "pass ridge > 0 for a regularized solve",
-  );
+  const chol = checkedCholesky(who, kernel, "pass ridge > 0 for a regularized solve", "ridge", ridge);
   const alpha = chol.solve(targets);
   return {
     alpha,
@@ -177,7 +174,8 @@ export function plusDiagonal(who: string, K: Matrix, name: string, shift: number
 }
 
 function checkRegressionMemory(who: string, n: number, ridge: number, mode: RegressionMode): void {
-  const copies = 8 * n * n * (ridge > 0 ? 2 : 1);
+  // K's checked copy, and in "lstsq" mode with a ridge the shifted copy.
+  const copies = 8 * n * n * (mode === "lstsq" && ridge > 0 ? 2 : 1);
   const solver = mode === "lstsq" ? eigenBytes(n, n, "dense", true) : choleskyBytes(n);
   checkMemory(who, copies + solver, `lower n (K is ${n} x ${n})`);
 }
@@ -194,15 +192,32 @@ export interface CheckedCholesky {
 }
 
 /**
- * The Cholesky factorization of A, refusing a numerically singular system: a pivot U_ii^2 at or below
- * n eps max_i A_ii means the matrix is singular to working precision even when the factorization formally
- * succeeds, and a solve would return rounding noise amplified by 1/eps. `remedies` says what the caller
- * can do instead. Memory: choleskyBytes(n) (the callers' estimates include it).
+ * The Cholesky factorization of K + shift I (shift >= 0, the parameter `name` of the caller: K's factor is
+ * formed from a copy with the shifted diagonal, so K + shift I is never stored beside K; a diagonal that
+ * overflows is refused as plusDiagonal does), refusing a numerically singular system: a pivot U_ii^2 at
+ * or below n eps max_i A_ii means the matrix is singular to working precision even when the
+ * factorization formally succeeds, and a solve would return rounding noise amplified by 1/eps.
+ * `remedies` says what the caller can do instead. Memory: choleskyBytes(n) (the callers' estimates
+ * include it).
  */
-export function checkedCholesky(who: string, A: Matrix, remedies: string): CheckedCholesky {
-  const n = A.rows;
+export function checkedCholesky(
+  who: string,
+  K: Matrix,
+  remedies: string,
+  name = "shift",
+  shift = 0,
+): CheckedCholesky {
+  const n = K.rows;
   const u = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) u.set(A.getRow(i), i * n);
+  for (let i = 0; i < n; i++) {
+    u.set(K.getRow(i), i * n);
+    const diagonal = (u[i * n + i] += shift);
+    if (!Number.isFinite(diagonal)) {
+      throw new Error(
+        `${who}: ${name} must keep K + ${name} I finite, got ${name} = ${shift} with K[${i}][${i}] = ${K.get(i, i)}`,
+      );
+    }
+  }
   let maxDiagonal = 0;
   for (let i = 0; i < n; i++) maxDiagonal = Math.max(maxDiagonal, Math.abs(u[i * n + i]));
   const floor = precisionFloor(n, maxDiagonal);
@@ -225,15 +240,22 @@ export function checkedCholesky(who: string, A: Matrix, remedies: string): Check
   };
 }
 
-function choleskySolve(who: string, A: Matrix, y: Float64Array): { alpha: Float64Array; rank: number } {
+function choleskySolve(
+  who: string,
+  K: Matrix,
+  ridge: number,
+  y: Float64Array,
+): { alpha: Float64Array; rank: number } {
   const chol = checkedCholesky(
     who,
-    A,
+    K,
     `pass ridge > 0 for a regularized solve, or mode: "lstsq" for the minimum-norm least-squares solution`,
+    "ridge",
+    ridge,
   );
   return {
     alpha: Float64Array.from(chol.solve(Matrix.columnVector(Array.from(y))).getColumn(0)),
-    rank: A.rows,
+    rank: K.rows,
   };
 }
 

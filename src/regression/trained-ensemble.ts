@@ -11,7 +11,7 @@
  */
 import { Matrix } from "ml-matrix";
 import { checkNonNegative, optionsObject } from "../validate";
-import { checkedCholesky, plusDiagonal } from "./kernel-regression";
+import { checkedCholesky } from "./kernel-regression";
 import { checkedCross, checkedKernel, checkedVector, symmetrize, type MatrixInput } from "./vectors";
 import { checkMemory, matrixOrder } from "../memory";
 
@@ -66,8 +66,10 @@ export function trainedEnsemble(
   const priorCross = checkedCross(who, "nngpCross", nngpCross, n, m);
   const chol = checkedCholesky(
     who,
-    plusDiagonal(who, theta, "ridge", ridge),
+    theta,
     "pass ridge > 0 to regularize a singular NTK (repeated training points, say)",
+    "ridge",
+    ridge,
   );
   // A^T = Theta^-1 Theta(X, x*), n x m.
   const aT = chol.solve(thetaCross.transpose());
