@@ -333,6 +333,19 @@ export {
   type CntkAccuracyRun,
   type ImageKernelName,
 } from "./experiments/cntk-accuracy";
+// experiments: recursive feature machines on images against the NTK and CNTK (notebook 12)
+export {
+  rfmBaselines,
+  rfmStudy,
+  type RfmBaselineKernel,
+  type RfmBaselineOptions,
+  type RfmBaselineRun,
+  type RfmStudy,
+  type RfmStudyFit,
+  type RfmStudyMetric,
+  type RfmStudyOptions,
+  type RfmStudyVector,
+} from "./experiments/rfm-study";
 // experiments: the decay-slope drivers of notebook 03 (matrices on circle points, matched Mercer slopes)
 export {
   circleMatrixSlopes,

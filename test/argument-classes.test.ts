@@ -3321,6 +3321,83 @@ const table: (Row | NothingRow)[] = [
     ],
   },
   {
+    export: "rfmStudy",
+    args: () => [
+      tinySet(),
+      { classes: [0, 1], train: 2, test: 2, seed: 1, iterations: 1, bandwidth: 1, ridge: 1e-3 },
+    ],
+    // Without the wall times, which differ between runs.
+    inspect: (r) => {
+      const { fits, metrics, eigenvectors } = r as lab.RfmStudy;
+      return {
+        fits: fits.map(({ accuracy, testMse }) => [accuracy, testMse]),
+        metrics: metrics.map((m) => [...m.diagonal, ...m.eigenvalues, m.trace]),
+        eigenvectors: eigenvectors.map((v) => [v.eigenvalue, ...v.vector]),
+      };
+    },
+    params: [
+      imageSetParam,
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "classes"], name: "classes", kind: "bad", values: [null, [0], [0, 0], [0, 10], 5] },
+      { at: [1, "train"], name: "train", ...integer(1, 2) },
+      { at: [1, "test"], name: "test", ...integer(1, 2) },
+      { at: [1, "seed"], name: "seed", ...seed },
+      { at: [1, "iterations"], name: "iterations", ...integer(0) },
+      { at: [1, "bandwidth"], name: "bandwidth", ...positive() },
+      { at: [1, "ridge"], name: "ridge", ...nonNegative() },
+      {
+        at: [1, "centerings"],
+        name: "centerings",
+        kind: "bad",
+        values: [null, [], [1], [true, true], "true"],
+        optional: true,
+      },
+      { at: [1, "diagonal"], name: "diagonal", kind: "bad", values: [1, "yes"], optional: true },
+      { at: [1, "agopPoints"], name: "agopPoints", ...integer(1), optional: true },
+      { at: [1, "eigenvectors"], name: "eigenvectors", ...integer(0, 4), optional: true },
+      { at: [1, "spectrum"], name: "spectrum", ...integer(1, 4), optional: true },
+      {
+        at: [1, "preprocess"],
+        name: "preprocess",
+        kind: "choice",
+        values: ["raw", "centred-unit"],
+        optional: true,
+      },
+      { at: [1, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
+    export: "rfmBaselines",
+    // 2 x 2 images: the CNTK's without averaging (one pixel would be a constant image).
+    args: () => [tinySet(), { classes: [0, 1], train: 2, test: 2, seed: 1, ridge: 1e-3, cntkDownsample: 0 }],
+    inspect: (r) => (r as lab.RfmBaselineRun[]).map((run) => [run.kernel, run.accuracy, run.height]),
+    params: [
+      imageSetParam,
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "classes"], name: "classes", kind: "bad", values: [null, [0], [0, 0], [0, 10], 5] },
+      { at: [1, "train"], name: "train", ...integer(1, 2) },
+      { at: [1, "test"], name: "test", ...integer(1, 2) },
+      { at: [1, "seed"], name: "seed", ...seed },
+      { at: [1, "ridge"], name: "ridge", ...nonNegative([1e-3, 1e3]) },
+      {
+        at: [1, "kernels"],
+        name: "kernels",
+        kind: "bad",
+        values: [[], ["cntk"], "NTK", ["NTK", "NTK"]],
+        optional: true,
+      },
+      { at: [1, "depth"], name: "depth", ...integer(1, 100), optional: true },
+      {
+        at: [1, "cntkDownsample"],
+        name: "cntkDownsample",
+        kind: "bad",
+        values: [-1, 0.5, 11, "1"],
+        optional: true,
+      },
+      { at: [1, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
     export: "convNet",
     args: () => [2, "flatten", 1],
     inspect: (arch) => lab.describeArchitecture(arch as lab.ConvArchitecture),

@@ -90,3 +90,14 @@ export type {
   CubeNetworkRun,
   LinearizedRun,
 } from "./cube-learning-rate";
+export { rfmBaselines, rfmStudy } from "./rfm-study";
+export type {
+  RfmBaselineKernel,
+  RfmBaselineOptions,
+  RfmBaselineRun,
+  RfmStudy,
+  RfmStudyFit,
+  RfmStudyMetric,
+  RfmStudyOptions,
+  RfmStudyVector,
+} from "./rfm-study";
