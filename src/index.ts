@@ -333,6 +333,21 @@ export {
   type CntkAccuracyRun,
   type ImageKernelName,
 } from "./experiments/cntk-accuracy";
+// experiments: EigenPro against plain kernel gradient descent on images (notebook 11)
+export {
+  EIGENPRO_METHODS,
+  eigenProByDepth,
+  eigenProStudy,
+  precomputedKernel,
+  type EigenProByDepth,
+  type EigenProByDepthOptions,
+  type EigenProMethod,
+  type EigenProStudy,
+  type EigenProStudyEpoch,
+  type EigenProStudyOptions,
+  type EigenProStudyRun,
+  type EigenProStudySplit,
+} from "./experiments/eigenpro-study";
 // experiments: recursive feature machines on images against the NTK and CNTK (notebook 12)
 export {
   rfmBaselines,

@@ -2353,6 +2353,104 @@ const table: (Row | NothingRow)[] = [
     inspect: (m) => (m as Matrix).to2DArray(),
     params: [{ at: [0], name: "X", kind: "points", sameDimensionAs: "X" }],
   },
+  // the EigenPro study of notebook 11 (its results without the wall times, which differ between runs)
+  { export: "EIGENPRO_METHODS", takes: "nothing checkable", why: "a constant list of names" },
+  {
+    export: "eigenProStudy",
+    args: () => [
+      lab.laplace({ sigma: 1 }),
+      {
+        train: X1(),
+        validation: [[0.2], [0.9]],
+        test: [[-0.1]],
+        trainLabels: Int32Array.from([0, 1, 0]),
+        validationLabels: Int32Array.from([1, 0]),
+        testLabels: Int32Array.from([0]),
+      },
+      { classes: [0, 1], epochs: 2, seed: 1 },
+    ],
+    inspect: (r) => {
+      const { runs, exact, sizes } = r as lab.EigenProStudy;
+      return {
+        sizes,
+        exact: exact && [exact.validation, exact.test],
+        runs: runs.map((run) => [
+          run.q,
+          run.batchSize,
+          run.stepSize,
+          run.bestEpoch,
+          ...run.epochs.flatMap((e) => [e.trainMse, e.validation, e.test]),
+        ]),
+      };
+    },
+    params: [
+      { at: [0], name: "kernel", kind: "callback", returns: "matrix" },
+      { at: [1], name: "split", kind: "object" },
+      { at: [1, "train"], name: "split.train", kind: "bad", values: [null, 5, []] },
+      {
+        at: [1, "trainLabels"],
+        name: "trainLabels",
+        kind: "bad",
+        values: [null, [0, 1, 0], Int32Array.from([0, 1])],
+      },
+      { at: [2], name: "options", kind: "options" },
+      { at: [2, "classes"], name: "classes", kind: "bad", values: [null, [0], [0, 0], [0, 10], 5] },
+      { at: [2, "epochs"], name: "epochs", ...integer(1) },
+      { at: [2, "seed"], name: "seed", ...seed },
+      {
+        at: [2, "methods"],
+        name: "methods",
+        kind: "bad",
+        values: [[], ["SGD"], "GD", ["GD", "GD"]],
+        optional: true,
+      },
+      { at: [2, "subsampleSize"], name: "subsampleSize", ...integer(1, 3), optional: true },
+      { at: [2, "exact"], name: "exact", kind: "bad", values: [5, "yes"], optional: true },
+      { at: [2, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
+    export: "eigenProByDepth",
+    // Four distinct 2 x 2 images (tinySet's are multiples of one image: one point after preprocessing).
+    args: () => [
+      { ...tinySet(), pixels: Float64Array.from({ length: 16 }, (_, j) => (j % 5 === 0 ? 1 : (j % 3) / 4)) },
+      { classes: [0, 1], train: 2, validation: 1, test: 1, splitSeed: 1, depths: [1], epochs: 1, seed: 1 },
+    ],
+    inspect: (r) =>
+      (r as lab.EigenProByDepth).studies.map(({ depth, study }) => [
+        depth,
+        study.exact && study.exact.test,
+        ...study.runs.map((run) => run.finalTest),
+      ]),
+    params: [
+      imageSetParam,
+      { at: [1], name: "options", kind: "options" },
+      { at: [1, "classes"], name: "classes", kind: "bad", values: [null, [0], [0, 0], [0, 10], 5] },
+      { at: [1, "train"], name: "train", ...integer(1, 2) },
+      { at: [1, "validation"], name: "validation", ...integer(1, 1) },
+      { at: [1, "test"], name: "test", ...integer(1, 1) },
+      { at: [1, "splitSeed"], name: "splitSeed", ...seed },
+      { at: [1, "depths"], name: "depths", kind: "bad", values: [null, [], [0], [1.5], [1, 1], 2] },
+      { at: [1, "readout"], name: "readout", kind: "bad", values: ["pool", 5], optional: true },
+      { at: [1, "epochs"], name: "epochs", ...integer(1) },
+      { at: [1, "seed"], name: "seed", ...seed },
+      { at: [1, "progress"], name: "progress", kind: "bad", values: [true, "bar", 5], optional: true },
+    ],
+  },
+  {
+    export: "precomputedKernel",
+    args: () => [K3()],
+    call: (G) => lab.precomputedKernel(G as Matrix)([[0], [2]], [[1]]),
+    params: [{ at: [0], name: "G", kind: "bad", values: [null, 5, new Matrix(2, 3)] }],
+  },
+  {
+    export: "precomputedKernel",
+    label: "precomputedKernel(G)(A, B)",
+    who: "precomputedKernel",
+    args: () => [[[0], [2]]],
+    call: (A) => lab.precomputedKernel(K3())(A as number[][], [[1]]),
+    params: [{ at: [0], name: "A", kind: "bad", values: [[[0.5]], [[3]], [[0, 1]], null] }],
+  },
   // recursive feature machines
   {
     export: "laplaceMahalanobisKernel",

@@ -101,3 +101,14 @@ export type {
   RfmStudyOptions,
   RfmStudyVector,
 } from "./rfm-study";
+export { EIGENPRO_METHODS, eigenProByDepth, eigenProStudy, precomputedKernel } from "./eigenpro-study";
+export type {
+  EigenProByDepth,
+  EigenProByDepthOptions,
+  EigenProMethod,
+  EigenProStudy,
+  EigenProStudyEpoch,
+  EigenProStudyOptions,
+  EigenProStudyRun,
+  EigenProStudySplit,
+} from "./eigenpro-study";
