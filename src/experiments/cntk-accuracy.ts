@@ -77,6 +77,14 @@ export interface CntkAccuracy {
   pool: ImageSet;
 }
 
+/** A list of distinct network depths, each an integer in [1, 100] (an Error naming `who` otherwise). */
+export function checkDepths(who: string, depths: unknown): number[] {
+  const list = Array.from(checkNumberList(who, "depths", depths as readonly number[], { min: 1 }));
+  list.forEach((d, i) => checkInteger(who, `depths[${i}]`, d, 1, 100));
+  checkDistinct(who, "depths", list);
+  return list;
+}
+
 /** The architecture of `depth` 3 x 3 ReLU conv layers and the readout, as notebook 10 compares them. */
 export function convNet(
   depth: number,
@@ -128,9 +136,7 @@ export function cntkAccuracy(set: ImageSet, options: CntkAccuracyOptions): CntkA
     );
   }
   const seeds = checkSeeds(who, opts.seeds, " (one split each)");
-  const depths = Array.from(checkNumberList(who, "depths", opts.depths, { min: 1 }));
-  depths.forEach((d, i) => checkInteger(who, `depths[${i}]`, d, 1, 100));
-  checkDistinct(who, "depths", depths);
+  const depths = checkDepths(who, opts.depths);
   checkNonNegative(who, "ridge", ridge);
   const kernels = opts.kernels ?? IMAGE_KERNEL_NAMES;
   if (

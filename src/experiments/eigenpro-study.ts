@@ -22,7 +22,6 @@ import {
   checkDistinct,
   checkFunction,
   checkInteger,
-  checkNumberList,
   checkOptionKeys,
   checkProgress,
   describeValue,
@@ -30,7 +29,7 @@ import {
   requiredObject,
   type ProgressStart,
 } from "../validate";
-import { convNet } from "./cntk-accuracy";
+import { checkDepths, convNet } from "./cntk-accuracy";
 
 /** EigenPro with its defaults, or plain full-batch kernel gradient descent (q = 0, batchSize = n). */
 export type EigenProMethod = "EigenPro" | "GD";
@@ -390,9 +389,7 @@ export function eigenProByDepth(set: ImageSet, options: EigenProByDepthOptions):
   checkInteger(who, "validation", validation, 1);
   checkInteger(who, "test", test, 1);
   checkInteger(who, "splitSeed", splitSeed, 0, 2 ** 53);
-  const depths = Array.from(checkNumberList(who, "depths", opts.depths, { min: 1 }));
-  depths.forEach((d, i) => checkInteger(who, `depths[${i}]`, d, 1, 100));
-  checkDistinct(who, "depths", depths);
+  const depths = checkDepths(who, opts.depths);
   const readout = opts.readout ?? "flatten";
   if (readout !== "flatten" && readout !== "globalAveragePool") {
     throw new Error(

@@ -622,13 +622,7 @@ export function laplaceMahalanobisGradients(
   const who = "laplaceMahalanobisGradients";
   const opts = optionsObject(who, options);
   checkOptionKeys(who, opts, ["M", "bandwidth"]);
-  const bandwidth = readBandwidth(who, opts.bandwidth);
-  const x = readPoints(who, "X", X);
-  const { c, data } = readOutputs(who, "alpha", alpha, x.n);
-  const z = readEvaluationPoints(who, x, points);
-  const metric = readMetric(who, opts.M, x.d);
-  const { n, d } = x;
-  const m = z.n;
+  const { bandwidth, x, c, data, z, metric, n, d, m } = readGradientInputs(who, X, alpha, points, opts);
   checkMemory(
     who,
     8 * m * c * d + gradientBytes(n, m, c, d) + scaledBytes(n, m, d),
@@ -662,6 +656,25 @@ export function laplaceMahalanobisGradients(
   return out;
 }
 
+/**
+ * The inputs of laplaceMahalanobisGradients and averageGradientOuterProduct, checked: the bandwidth, the
+ * centres X, the coefficients alpha (n x c), the points to differentiate at, and M; with their sizes.
+ */
+function readGradientInputs(
+  who: string,
+  X: PointsInput,
+  alpha: OutputsInput,
+  points: PointsInput,
+  opts: LaplaceMahalanobisOptions,
+) {
+  const bandwidth = readBandwidth(who, opts.bandwidth);
+  const x = readPoints(who, "X", X);
+  const { c, data } = readOutputs(who, "alpha", alpha, x.n);
+  const z = readEvaluationPoints(who, x, points);
+  const metric = readMetric(who, opts.M, x.d);
+  return { bandwidth, x, c, data, z, metric, n: x.n, d: x.d, m: z.n };
+}
+
 function overflow(who: string, what: string, metric: Metric, bandwidth: number): Error {
   return new Error(
     `${who}: the ${what} overflow float64 (they scale as sqrt(max M) / bandwidth, about ${metric.rootM} / ${bandwidth}, ` +
@@ -686,15 +699,9 @@ export function averageGradientOuterProduct(
   const who = "averageGradientOuterProduct";
   const opts = optionsObject(who, options);
   checkOptionKeys(who, opts, ["M", "bandwidth", "centering", "diagonal"]);
-  const bandwidth = readBandwidth(who, opts.bandwidth);
   const centering = readBoolean(who, "centering", opts.centering);
   const diagonal = readBoolean(who, "diagonal", opts.diagonal);
-  const x = readPoints(who, "X", X);
-  const { c, data } = readOutputs(who, "alpha", alpha, x.n);
-  const z = readEvaluationPoints(who, x, points);
-  const metric = readMetric(who, opts.M, x.d);
-  const { n, d } = x;
-  const m = z.n;
+  const { bandwidth, x, c, data, z, metric, n, d, m } = readGradientInputs(who, X, alpha, points, opts);
   checkMemory(
     who,
     8 * (2 * d * d + 2 * c * d) + gradientBytes(n, m, c, d) + scaledBytes(n, m, d) + gemmWorkBytes(d, d, c),
