@@ -30,6 +30,7 @@ import {
   type ProgressStart,
 } from "../validate";
 import { checkDepths, convNet } from "./cntk-accuracy";
+import { classAccuracy } from "./image-kernel-accuracy";
 
 /** EigenPro with its defaults, or plain full-batch kernel gradient descent (q = 0, batchSize = n). */
 export type EigenProMethod = "EigenPro" | "GD";
@@ -108,17 +109,6 @@ export interface EigenProStudy {
   kernelSeconds: number;
   /** Whether trainMse is the MSE after each epoch (true) or eigenPro's running one. */
   trainMseAfterEpoch: boolean;
-}
-
-/** The fraction of rows of outputs whose largest entry is in the column of the label's class. */
-function accuracyOf(outputs: Matrix, labels: Int32Array, classes: readonly number[]): number {
-  let correct = 0;
-  for (let i = 0; i < outputs.rows; i++) {
-    let best = 0;
-    for (let j = 1; j < outputs.columns; j++) if (outputs.get(i, j) > outputs.get(i, best)) best = j;
-    if (classes[best] === labels[i]) correct++;
-  }
-  return correct / outputs.rows;
 }
 
 function checkLabels(who: string, name: string, labels: unknown, n: number): Int32Array {
@@ -231,8 +221,8 @@ export function eigenProStudy<P extends PointsInput | ConvImages>(
     const start = performance.now();
     const model = renamed(who, "multiOutputKernelRegression", () => multiOutputKernelRegression(K, Y));
     exactResult = {
-      validation: accuracyOf(model.predict(Kv), validationLabels, classes),
-      test: accuracyOf(model.predict(Kt), testLabels, classes),
+      validation: classAccuracy(who, model.predict(Kv), validationLabels, classes),
+      test: classAccuracy(who, model.predict(Kt), testLabels, classes),
       seconds: (performance.now() - start) / 1000,
     };
   }
@@ -256,8 +246,8 @@ export function eigenProStudy<P extends PointsInput | ConvImages>(
         evaluate: (model) => {
           const alpha = model.alpha;
           const row: { trainMse?: number; validation: number; test: number } = {
-            validation: accuracyOf(Kv.mmul(alpha), validationLabels, classes),
-            test: accuracyOf(Kt.mmul(alpha), testLabels, classes),
+            validation: classAccuracy(who, Kv.mmul(alpha), validationLabels, classes),
+            test: classAccuracy(who, Kt.mmul(alpha), testLabels, classes),
           };
           if (K !== null) {
             const residual = K.mmul(alpha).sub(Y);

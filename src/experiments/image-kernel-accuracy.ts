@@ -158,7 +158,19 @@ export function testAccuracy(
   const model = renamed(who, "multiOutputKernelRegression", () =>
     multiOutputKernelRegression(K, Y, { ridge: (ridge * trace) / K.rows }),
   );
-  const outputs = model.predict(Ktest);
+  return classAccuracy(who, model.predict(Ktest), labels, classes);
+}
+
+/**
+ * The share of rows of `outputs` (m x c, one column per class of `classes`) whose largest entry (the first
+ * of equal ones) is the column of its label; a row that is not finite is an Error naming `who`.
+ */
+export function classAccuracy(
+  who: string,
+  outputs: Matrix,
+  labels: Int32Array,
+  classes: readonly number[],
+): number {
   let correct = 0;
   for (let i = 0; i < outputs.rows; i++) {
     const row = outputs.getRow(i);

@@ -37,7 +37,7 @@ import {
   type ProgressStart,
 } from "../validate";
 import { IMAGE_KERNEL_NAMES, convNet, type ImageKernelName } from "./cntk-accuracy";
-import { testAccuracy } from "./image-kernel-accuracy";
+import { classAccuracy, testAccuracy } from "./image-kernel-accuracy";
 
 export interface RfmStudyOptions {
   /** The classes to tell apart: at least 2 distinct labels in 0..9. */
@@ -180,17 +180,6 @@ const listed = (value: unknown): string =>
     ? `[${value.map((v) => describeValue(v)).join(", ")}]`
     : describeValue(value);
 
-/** The fraction of rows whose largest output is the label (classes[column] is the column's label). */
-function accuracyOf(outputs: Matrix, labels: Int32Array, classes: readonly number[]): number {
-  let correct = 0;
-  for (let i = 0; i < outputs.rows; i++) {
-    const row = outputs.getRow(i);
-    const best = row.indexOf(Math.max(...row));
-    if (best >= 0 && classes[best] === labels[i]) correct++;
-  }
-  return correct / outputs.rows;
-}
-
 function meanSquaredError(outputs: Matrix, targets: Matrix): number {
   let sum = 0;
   for (let i = 0; i < outputs.rows; i++) {
@@ -293,7 +282,7 @@ export function rfmStudy(set: ImageSet, options: RfmStudyOptions): RfmStudy {
           fits.push({
             centering,
             iteration,
-            accuracy: accuracyOf(outputs, split.test.labels, classes),
+            accuracy: classAccuracy(who, outputs, split.test.labels, classes),
             testMse: meanSquaredError(outputs, Ytest),
             seconds: (now - last) / 1000,
             train,

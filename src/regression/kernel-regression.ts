@@ -174,10 +174,13 @@ export function plusDiagonal(who: string, K: Matrix, name: string, shift: number
 }
 
 function checkRegressionMemory(who: string, n: number, ridge: number, mode: RegressionMode): void {
-  // K's checked copy, and in "lstsq" mode with a ridge the shifted copy.
-  const copies = 8 * n * n * (mode === "lstsq" && ridge > 0 ? 2 : 1);
-  const solver = mode === "lstsq" ? eigenBytes(n, n, "dense", true) : choleskyBytes(n);
-  checkMemory(who, copies + solver, `lower n (K is ${n} x ${n})`);
+  // "solve": K and its checked copy, then the factor and its scratch. "lstsq": K's checked copy, with a
+  // ridge the shifted copy, and the eigendecomposition (eigenBytes counts the matrix it reads: K).
+  const bytes =
+    mode === "lstsq"
+      ? 8 * n * n * (ridge > 0 ? 2 : 1) + eigenBytes(n, n, "dense", true)
+      : 2 * 8 * n * n + choleskyBytes(n);
+  checkMemory(who, bytes, `lower n (K is ${n} x ${n})`);
 }
 
 /** Bytes a Cholesky factorization of an n x n matrix allocates: the factor and the blocked routines' scratch. */
@@ -225,8 +228,8 @@ export function checkedCholesky(
   for (let i = 0; i < n && !singular; i++) singular = !(u[i * n + i] ** 2 > floor);
   if (singular) {
     throw new Error(
-      `${who}: the ${n} x ${n} kernel matrix is singular or indefinite to working precision (Cholesky found a ` +
-        `pivot <= n eps max K_ii = ${floor.toExponential(2)}); ${remedies}`,
+      `${who}: the ${n} x ${n} kernel matrix${shift > 0 ? ` plus ${name} I (${name} = ${shift})` : ""} is singular or ` +
+        `indefinite to working precision (Cholesky found a pivot <= n eps max K_ii = ${floor.toExponential(2)}); ${remedies}`,
     );
   }
   return {

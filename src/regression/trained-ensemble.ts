@@ -29,8 +29,9 @@ export interface TrainedEnsemble {
  * n training points (ntk, nngp: n x n), between test and training points (ntkCross, nngpCross: m x n),
  * and between test points (nngpTest: m x m); y the n targets. options.ridge adds ridge I to the NTK
  * before it is solved (gradient descent on a loss with weight decay converges there; default 0). Peak
- * memory, checked before anything is allocated: the six matrices' checked copies, the Cholesky factor,
- * A and two n x m products, three m x m products: 8 (4 n^2 + 6 n m + 4 m^2) bytes.
+ * memory, checked before anything is allocated: the matrices read and their checked copies, the Cholesky
+ * factor and its scratch (n^2 / 2, and n^2 / 4 + n m for the solve), A and two n x m products, three
+ * m x m products: about 8 (5.5 n^2 + 7 n m + 4 m^2) bytes.
  */
 export function trainedEnsemble(
   ntk: MatrixInput,
@@ -48,7 +49,7 @@ export function trainedEnsemble(
   const m0 = matrixOrder(nngpTest);
   checkMemory(
     who,
-    8 * (4 * n0 * n0 + 6 * n0 * m0 + 4 * m0 * m0),
+    8 * (5.5 * n0 * n0 + 7 * n0 * m0 + 4 * m0 * m0),
     `lower n or m (ntk is ${n0} x ${n0}, nngpTest ${m0} x ${m0})`,
   );
   const theta = checkedKernel(who, "ntk", ntk);

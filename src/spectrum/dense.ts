@@ -371,15 +371,17 @@ export function denseEigensystem(
     return { values: d, vectorRows: zt };
   }
   const { f64, rotate } = wasm.view(n * n);
-  const zt = f64.subarray(0, n * n);
-  zt.fill(0);
-  for (let i = 0; i < n; i++) zt[i * n + i] = 1;
-  const rowBytes = 8 * n;
-  tridiagonalQL(d, off, zt, who, n, (i, c, s) => rotate(i * rowBytes, (i + 1) * rowBytes, n, c, s));
-  backTransform(zt, a, h, n);
-  const vectorRows = zt.slice();
-  wasm.release();
-  return { values: d, vectorRows };
+  try {
+    const zt = f64.subarray(0, n * n);
+    zt.fill(0);
+    for (let i = 0; i < n; i++) zt[i * n + i] = 1;
+    const rowBytes = 8 * n;
+    tridiagonalQL(d, off, zt, who, n, (i, c, s) => rotate(i * rowBytes, (i + 1) * rowBytes, n, c, s));
+    backTransform(zt, a, h, n);
+    return { values: d, vectorRows: zt.slice() };
+  } finally {
+    wasm.release(); // also when QL does not converge: a large memory is not kept
+  }
 }
 
 /**
