@@ -12,10 +12,10 @@
  */
 import { performance } from "perf_hooks";
 import { Matrix } from "ml-matrix";
-import { oneHot, preprocessImages, selectClasses, splitImages, type ImageSet } from "../images/image-set";
+import { oneHot, preprocessImages, splitImages, type ImageSet } from "../images/image-set";
 import { cntkByDepth } from "../kernels/cntk";
 import { readPoints, type PointsInput } from "../kernels/points";
-import { eigenPro, type EigenPro, type EigenProOptions } from "../regression/eigenpro";
+import { eigenPro, kernelBlock, type EigenPro, type EigenProOptions } from "../regression/eigenpro";
 import type { ConvImages } from "../kernels/cntk";
 import { multiOutputKernelRegression } from "../regression/kernel-regression";
 import {
@@ -30,7 +30,7 @@ import {
   type ProgressStart,
 } from "../validate";
 import { checkDepths, convNet } from "./cntk-accuracy";
-import { classAccuracy } from "./image-kernel-accuracy";
+import { classAccuracy, classImages } from "./image-kernel-accuracy";
 
 /** EigenPro with its defaults, or plain full-batch kernel gradient descent (q = 0, batchSize = n). */
 export type EigenProMethod = "EigenPro" | "GD";
@@ -183,33 +183,11 @@ export function eigenProStudy<P extends PointsInput | ConvImages>(
   const Y = renamed(who, "oneHot", () => oneHot(trainLabels, classes));
 
   const kernelStart = performance.now();
-  // K(A, train) as a Matrix of finite numbers (a matrix-like { get } is read as the block asked for).
+  // K(A, train) as a Matrix of finite numbers.
   const block = (name: string, A: P, rows: number): Matrix => {
-    const M = kernel(A, split.train) as unknown as Matrix;
-    const sized = M !== null && typeof M === "object" && (M.rows !== undefined || M.columns !== undefined);
-    if (
-      M === null ||
-      typeof M !== "object" ||
-      typeof M.get !== "function" ||
-      (sized && (M.rows !== rows || M.columns !== n))
-    ) {
-      throw new Error(
-        `${who}: kernel must return a ${rows} x ${n} Matrix for K(split.${name}, split.train), got ${describeValue(M)}`,
-      );
-    }
-    const out = new Matrix(rows, n);
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < n; j++) {
-        const v = M.get(i, j);
-        if (!Number.isFinite(v)) {
-          throw new Error(
-            `${who}: kernel must return finite numbers, got K(split.${name}, split.train)[${i}][${j}] = ${v}`,
-          );
-        }
-        out.set(i, j, v);
-      }
-    }
-    return out;
+    const out = new Float64Array(rows * n);
+    kernelBlock(who, kernel, A, split.train, rows, n, out, `K(split.${name}, split.train)`);
+    return new Matrix(Array.from({ length: rows }, (_, i) => out.subarray(i * n, (i + 1) * n)));
   };
   const Kv = block("validation", split.validation, nv);
   const Kt = block("test", split.test, nt);
@@ -387,13 +365,8 @@ export function eigenProByDepth(set: ImageSet, options: EigenProByDepthOptions):
     );
   }
   const progress = checkProgress(who, opts.progress ?? false);
-  const chosen = renamed(who, "selectClasses", () => selectClasses(set, classes, { seed: 0 }));
+  const chosen = classImages(who, set, classes, { train, validation, test });
   const total = train + validation + test;
-  if (total > chosen.n) {
-    throw new Error(
-      `${who}: train + validation + test must be at most the ${chosen.n} images of classes ${classes.join(", ")}, got ${train} + ${validation} + ${test} = ${total}`,
-    );
-  }
   const drawn = renamed(
     who,
     "splitImages",

@@ -293,8 +293,11 @@ function finiteTarget(who: string, v: unknown, i: number, j?: number): number {
   return v;
 }
 
-/** kernel(A, B) checked (an rows x cols Matrix of finite numbers) into out, row-major. */
-function kernelBlock<P>(
+/**
+ * kernel(A, B) checked into out (row-major): an rows x cols Matrix of finite numbers (a matrix-like { get }
+ * without sizes is read as the block it was asked for); `what` names the block in the messages.
+ */
+export function kernelBlock<P>(
   who: string,
   kernel: (A: P, B: P) => Matrix,
   A: P,
@@ -302,10 +305,10 @@ function kernelBlock<P>(
   rows: number,
   cols: number,
   out: Float64Array,
+  what = `K(A, B) for the ${rows} and ${cols} points given`,
 ): void {
   const K = kernel(A, B) as unknown;
   const M = K as Matrix;
-  // A matrix-like { get } without sizes is read as the block it was asked for.
   const sized = M !== null && typeof M === "object" && (M.rows !== undefined || M.columns !== undefined);
   if (
     M === null ||
@@ -317,16 +320,14 @@ function kernelBlock<P>(
       M !== null && typeof M === "object" && typeof M.rows === "number"
         ? `${M.rows} x ${M.columns}`
         : describeValue(K);
-    throw new Error(
-      `${who}: kernel must return a ${rows} x ${cols} Matrix (K(A, B) for the ${rows} and ${cols} points given), got ${got}`,
-    );
+    throw new Error(`${who}: kernel must return a ${rows} x ${cols} Matrix (${what}), got ${got}`);
   }
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const v = M.get(i, j);
       if (!Number.isFinite(v)) {
         throw new Error(
-          `${who}: kernel must return finite values, got ${describeValue(v)} at [${i}][${j}] of a ${rows} x ${cols} block`,
+          `${who}: kernel must return finite values, got ${describeValue(v)} at [${i}][${j}] of ${what}`,
         );
       }
       out[i * cols + j] = v;
