@@ -12,7 +12,6 @@ import {
   preprocessImages,
   imagePoints,
   oneHot,
-  selectClasses,
   shuffle,
   splitImages,
   type ImageSet,
@@ -33,7 +32,7 @@ import {
   requiredObject,
   checkSeeds,
 } from "../validate";
-import { testAccuracy } from "./image-kernel-accuracy";
+import { classImages, testAccuracy } from "./image-kernel-accuracy";
 
 /** The kernels compared: the CNTK with flatten (V) or global average pooling (GAP), the fully connected NTK. */
 export type ImageKernelName = "CNTK-V" | "CNTK-GAP" | "NTK";
@@ -152,12 +151,7 @@ export function cntkAccuracy(set: ImageSet, options: CntkAccuracyOptions): CntkA
   const firstStride = opts.firstStride ?? 1;
   checkInteger(who, "firstStride", firstStride, 1, 4);
   const progress = checkProgress(who, opts.progress ?? false);
-  const chosen = renamed(who, "selectClasses", () => selectClasses(set, classes, { seed: 0 }));
-  if (pool > chosen.n) {
-    throw new Error(
-      `${who}: pool must be at most the ${chosen.n} images of classes ${classes.join(", ")}, got ${pool}`,
-    );
-  }
+  const chosen = classImages(who, set, classes, { pool });
   const drawn = renamed(
     who,
     "splitImages",

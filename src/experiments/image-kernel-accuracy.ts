@@ -81,11 +81,7 @@ export function imageKernelAccuracy(
   ]);
   const L = arch.activations.length;
   const { classes, train, test, seeds, ridge, preprocess } = opts;
-  if (!Array.isArray(classes) || classes.length < 2) {
-    throw new Error(
-      `${who}: classes must be an array of at least 2 labels in 0..9, got ${describeValue(classes)}`,
-    );
-  }
+  checkClasses(who, classes);
   checkInteger(who, "train", train, 1);
   checkInteger(who, "test", test, 1);
   const seedList = checkSeeds(who, seeds, " (one split each)");
@@ -103,12 +99,7 @@ export function imageKernelAccuracy(
   }
   checkDistinct(who, "kernels", kernels);
   const progress = checkProgress(who, opts.progress ?? false);
-  const chosen = renamed(who, "selectClasses", () => selectClasses(set, classes, { seed: 0 }));
-  if (train + test > chosen.n) {
-    throw new Error(
-      `${who}: train + test must be at most the ${chosen.n} images of classes ${classes.join(", ")}, got ${train} + ${test} = ${train + test}`,
-    );
-  }
+  const chosen = classImages(who, set, classes, { train, test });
   const bar = progress ? progress(seedList.length * kernels.length, "kernel regression on images") : null;
   const runs: ImageKernelRun[] = [];
   for (const seed of seedList) {
@@ -136,6 +127,38 @@ export function imageKernelAccuracy(
   }
   bar?.done();
   return runs;
+}
+
+/** classes checked: an array of at least 2 labels (selectClasses checks each label). */
+export function checkClasses(who: string, classes: unknown): void {
+  if (!Array.isArray(classes) || classes.length < 2) {
+    throw new Error(
+      `${who}: classes must be an array of at least 2 labels in 0..9, got ${describeValue(classes)}`,
+    );
+  }
+}
+
+/**
+ * The images of `classes` in set, in selectClasses' order for seed 0 (the drivers' splits draw from it),
+ * refusing fewer images than the counts add up to: counts names them, e.g. { train, test } gives the
+ * Error "train + test must be at most the 2000 images of classes 0, 1, got 1500 + 600 = 2100".
+ */
+export function classImages(
+  who: string,
+  set: ImageSet,
+  classes: readonly number[],
+  counts: Record<string, number>,
+): ImageSet {
+  const chosen = renamed(who, "selectClasses", () => selectClasses(set, classes, { seed: 0 }));
+  const values = Object.values(counts);
+  const total = values.reduce((a, b) => a + b, 0);
+  if (total > chosen.n) {
+    const got = values.length > 1 ? `${values.join(" + ")} = ${total}` : String(total);
+    throw new Error(
+      `${who}: ${Object.keys(counts).join(" + ")} must be at most the ${chosen.n} images of classes ${classes.join(", ")}, got ${got}`,
+    );
+  }
+  return chosen;
 }
 
 /**

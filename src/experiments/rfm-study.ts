@@ -15,7 +15,6 @@ import {
   imagePoints,
   oneHot,
   preprocessImages,
-  selectClasses,
   splitImages,
   type ImageSet,
 } from "../images/image-set";
@@ -37,7 +36,7 @@ import {
   type ProgressStart,
 } from "../validate";
 import { IMAGE_KERNEL_NAMES, convNet, type ImageKernelName } from "./cntk-accuracy";
-import { classAccuracy, testAccuracy } from "./image-kernel-accuracy";
+import { checkClasses, classAccuracy, classImages, testAccuracy } from "./image-kernel-accuracy";
 
 export interface RfmStudyOptions {
   /** The classes to tell apart: at least 2 distinct labels in 0..9. */
@@ -148,7 +147,7 @@ export interface RfmBaselineRun {
   test: number;
 }
 
-/** The split both functions draw: imageKernelAccuracy's (selectClasses with seed 0, then splitImages). */
+/** The split both functions draw: imageKernelAccuracy's (classImages, then splitImages). */
 function studySplit(
   who: string,
   set: ImageSet,
@@ -157,20 +156,11 @@ function studySplit(
   test: number,
   seed: number,
 ): { train: ImageSet; test: ImageSet } {
-  if (!Array.isArray(classes) || classes.length < 2) {
-    throw new Error(
-      `${who}: classes must be an array of at least 2 labels in 0..9, got ${describeValue(classes)}`,
-    );
-  }
+  checkClasses(who, classes);
   checkInteger(who, "train", train, 1);
   checkInteger(who, "test", test, 1);
   checkInteger(who, "seed", seed, 0, 2 ** 53);
-  const chosen = renamed(who, "selectClasses", () => selectClasses(set, classes, { seed: 0 }));
-  if (train + test > chosen.n) {
-    throw new Error(
-      `${who}: train + test must be at most the ${chosen.n} images of classes ${classes.join(", ")}, got ${train} + ${test} = ${train + test}`,
-    );
-  }
+  const chosen = classImages(who, set, classes, { train, test });
   return renamed(who, "splitImages", () => splitImages(chosen, { train, test, seed }));
 }
 
