@@ -3,7 +3,7 @@
  */
 import { Matrix } from "ml-matrix";
 import { rngFrom, type Rng } from "./random";
-import { checkFinite, checkInteger, describeValue, optionsObject } from "./validate";
+import { checkBoolean, checkFinite, checkInteger, optionsObject } from "./validate";
 
 type CircleOptions = { random?: boolean; seed?: number; rng?: Rng; repeatEndpoint?: boolean };
 
@@ -35,9 +35,7 @@ function anglesFor(who: string, n: number, given: CircleOptions | undefined): Fl
   const options = optionsObject(who, given);
   const t = new Float64Array(n);
   const { repeatEndpoint = false } = options;
-  if (typeof repeatEndpoint !== "boolean") {
-    throw new Error(`${who}: repeatEndpoint must be true or false, got ${describeValue(repeatEndpoint)}`);
-  }
+  checkBoolean(who, "repeatEndpoint", repeatEndpoint);
   if (repeatEndpoint) {
     if (options.random) {
       throw new Error(

@@ -119,6 +119,14 @@ export function requiredObject<T extends object>(who: string, name: string, valu
   return value;
 }
 
+/** A flag: true or false, returned; anything else is an Error naming `who` and the parameter `name`. */
+export function checkBoolean(who: string, name: string, value: unknown): boolean {
+  if (typeof value !== "boolean") {
+    throw new Error(`${who}: ${name} must be true or false, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
 /** A function argument (a callback, an activation's fn): anything else is an Error naming it. */
 export function checkFunction(who: string, name: string, value: unknown, what: string): void {
   if (typeof value !== "function") {

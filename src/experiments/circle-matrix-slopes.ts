@@ -12,6 +12,7 @@ import { circlePoints } from "../inputs";
 import { decaySlope, type DecaySlope } from "../spectrum/decay";
 import { eigenvalues } from "../spectrum/eigen";
 import {
+  checkBoolean,
   checkFunction,
   checkInteger,
   checkOptionKeys,
@@ -60,9 +61,7 @@ export function circleMatrixSlopes(
   const { from = 30, to = 100, magnitude = false } = opts;
   checkInteger(who, "from", from, 1);
   checkInteger(who, "to", to, from + 1);
-  if (typeof magnitude !== "boolean") {
-    throw new Error(`${who}: magnitude must be true or false, got ${describeValue(magnitude)}`);
-  }
+  checkBoolean(who, "magnitude", magnitude);
   if (!Array.isArray(matrices) || matrices.length === 0) {
     throw new Error(
       `${who}: matrices must be a non-empty array of { n, method }, got ${describeValue(matrices)}`,

@@ -19,6 +19,7 @@ import { eigenPro, kernelBlock, type EigenPro, type EigenProOptions } from "../r
 import type { ConvImages } from "../kernels/cntk";
 import { multiOutputKernelRegression } from "../regression/kernel-regression";
 import {
+  checkBoolean,
   checkDistinct,
   checkFunction,
   checkInteger,
@@ -175,10 +176,7 @@ export function eigenProStudy<P extends PointsInput | ConvImages>(
   checkInteger(who, "seed", seed, 0, 2 ** 53);
   const methods = checkMethods(who, opts.methods ?? EIGENPRO_METHODS);
   if (opts.subsampleSize !== undefined) checkInteger(who, "subsampleSize", opts.subsampleSize, 1, n);
-  const exact = opts.exact ?? true;
-  if (typeof exact !== "boolean") {
-    throw new Error(`${who}: exact must be true or false, got ${describeValue(exact)}`);
-  }
+  const exact = checkBoolean(who, "exact", opts.exact ?? true);
   const progress = checkProgress(who, opts.progress ?? false);
   const Y = renamed(who, "oneHot", () => oneHot(trainLabels, classes));
 

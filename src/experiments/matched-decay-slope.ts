@@ -12,6 +12,7 @@ import type { Kernel } from "../kernels/kernel";
 import { minimizeScalar } from "../optimize";
 import { circleMercerSlope } from "../spectrum/circle-mercer-slope";
 import {
+  checkBoolean,
   checkFunction,
   checkInteger,
   checkOptionKeys,
@@ -45,9 +46,7 @@ function checkWindow(who: string, options: CircleWindowOptions, allowed: readonl
   checkInteger(who, "from", from, 1);
   checkInteger(who, "to", to, from + 1);
   checkInteger(who, "maxFrequency", maxFrequency, 0);
-  if (typeof magnitude !== "boolean") {
-    throw new Error(`${who}: magnitude must be true or false, got ${describeValue(magnitude)}`);
-  }
+  checkBoolean(who, "magnitude", magnitude);
 }
 
 /**

@@ -24,6 +24,7 @@ import { mlp } from "../layers";
 import { rfm } from "../regression/rfm";
 import { eigenvalues, eigh } from "../spectrum/eigen";
 import {
+  checkBoolean,
   checkDistinct,
   checkInteger,
   checkNonNegative,
@@ -231,10 +232,7 @@ export function rfmStudy(set: ImageSet, options: RfmStudyOptions): RfmStudy {
     );
   }
   checkDistinct(who, "centerings", centerings);
-  const diagonal = opts.diagonal ?? false;
-  if (typeof diagonal !== "boolean") {
-    throw new Error(`${who}: diagonal must be true or false, got ${describeValue(diagonal)}`);
-  }
+  const diagonal = checkBoolean(who, "diagonal", opts.diagonal ?? false);
   const pixels = set.height * set.width * set.channels;
   const { eigenvectors = Math.min(4, pixels), spectrum = Math.min(50, pixels), agopPoints = 20000 } = opts;
   checkInteger(who, "eigenvectors", eigenvectors, 0, pixels);

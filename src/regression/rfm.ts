@@ -42,6 +42,7 @@ import { checkMemory, gemmWorkBytes } from "../memory";
 import { Rng } from "../random";
 import { symmetricArray, type SymmetricInput } from "../spectrum/symmetric";
 import {
+  checkBoolean,
   checkFunction,
   checkInteger,
   checkNonNegative,
@@ -521,13 +522,6 @@ function readOutputs(
   return { c, data };
 }
 
-function readBoolean(who: string, name: string, value: unknown): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== "boolean")
-    throw new Error(`${who}: ${name} must be true or false, got ${describeValue(value)}`);
-  return value;
-}
-
 function readBandwidth(who: string, bandwidth: unknown): number {
   if (bandwidth === undefined) return 1;
   checkPositive(who, "bandwidth", bandwidth as number);
@@ -699,8 +693,8 @@ export function averageGradientOuterProduct(
   const who = "averageGradientOuterProduct";
   const opts = optionsObject(who, options);
   checkOptionKeys(who, opts, ["M", "bandwidth", "centering", "diagonal"]);
-  const centering = readBoolean(who, "centering", opts.centering);
-  const diagonal = readBoolean(who, "diagonal", opts.diagonal);
+  const centering = checkBoolean(who, "centering", opts.centering ?? false);
+  const diagonal = checkBoolean(who, "diagonal", opts.diagonal ?? false);
   const { bandwidth, x, c, data, z, metric, n, d, m } = readGradientInputs(who, X, alpha, points, opts);
   checkMemory(
     who,
@@ -780,8 +774,8 @@ export function rfm<E = never>(X: PointsInput, Y: OutputsInput, options?: RfmOpt
   checkInteger(who, "iterations", iterations, 0);
   const bandwidth = readBandwidth(who, opts.bandwidth);
   checkNonNegative(who, "ridge", ridge);
-  const centering = readBoolean(who, "centering", opts.centering);
-  const diagonal = readBoolean(who, "diagonal", opts.diagonal);
+  const centering = checkBoolean(who, "centering", opts.centering ?? false);
+  const diagonal = checkBoolean(who, "diagonal", opts.diagonal ?? false);
   checkInteger(who, "agopPoints", agopPoints, 1);
   checkInteger(who, "seed", seed, 0, 2 ** 53);
   const startProgress = checkProgress(who, opts.progress ?? false);

@@ -16,7 +16,7 @@ import { progress, type Progress } from "./progress";
 import { provenance } from "./provenance";
 import { outputRoot } from "./quick";
 import { checkCaption, csvTable, escapeHtml, frameOf, htmlTable } from "./table";
-import { describeValue } from "../validate";
+import { checkBoolean, describeValue } from "../validate";
 
 export interface Notebook {
   /** e.g. "02-spectral-decay"; figures are named "02-<name>". */
@@ -93,11 +93,7 @@ export function startNotebook(
       `startNotebook: options must be an object such as { cache: false }, got ${describeValue(options)}`,
     );
   }
-  if (options.cache !== undefined && typeof options.cache !== "boolean") {
-    throw new Error(
-      `startNotebook: options.cache must be true or false, got ${describeValue(options.cache)}`,
-    );
-  }
+  if (options.cache !== undefined) checkBoolean("startNotebook", "options.cache", options.cache);
   const prefix = match[1];
   const root = projectRoot();
   const interactive = inKernel();

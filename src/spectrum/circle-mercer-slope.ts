@@ -13,7 +13,14 @@
  */
 import type { Matrix } from "ml-matrix";
 import type { PointsInput } from "../kernels/points";
-import { checkInteger, checkOptionKeys, describeValue, optionsObject, renamed } from "../validate";
+import {
+  checkBoolean,
+  checkInteger,
+  checkOptionKeys,
+  describeValue,
+  optionsObject,
+  renamed,
+} from "../validate";
 import { decaySlope, type DecaySlope, type SlopeMethod } from "./decay";
 import { frequencySpectrum, type FrequencySpectrum } from "./frequency";
 import { circleProfile } from "./ranked";
@@ -120,9 +127,7 @@ export function circleMercerSlope(
   if (method !== "lsq" && method !== "endpoints") {
     throw new Error(`${who}: method must be "lsq" or "endpoints", got ${describeValue(method)}`);
   }
-  if (typeof magnitude !== "boolean") {
-    throw new Error(`${who}: magnitude must be true or false, got ${describeValue(magnitude)}`);
-  }
+  checkBoolean(who, "magnitude", magnitude);
   const kappa = renamed(who, "circleProfile", () => circleProfile(kernel));
   const spectrum = renamed(who, "circleProfile", () =>
     frequencySpectrum(kappa, { maxFrequency, argument: "angle" }),

@@ -21,10 +21,11 @@ import { eigenvalues } from "../spectrum/eigen";
 import { checkSineSeries, periodicGrid, type SineSeries } from "../targets";
 import { activationByName } from "../activations";
 import {
+  checkBoolean,
   checkFinite,
   checkInteger,
-  checkNumberList,
   checkNonNegative,
+  checkNumberList,
   checkPositive,
   describeValue,
   renamed,
@@ -91,9 +92,7 @@ export function trainTrajectory(
     throw new Error(`${who}: checkpoints must be an array of steps, got ${describeValue(wanted)}`);
   }
   wanted.forEach((s, i) => checkInteger(who, `checkpoints[${i}]`, s, 0));
-  if (typeof measureKernel !== "boolean") {
-    throw new Error(`${who}: measureKernel must be true or false, got ${describeValue(measureKernel)}`);
-  }
+  checkBoolean(who, "measureKernel", measureKernel);
   const inputs = readInputs(who, "X", net, X);
   const n = inputs.length / net.inputDim;
   if (n < 4) throw new Error(`${who}: X must hold at least 4 points (a periodic grid), got ${n}`);
@@ -305,11 +304,7 @@ function checkSpec(who: string, spec: StudyRunSpec, part: "inputs" | "network" |
   checkInteger(who, "spec.maxSteps", spec.maxSteps, 1);
   if (spec.minSteps !== undefined) checkInteger(who, "spec.minSteps", spec.minSteps, 1);
   if (spec.perDecade !== undefined) checkInteger(who, "spec.perDecade", spec.perDecade, 1);
-  if (spec.cappedByForecast !== undefined && typeof spec.cappedByForecast !== "boolean") {
-    throw new Error(
-      `${who}: spec.cappedByForecast must be true or false, got ${describeValue(spec.cappedByForecast)}`,
-    );
-  }
+  if (spec.cappedByForecast !== undefined) checkBoolean(who, "spec.cappedByForecast", spec.cappedByForecast);
   if (spec.targetLoss !== undefined) {
     checkFinite(who, "spec.targetLoss", spec.targetLoss);
     checkNonNegative(who, "spec.targetLoss", spec.targetLoss);
